@@ -1,0 +1,49 @@
+package io.matrixone.cdc.common;
+
+/**
+ * The record contract between the source and the sink: the Debezium-compatible envelope the source
+ * writes and the sink reads, and the header that carries {@code --tables db.t:db2.t2} routing.
+ * Debezium's own names are used so existing consumers and SMTs work unchanged.
+ */
+public final class ChangeEvent {
+
+    public static final String BEFORE = "before";
+    public static final String AFTER = "after";
+    public static final String OP = "op";
+    public static final String TS_MS = "ts_ms";
+    public static final String SOURCE = "source";
+
+    /** Fields of the {@code source} block. */
+    public static final String SOURCE_VERSION = "version";
+    public static final String SOURCE_CONNECTOR = "connector";
+    public static final String SOURCE_NAME = "name";
+    public static final String SOURCE_DB = "db";
+    public static final String SOURCE_TABLE = "table";
+    public static final String SOURCE_TS_MS = "ts_ms";
+    /** The MatrixOne commit timestamp the row was read at, physical nanoseconds. */
+    public static final String SOURCE_TS_NS = "ts_ns";
+    public static final String SOURCE_SNAPSHOT = "snapshot";
+
+    public static final String CONNECTOR_NAME = "matrixone";
+
+    /** Operation codes, as Debezium writes them. */
+    public static final String OP_READ = "r";
+    public static final String OP_CREATE = "c";
+    public static final String OP_UPDATE = "u";
+    public static final String OP_DELETE = "d";
+
+    /**
+     * Header naming the table the sink should write to ({@code db.table}), set by the source from
+     * its table mappings. A sink with its own routing configured may ignore it.
+     */
+    public static final String TARGET_TABLE_HEADER = "mo.cdc.target.table";
+
+    /**
+     * Schema parameter holding the source column's declared MatrixOne type (e.g. {@code VARCHAR(50)}),
+     * under Debezium's name for it, so a sink can create the target column exactly.
+     */
+    public static final String COLUMN_TYPE_PARAM = "__debezium.source.column.type";
+
+    private ChangeEvent() {
+    }
+}

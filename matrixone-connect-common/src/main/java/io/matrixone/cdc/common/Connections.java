@@ -1,0 +1,57 @@
+package io.matrixone.cdc.common;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+
+/** Opens connections to MatrixOne: single ones for checks, pooled ones for tasks. */
+public final class Connections {
+
+    private Connections() {
+    }
+
+    /** One connection, for validation and one-off statements. */
+    public static Connection open(MatrixOneUri uri) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", uri.user());
+        props.setProperty("password", uri.password());
+        return DriverManager.getConnection(uri.jdbcUrl(), props);
+    }
+
+    /** A small pool for a task; the pool name shows in JMX and thread names. */
+    public static HikariDataSource pool(MatrixOneUri uri, String poolName, int maxSize) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(uri.jdbcUrl());
+        config.setUsername(uri.user());
+        config.setPassword(uri.password());
+        config.setPoolName(poolName);
+        config.setMaximumPoolSize(maxSize);
+        config.setMinimumIdle(0);
+        // A task must start even while MatrixOne is briefly down; it retries on first use.
+        config.setInitializationFailTimeout(-1);
+        config.setConnectionTimeout(30_000);
+        config.setKeepaliveTime(60_000);
+        return new HikariDataSource(config);
+    }
+
+    /** A one-line reachability check for validators: null when fine, else why not. */
+    public static String checkReachable(MatrixOneUri uri) {
+        try (Connection c = open(uri); var st = c.createStatement(); var rs = st.executeQuery("select version()")) {
+            rs.next();
+            return null;
+        } catch (SQLException e) {
+            return "cannot connect to MatrixOne at " + uri.masked() + ": " + firstLine(e.getMessage());
+        }
+    }
+
+    static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+}

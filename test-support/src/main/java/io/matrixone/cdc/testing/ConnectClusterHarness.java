@@ -1,0 +1,61 @@
+package io.matrixone.cdc.testing;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.connect.runtime.distributed.DistributedConfig;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+
+/**
+ * A real single-broker KRaft Kafka and a real distributed Connect worker with REST, in this JVM,
+ * with this project's connectors on the classpath (Kafka's {@link EmbeddedConnectCluster}).
+ */
+public final class ConnectClusterHarness implements AutoCloseable {
+
+    private final EmbeddedConnectCluster cluster;
+
+    private ConnectClusterHarness(EmbeddedConnectCluster cluster) {
+        this.cluster = cluster;
+    }
+
+    /** Starts a cluster; {@code exactlyOnce} turns on KIP-618 exactly-once source support. */
+    public static ConnectClusterHarness start(String name, boolean exactlyOnce) {
+        Map<String, String> workerProps = new HashMap<>();
+        workerProps.put(DistributedConfig.OFFSET_COMMIT_INTERVAL_MS_CONFIG, "1000");
+        workerProps.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
+        workerProps.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        workerProps.put("listeners", "http://127.0.0.1:0");
+        if (exactlyOnce) {
+            workerProps.put(DistributedConfig.EXACTLY_ONCE_SOURCE_SUPPORT_CONFIG, "enabled");
+        }
+        Properties brokerProps = new Properties();
+        brokerProps.put("auto.create.topics.enable", "false");
+        if (exactlyOnce) {
+            brokerProps.put("transaction.state.log.replication.factor", "1");
+            brokerProps.put("transaction.state.log.min.isr", "1");
+        }
+        EmbeddedConnectCluster cluster = new EmbeddedConnectCluster.Builder()
+                .name(name)
+                .numWorkers(1)
+                .numBrokers(1)
+                .workerProps(workerProps)
+                .brokerProps(brokerProps)
+                .build();
+        cluster.start();
+        return new ConnectClusterHarness(cluster);
+    }
+
+    public EmbeddedConnectCluster cluster() {
+        return cluster;
+    }
+
+    /** Base URL of the worker's REST API, e.g. {@code http://127.0.0.1:41234/}. */
+    public String restUrl() {
+        return cluster.endpointForResource("").replaceAll("/+$", "");
+    }
+
+    @Override
+    public void close() {
+        cluster.stop();
+    }
+}

@@ -1,0 +1,62 @@
+package io.matrixone.cdc.testing;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Small helpers for tests that run SQL and look at the rows. */
+public final class Sql {
+
+    private Sql() {
+    }
+
+    public static void exec(Connection c, String... statements) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            for (String sql : statements) {
+                st.execute(sql);
+            }
+        }
+    }
+
+    /** All rows, each as a list of column values rendered by {@code getString} (null stays null). */
+    public static List<List<String>> rows(Connection c, String query) throws SQLException {
+        List<List<String>> rows = new ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(query)) {
+            ResultSetMetaData md = rs.getMetaData();
+            while (rs.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    row.add(rs.getString(i));
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
+    /** Column labels of a query's result. */
+    public static List<String> columns(Connection c, String query) throws SQLException {
+        List<String> labels = new ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(query)) {
+            ResultSetMetaData md = rs.getMetaData();
+            for (int i = 1; i <= md.getColumnCount(); i++) {
+                labels.add(md.getColumnLabel(i));
+            }
+        }
+        return labels;
+    }
+
+    public static String scalar(Connection c, String query) throws SQLException {
+        List<List<String>> rows = rows(c, query);
+        return rows.isEmpty() ? null : rows.get(0).get(0);
+    }
+
+    /** A fresh database name per test so tests never see each other's tables. */
+    public static String uniqueDatabase(String prefix) {
+        return prefix + "_" + Long.toString(System.nanoTime(), 36);
+    }
+}
