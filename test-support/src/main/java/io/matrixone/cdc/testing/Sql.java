@@ -22,10 +22,14 @@ public final class Sql {
         }
     }
 
-    /** All rows, each as a list of column values rendered by {@code getString} (null stays null). */
+    /**
+     * All rows, each as a list of column values rendered by {@code getString} (null stays null).
+     * Uses {@code execute}, not {@code executeQuery}: Connector/J refuses the latter for statements it
+     * does not recognise as queries, such as {@code DATA BRANCH DIFF}.
+     */
     public static List<List<String>> rows(Connection c, String query) throws SQLException {
         List<List<String>> rows = new ArrayList<>();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(query)) {
+        try (Statement st = c.createStatement(); ResultSet rs = resultOf(st, query)) {
             ResultSetMetaData md = rs.getMetaData();
             while (rs.next()) {
                 List<String> row = new ArrayList<>();
@@ -41,13 +45,20 @@ public final class Sql {
     /** Column labels of a query's result. */
     public static List<String> columns(Connection c, String query) throws SQLException {
         List<String> labels = new ArrayList<>();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(query)) {
+        try (Statement st = c.createStatement(); ResultSet rs = resultOf(st, query)) {
             ResultSetMetaData md = rs.getMetaData();
             for (int i = 1; i <= md.getColumnCount(); i++) {
                 labels.add(md.getColumnLabel(i));
             }
         }
         return labels;
+    }
+
+    private static ResultSet resultOf(Statement st, String query) throws SQLException {
+        if (!st.execute(query)) {
+            throw new SQLException("statement returned no result set: " + query);
+        }
+        return st.getResultSet();
     }
 
     public static String scalar(Connection c, String query) throws SQLException {
