@@ -1,0 +1,169 @@
+package io.matrixone.cdc.sink;
+
+import io.matrixone.cdc.common.TableId;
+import io.matrixone.cdc.sink.MatrixOneSinkConfig.InsertMode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.connect.data.Field;
+
+/**
+ * Writes a set of changes in one transaction: per table, tuple-IN deletes, then multi-row upserts, each
+ * statement kept under {@code max.statement.bytes}; then one commit. Idempotent by key, so a redelivery
+ * after a crash writes the same rows again.
+ */
+final class BatchWriter {
+
+    /** Upper bound on rows in one statement, whatever their size, to keep statements quick to parse. */
+    private static final int MAX_ROWS_PER_STATEMENT = 2000;
+
+    private final InsertMode mode;
+    private final int maxStatementBytes;
+    private final TableManager tables;
+
+    BatchWriter(InsertMode mode, int maxStatementBytes, TableManager tables) {
+        this.mode = mode;
+        this.maxStatementBytes = maxStatementBytes;
+        this.tables = tables;
+    }
+
+    /** Groups by table, keeping the order in which tables first appear. */
+    static Map<TableId, TableBatch> group(List<RowChange> changes) {
+        Map<TableId, TableBatch> batches = new LinkedHashMap<>();
+        for (RowChange change : changes) {
+            batches.computeIfAbsent(change.table(), TableBatch::new).add(change);
+        }
+        return batches;
+    }
+
+    /** Writes and commits; on any failure rolls back and rethrows. */
+    void write(Connection conn, List<RowChange> changes) throws SQLException {
+        Map<TableId, TableBatch> batches = group(changes);
+        // DDL first and outside the transaction: MatrixOne commits DDL on its own.
+        for (TableBatch batch : batches.values()) {
+            for (RowChange upsert : batch.upserts()) {
+                tables.ensure(conn, batch.table(), upsert.row().schema().fields(), upsert.keyFields());
+            }
+        }
+        conn.setAutoCommit(false);
+        try {
+            for (TableBatch batch : batches.values()) {
+                writeDeletes(conn, batch);
+                writeUpserts(conn, batch);
+            }
+            conn.commit();
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(conn, e);
+            throw e;
+        } finally {
+            conn.setAutoCommit(true);
+        }
+    }
+
+    private void writeDeletes(Connection conn, TableBatch batch) throws SQLException {
+        List<RowChange> deletes = batch.deletes();
+        if (deletes.isEmpty()) {
+            return;
+        }
+        for (List<RowChange> chunk : chunks(deletes, true)) {
+            List<String> keyColumns = names(chunk.get(0).keyFields());
+            try (PreparedStatement st = conn.prepareStatement(SqlStatements.delete(batch.table(), keyColumns, chunk.size()))) {
+                int index = 1;
+                for (RowChange change : chunk) {
+                    for (int i = 0; i < change.keyFields().size(); i++) {
+                        st.setObject(index++, ValueConverter.toJdbc(change.keyFields().get(i).schema(), change.keyValues().get(i)));
+                    }
+                }
+                st.executeUpdate();
+            }
+        }
+    }
+
+    private void writeUpserts(Connection conn, TableBatch batch) throws SQLException {
+        // Rows with the same columns share statements; a schema change mid-batch starts a new group.
+        Map<List<String>, List<RowChange>> byColumns = new LinkedHashMap<>();
+        for (RowChange change : batch.upserts()) {
+            byColumns.computeIfAbsent(names(change.row().schema().fields()), k -> new ArrayList<>()).add(change);
+        }
+        for (Map.Entry<List<String>, List<RowChange>> group : byColumns.entrySet()) {
+            List<String> columns = group.getKey();
+            List<String> keyColumns = names(group.getValue().get(0).keyFields());
+            for (List<RowChange> chunk : chunks(group.getValue(), false)) {
+                String sql = SqlStatements.write(mode, batch.table(), columns, keyColumns, chunk.size());
+                try (PreparedStatement st = conn.prepareStatement(sql)) {
+                    int index = 1;
+                    for (RowChange change : chunk) {
+                        for (Field field : change.row().schema().fields()) {
+                            st.setObject(index++, ValueConverter.toJdbc(field.schema(), change.row().get(field)));
+                        }
+                    }
+                    st.executeUpdate();
+                }
+            }
+        }
+    }
+
+    /** Splits rows so no statement exceeds the byte limit or the row cap. */
+    private List<List<RowChange>> chunks(List<RowChange> rows, boolean keysOnly) {
+        List<List<RowChange>> chunks = new ArrayList<>();
+        List<RowChange> current = new ArrayList<>();
+        long bytes = 256; // the statement's fixed text
+        for (RowChange row : rows) {
+            long size = keysOnly ? estimate(row.keyValues()) : estimateRow(row);
+            if (!current.isEmpty() && (bytes + size > maxStatementBytes || current.size() >= MAX_ROWS_PER_STATEMENT)) {
+                chunks.add(current);
+                current = new ArrayList<>();
+                bytes = 256;
+            }
+            current.add(row);
+            bytes += size;
+        }
+        if (!current.isEmpty()) {
+            chunks.add(current);
+        }
+        return chunks;
+    }
+
+    private static long estimateRow(RowChange row) {
+        List<Object> values = new ArrayList<>();
+        for (Field field : row.row().schema().fields()) {
+            values.add(row.row().get(field));
+        }
+        return estimate(values);
+    }
+
+    /** Bytes a row adds to the SQL text once Connector/J has quoted and escaped it. */
+    private static long estimate(List<Object> values) {
+        long size = 4;
+        for (Object value : values) {
+            if (value instanceof String s) {
+                size += 2L * s.length() + 4;
+            } else if (value instanceof byte[] b) {
+                size += 2L * b.length + 12;
+            } else if (value instanceof java.nio.ByteBuffer b) {
+                size += 2L * b.remaining() + 12;
+            } else if (value instanceof List<?> l) {
+                size += 24L * l.size() + 4;
+            } else {
+                size += 28;
+            }
+        }
+        return size;
+    }
+
+    private static List<String> names(List<Field> fields) {
+        return fields.stream().map(Field::name).toList();
+    }
+
+    private static void rollbackQuietly(Connection conn, Exception cause) {
+        try {
+            conn.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+}

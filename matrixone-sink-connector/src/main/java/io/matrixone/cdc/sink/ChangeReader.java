@@ -1,0 +1,133 @@
+package io.matrixone.cdc.sink;
+
+import io.matrixone.cdc.common.ChangeEvent;
+import io.matrixone.cdc.common.TableId;
+import io.matrixone.cdc.sink.MatrixOneSinkConfig.PkMode;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.sink.SinkRecord;
+
+/**
+ * Reads what a record means: this project's envelope and any Debezium envelope ({@code before},
+ * {@code after}, {@code op}, {@code source}), or a flat row, with a null value (tombstone) as a delete.
+ */
+final class ChangeReader {
+
+    private final PkMode pkMode;
+    private final List<String> pkFields;
+    private final boolean deleteEnabled;
+    private final TableRouter router;
+
+    ChangeReader(MatrixOneSinkConfig config, TableRouter router) {
+        this.pkMode = config.pkMode();
+        this.pkFields = config.getList(MatrixOneSinkConfig.PK_FIELDS);
+        this.deleteEnabled = config.getBoolean(MatrixOneSinkConfig.DELETE_ENABLED);
+        this.router = router;
+    }
+
+    /** The change, or null for a record with nothing to apply (a tombstone when deletes are off). */
+    RowChange read(SinkRecord record) {
+        Object value = record.value();
+        if (value == null) {
+            if (!deleteEnabled) {
+                return null;
+            }
+            // A tombstone: the key says which row; the table comes from routing without a source block.
+            return delete(record, null, router.route(record, null));
+        }
+        if (!(value instanceof Struct struct)) {
+            throw new RecordConversionException("record value is not a struct with a schema (" + value.getClass().getSimpleName()
+                    + "); use a converter with schemas, e.g. JsonConverter with schemas.enable=true, or Avro");
+        }
+        if (isEnvelope(struct.schema())) {
+            Struct source = struct.schema().field(ChangeEvent.SOURCE) == null ? null : struct.getStruct(ChangeEvent.SOURCE);
+            TableId table = router.route(record, source);
+            String op = struct.getString(ChangeEvent.OP);
+            switch (op == null ? "" : op) {
+                case ChangeEvent.OP_READ, ChangeEvent.OP_CREATE, ChangeEvent.OP_UPDATE -> {
+                    Struct after = struct.getStruct(ChangeEvent.AFTER);
+                    if (after == null) {
+                        throw new RecordConversionException("op '" + op + "' without an 'after' row");
+                    }
+                    return upsert(record, after, table);
+                }
+                case ChangeEvent.OP_DELETE -> {
+                    return deleteEnabled ? delete(record, struct.getStruct(ChangeEvent.BEFORE), table) : null;
+                }
+                default -> throw new RecordConversionException("unknown op '" + op + "' (expected r, c, u or d)");
+            }
+        }
+        return upsert(record, struct, router.route(record, null));
+    }
+
+    static boolean isEnvelope(Schema schema) {
+        return schema.field(ChangeEvent.OP) != null && schema.field(ChangeEvent.AFTER) != null
+                && schema.field(ChangeEvent.BEFORE) != null;
+    }
+
+    private RowChange upsert(SinkRecord record, Struct row, TableId table) {
+        List<Field> keyFields = new ArrayList<>();
+        List<Object> keyValues = new ArrayList<>();
+        switch (pkMode) {
+            case RECORD_KEY -> keyFromRecordKey(record, keyFields, keyValues);
+            case RECORD_VALUE -> keyFromRow(row, keyFields, keyValues);
+            case NONE -> { }
+        }
+        return new RowChange(table, false, keyFields, keyValues, row, record);
+    }
+
+    private RowChange delete(SinkRecord record, Struct before, TableId table) {
+        List<Field> keyFields = new ArrayList<>();
+        List<Object> keyValues = new ArrayList<>();
+        if (record.key() != null) {
+            keyFromRecordKey(record, keyFields, keyValues);
+        } else if (before != null && !pkFields.isEmpty()) {
+            keyFromRow(before, keyFields, keyValues);
+        } else {
+            throw new RecordConversionException("a delete without a record key: cannot tell which row to delete");
+        }
+        return new RowChange(table, true, keyFields, keyValues, null, record);
+    }
+
+    private void keyFromRecordKey(SinkRecord record, List<Field> fields, List<Object> values) {
+        Object key = record.key();
+        if (key == null) {
+            throw new RecordConversionException("record has no key but pk.mode=record_key: the primary key comes from the record key");
+        }
+        if (!(key instanceof Struct keyStruct)) {
+            throw new RecordConversionException("record key is not a struct with a schema (" + key.getClass().getSimpleName()
+                    + "); the key must name its primary-key fields");
+        }
+        for (Field field : keyStruct.schema().fields()) {
+            if (pkFields.isEmpty() || pkFields.contains(field.name())) {
+                Object value = keyStruct.get(field);
+                if (value == null) {
+                    throw new RecordConversionException("primary-key field '" + field.name() + "' is null");
+                }
+                fields.add(field);
+                values.add(value);
+            }
+        }
+        if (fields.isEmpty()) {
+            throw new RecordConversionException("record key has none of the primary-key fields " + pkFields);
+        }
+    }
+
+    private void keyFromRow(Struct row, List<Field> fields, List<Object> values) {
+        for (String name : pkFields) {
+            Field field = row.schema().field(name);
+            if (field == null) {
+                throw new RecordConversionException("primary-key field '" + name + "' is not in the row");
+            }
+            Object value = row.get(field);
+            if (value == null) {
+                throw new RecordConversionException("primary-key field '" + name + "' is null");
+            }
+            fields.add(field);
+            values.add(value);
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package io.matrixone.cdc.sink;
+
+import io.matrixone.cdc.common.ConnectionConfig;
+import io.matrixone.cdc.common.MatrixOneUri;
+import io.matrixone.cdc.common.TableMappings;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Every setting of the sink, declared once. Names follow the Confluent JDBC sink where it has one
+ * ({@code insert.mode}, {@code pk.mode}, {@code auto.create}, {@code table.name.format}, ...).
+ */
+public final class MatrixOneSinkConfig extends AbstractConfig {
+
+    public static final String TABLES = "tables";
+    public static final String TABLE_NAME_FORMAT = "table.name.format";
+    public static final String INSERT_MODE = "insert.mode";
+    public static final String DELETE_ENABLED = "delete.enabled";
+    public static final String PK_MODE = "pk.mode";
+    public static final String PK_FIELDS = "pk.fields";
+    public static final String AUTO_CREATE = "auto.create";
+    public static final String AUTO_EVOLVE = "auto.evolve";
+    public static final String MAX_STATEMENT_BYTES = "max.statement.bytes";
+    public static final String MAX_RETRIES = "max.retries";
+    public static final String RETRY_BACKOFF_MS = "retry.backoff.ms";
+
+    public static final String DEFAULT_TABLE_NAME_FORMAT = "${source.db}.${source.table}";
+
+    /** How rows are written. */
+    public enum InsertMode { UPSERT, INSERT, REPLACE }
+
+    /** Where the primary key of a record comes from. */
+    public enum PkMode { RECORD_KEY, RECORD_VALUE, NONE }
+
+    private static final String ROUTING = "Routing";
+    private static final String WRITES = "Writes";
+    private static final String SCHEMA = "Schema";
+    private static final String RETRIES = "Retries";
+
+    public static final ConfigDef CONFIG_DEF = configDef();
+
+    private static ConfigDef configDef() {
+        ConfigDef def = ConnectionConfig.define(new ConfigDef(), "target");
+        int order = 0;
+        def.define(TABLES, Type.STRING, null, Importance.HIGH,
+                "Where records go, in MatrixOne mo_cdc --tables syntax: comma-separated source[:target] entries such as "
+                        + "'production_db.user_activities:analytics_db.analytics_activities', 'db.*:db2' or '*.*'. Matched "
+                        + "against the record's source database and table. Unset: the record's "
+                        + "mo.cdc.target.table header, else " + TABLE_NAME_FORMAT + ".",
+                ROUTING, ++order, Width.LONG, "Table mappings");
+        def.define(TABLE_NAME_FORMAT, Type.STRING, DEFAULT_TABLE_NAME_FORMAT, new NonBlank(), Importance.MEDIUM,
+                "Target table as database.table when no mapping applies. Placeholders: ${topic}, ${source.db}, "
+                        + "${source.table} (from the envelope's source block; dots in a topic become underscores).",
+                ROUTING, ++order, Width.LONG, "Table name format");
+        order = 0;
+        def.define(INSERT_MODE, Type.STRING, "upsert", enumValidator(InsertMode.values()), Importance.HIGH,
+                "upsert: INSERT ... ON DUPLICATE KEY UPDATE (idempotent under redelivery); insert: plain INSERT (fails "
+                        + "on a duplicate key); replace: REPLACE INTO.",
+                WRITES, ++order, Width.SHORT, "Insert mode");
+        def.define(DELETE_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
+                "Apply deletes (op=d and tombstones) as DELETE by primary key. Requires " + PK_MODE + "=record_key.",
+                WRITES, ++order, Width.SHORT, "Deletes");
+        def.define(PK_MODE, Type.STRING, "record_key", enumValidator(PkMode.values()), Importance.HIGH,
+                "Where the primary key comes from: record_key (the Kafka record key struct), record_value (the fields "
+                        + "named in " + PK_FIELDS + " of the row), none (no key: insert only).",
+                WRITES, ++order, Width.SHORT, "Primary key mode");
+        def.define(PK_FIELDS, Type.LIST, List.of(), Importance.MEDIUM,
+                "Primary key fields for pk.mode=record_value; for record_key, a subset of the key struct (empty: all).",
+                WRITES, ++order, Width.LONG, "Primary key fields");
+        def.define(MAX_STATEMENT_BYTES, Type.INT, 4 * 1024 * 1024, ConfigDef.Range.between(1024, 64 * 1024 * 1024),
+                Importance.LOW,
+                "Largest SQL statement sent to MatrixOne; multi-row statements are split below it (mo_cdc's "
+                        + "--max-sql-length; MatrixOne's max_allowed_packet is 64 MiB).",
+                WRITES, ++order, Width.SHORT, "Max statement bytes");
+        order = 0;
+        def.define(AUTO_CREATE, Type.BOOLEAN, true, Importance.MEDIUM,
+                "Create a missing target table from the record schemas (columns, types, primary key).",
+                SCHEMA, ++order, Width.SHORT, "Auto create");
+        def.define(AUTO_EVOLVE, Type.BOOLEAN, true, Importance.MEDIUM,
+                "Add columns that appear in records but not in the target table.",
+                SCHEMA, ++order, Width.SHORT, "Auto evolve");
+        order = 0;
+        def.define(MAX_RETRIES, Type.INT, 10, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+                "Retries of a batch after a retriable MatrixOne error (write-write conflict 20619, retry 20628, lost "
+                        + "connection) before the task fails.",
+                RETRIES, ++order, Width.SHORT, "Max retries");
+        def.define(RETRY_BACKOFF_MS, Type.LONG, 1000L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+                "Wait before the first retry; doubles on each further retry, up to 30 s.",
+                RETRIES, ++order, Width.SHORT, "Retry backoff (ms)");
+        return def;
+    }
+
+    private final MatrixOneUri server;
+    private final TableMappings tables;
+
+    public MatrixOneSinkConfig(Map<String, String> props) {
+        super(CONFIG_DEF, props);
+        this.server = ConnectionConfig.server(this);
+        String mappings = getString(TABLES);
+        try {
+            this.tables = mappings == null || mappings.isBlank() ? null : TableMappings.parse(mappings);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(TABLES, mappings, e.getMessage());
+        }
+        if (getBoolean(DELETE_ENABLED) && pkMode() != PkMode.RECORD_KEY) {
+            throw new ConfigException(DELETE_ENABLED, true, "deletes need pk.mode=record_key; set "
+                    + DELETE_ENABLED + "=false or " + PK_MODE + "=record_key");
+        }
+        if (pkMode() == PkMode.RECORD_VALUE && getList(PK_FIELDS).isEmpty()) {
+            throw new ConfigException(PK_FIELDS, "", "pk.mode=record_value needs the key fields in " + PK_FIELDS);
+        }
+    }
+
+    public MatrixOneUri server() {
+        return server;
+    }
+
+    /** The mo_cdc mappings, or null when none are configured. */
+    public TableMappings tables() {
+        return tables;
+    }
+
+    public InsertMode insertMode() {
+        return InsertMode.valueOf(getString(INSERT_MODE).toUpperCase(Locale.ROOT));
+    }
+
+    public PkMode pkMode() {
+        return PkMode.valueOf(getString(PK_MODE).toUpperCase(Locale.ROOT));
+    }
+
+    private static ConfigDef.Validator enumValidator(Enum<?>[] values) {
+        String[] names = new String[values.length];
+        for (int i = 0; i < values.length; i++) {
+            names[i] = values[i].name().toLowerCase(Locale.ROOT);
+        }
+        return ConfigDef.CaseInsensitiveValidString.in(names);
+    }
+
+    /** Rejects empty strings. */
+    static final class NonBlank implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value == null || value.toString().isBlank()) {
+                throw new ConfigException(name, value, "must not be empty");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "non-empty string";
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.matrixone.cdc.sink;
+
+import io.matrixone.cdc.common.ConnectionConfig;
+import io.matrixone.cdc.common.Connections;
+import io.matrixone.cdc.common.MatrixOneUri;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.sink.SinkConnector;
+
+/** Writes Kafka records into a target MatrixOne: upserts and deletes by primary key, tables created as needed. */
+public class MatrixOneSinkConnector extends SinkConnector {
+
+    private Map<String, String> props;
+
+    @Override
+    public void start(Map<String, String> props) {
+        new MatrixOneSinkConfig(props); // fail fast on a bad config
+        this.props = Map.copyOf(props);
+    }
+
+    @Override
+    public Class<? extends Task> taskClass() {
+        return MatrixOneSinkTask.class;
+    }
+
+    @Override
+    public List<Map<String, String>> taskConfigs(int maxTasks) {
+        List<Map<String, String>> configs = new ArrayList<>(maxTasks);
+        for (int i = 0; i < maxTasks; i++) {
+            Map<String, String> task = new HashMap<>(props);
+            task.put("task.id", String.valueOf(i));
+            configs.add(task);
+        }
+        return configs;
+    }
+
+    @Override
+    public void stop() {
+    }
+
+    @Override
+    public ConfigDef config() {
+        return MatrixOneSinkConfig.CONFIG_DEF;
+    }
+
+    /**
+     * Beyond each field's own validator: the settings must fit together and the target must answer.
+     * Errors are attached to the field they concern, so Connect's validate endpoint names it.
+     */
+    @Override
+    public Config validate(Map<String, String> connectorConfigs) {
+        Config result = super.validate(connectorConfigs);
+        Map<String, ConfigValue> values = new HashMap<>();
+        result.configValues().forEach(v -> values.put(v.name(), v));
+        if (result.configValues().stream().anyMatch(v -> !v.errorMessages().isEmpty())) {
+            return result;
+        }
+        MatrixOneUri server;
+        try {
+            server = ConnectionConfig.server(connectorConfigs);
+            new MatrixOneSinkConfig(connectorConfigs);
+        } catch (ConfigException e) {
+            addError(values, e);
+            return result;
+        }
+        String problem = Connections.checkReachable(server);
+        if (problem != null) {
+            String field = connectorConfigs.get(ConnectionConfig.URI) != null ? ConnectionConfig.URI : ConnectionConfig.URL;
+            values.get(field).addErrorMessage(problem);
+        }
+        return result;
+    }
+
+    /** Puts a config error on the field it names (ConfigException carries it in its message). */
+    static void addError(Map<String, ConfigValue> values, ConfigException e) {
+        String message = e.getMessage();
+        for (String name : values.keySet()) {
+            if (message != null && message.contains("configuration " + name + " ")) {
+                values.get(name).addErrorMessage(message);
+                return;
+            }
+        }
+        values.get(ConnectionConfig.URI).addErrorMessage(message);
+    }
+
+    @Override
+    public String version() {
+        return Version.get();
+    }
+}

@@ -1,0 +1,179 @@
+package io.matrixone.cdc.sink;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.matrixone.cdc.common.Connections;
+import io.matrixone.cdc.common.MatrixOneErrors;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies each put() as one MatrixOne transaction. Connect commits the consumer offsets only after
+ * put() returns, so a record's offset is committed only once its row is. Retriable MatrixOne errors
+ * are retried with backoff; a record that cannot be written goes to the errant-record reporter
+ * (dead letter queue, with errors.tolerance=all) or fails the task naming its table and key.
+ */
+public class MatrixOneSinkTask extends SinkTask {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MatrixOneSinkTask.class);
+    private static final long MAX_BACKOFF_MS = 30_000;
+
+    private MatrixOneSinkConfig config;
+    private HikariDataSource pool;
+    private ChangeReader reader;
+    private BatchWriter writer;
+    private TableManager tables;
+    private ErrantRecordReporter reporter;
+    private SinkTaskMetrics metrics;
+
+    @Override
+    public String version() {
+        return Version.get();
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        config = new MatrixOneSinkConfig(props);
+        String name = props.getOrDefault("name", "matrixone-sink");
+        pool = Connections.pool(config.server(), name + "-sink", 1);
+        tables = new TableManager(config.getBoolean(MatrixOneSinkConfig.AUTO_CREATE), config.getBoolean(MatrixOneSinkConfig.AUTO_EVOLVE));
+        reader = new ChangeReader(config, new TableRouter(config.tables(), config.getString(MatrixOneSinkConfig.TABLE_NAME_FORMAT)));
+        writer = new BatchWriter(config.insertMode(), config.getInt(MatrixOneSinkConfig.MAX_STATEMENT_BYTES), tables);
+        reporter = errantRecordReporter();
+        metrics = new SinkTaskMetrics(name, props.getOrDefault("task.id", String.valueOf(System.identityHashCode(this))));
+        LOG.info("MatrixOne sink task writing to {}", config.server().masked());
+    }
+
+    private ErrantRecordReporter errantRecordReporter() {
+        try {
+            return context.errantRecordReporter();
+        } catch (NoSuchMethodError | NoClassDefFoundError e) {
+            return null; // a worker older than Kafka 2.6
+        }
+    }
+
+    @Override
+    public void put(Collection<SinkRecord> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        List<RowChange> changes = new ArrayList<>(records.size());
+        for (SinkRecord record : records) {
+            try {
+                RowChange change = reader.read(record);
+                if (change != null) {
+                    changes.add(change);
+                }
+            } catch (RecordConversionException e) {
+                reject(record, null, e);
+            }
+        }
+        if (changes.isEmpty()) {
+            return;
+        }
+        try {
+            writeWithRetries(changes);
+        } catch (SQLException e) {
+            // Not retriable: find the rows at fault by writing them one at a time.
+            LOG.warn("Batch of {} rows failed ({}); writing row by row to find the failing rows",
+                    changes.size(), MatrixOneErrors.describe(e));
+            for (RowChange change : changes) {
+                try {
+                    writeWithRetries(List.of(change));
+                } catch (SQLException | RecordConversionException rowError) {
+                    reject(change.record(), change, rowError);
+                }
+            }
+        } catch (RecordConversionException e) {
+            for (RowChange change : changes) {
+                try {
+                    writeWithRetries(List.of(change));
+                } catch (SQLException | RecordConversionException rowError) {
+                    reject(change.record(), change, rowError);
+                }
+            }
+        }
+    }
+
+    private void writeWithRetries(List<RowChange> changes) throws SQLException {
+        int maxRetries = config.getInt(MatrixOneSinkConfig.MAX_RETRIES);
+        long backoff = config.getLong(MatrixOneSinkConfig.RETRY_BACKOFF_MS);
+        for (int attempt = 0; ; attempt++) {
+            try (Connection conn = pool.getConnection()) {
+                writer.write(conn, changes);
+                long deletes = changes.stream().filter(RowChange::delete).count();
+                long oldest = changes.stream().map(c -> c.record().timestamp()).filter(t -> t != null)
+                        .mapToLong(Long::longValue).min().orElse(0);
+                metrics.batchCommitted(changes.size() - deletes, deletes, oldest);
+                return;
+            } catch (SQLException e) {
+                if (!MatrixOneErrors.isRetriable(e)) {
+                    changes.forEach(c -> tables.forget(c.table()));
+                    throw e;
+                }
+                if (attempt >= maxRetries) {
+                    throw new ConnectException("MatrixOne still failing after " + maxRetries + " retries ("
+                            + MatrixOneErrors.describe(e) + "); the target " + config.server().masked()
+                            + " must be reachable and writable. Raise max.retries / retry.backoff.ms to ride out longer outages.");
+                }
+                metrics.retried();
+                LOG.warn("Retriable MatrixOne failure (attempt {} of {}), retrying in {} ms: {}", attempt + 1, maxRetries,
+                        backoff, MatrixOneErrors.describe(e));
+                sleep(backoff);
+                backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+            }
+        }
+    }
+
+    /** Sends a record to the dead letter queue when the worker tolerates errors, else fails the task naming it. */
+    private void reject(SinkRecord record, RowChange change, Exception cause) {
+        String where = change == null ? "" : " for table " + change.table() + " key " + change.describeKey();
+        String message = "cannot write record " + record.topic() + "-" + record.kafkaPartition() + "@" + record.kafkaOffset()
+                + where + ": " + (cause instanceof SQLException sql ? MatrixOneErrors.describe(sql) : cause.getMessage());
+        if (reporter != null) {
+            metrics.erroneousRecord();
+            LOG.warn("Reporting errant record: {}", message);
+            try {
+                reporter.report(record, new ConnectException(message, cause)).get();
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ConnectException(message, cause);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new ConnectException(message, cause);
+            } catch (ConnectException e) {
+                // errors.tolerance=none: the reporter fails the task; keep our message in front.
+                throw new ConnectException(message, cause);
+            }
+        }
+        throw new ConnectException(message, cause);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectException("interrupted while waiting to retry", e);
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (pool != null) {
+            pool.close();
+        }
+        if (metrics != null) {
+            metrics.close();
+        }
+    }
+}

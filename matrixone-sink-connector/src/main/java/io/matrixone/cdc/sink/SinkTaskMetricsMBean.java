@@ -1,0 +1,24 @@
+package io.matrixone.cdc.sink;
+
+/** JMX view of {@link SinkTaskMetrics}. */
+public interface SinkTaskMetricsMBean {
+
+    /** Rows written or deleted and committed. */
+    long getRecordsWritten();
+
+    long getUpserts();
+
+    long getDeletes();
+
+    /** Committed transactions. */
+    long getBatches();
+
+    /** Batch retries after retriable MatrixOne errors. */
+    long getRetries();
+
+    /** Records reported to the errant-record reporter (dead letter queue). */
+    long getErroneousRecords();
+
+    /** Time from the oldest record of the last committed batch entering Kafka to its commit. */
+    long getLastCommitLagMs();
+}

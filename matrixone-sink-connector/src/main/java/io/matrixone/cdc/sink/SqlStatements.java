@@ -1,0 +1,70 @@
+package io.matrixone.cdc.sink;
+
+import io.matrixone.cdc.common.Identifiers;
+import io.matrixone.cdc.common.TableId;
+import io.matrixone.cdc.sink.MatrixOneSinkConfig.InsertMode;
+import java.util.List;
+import java.util.StringJoiner;
+
+/** The SQL the sink sends, in MatrixOne's dialect. Values are always bound as parameters. */
+final class SqlStatements {
+
+    private SqlStatements() {
+    }
+
+    /** {@code INSERT INTO t (a,b) VALUES (?,?),(?,?) [ON DUPLICATE KEY UPDATE b=VALUES(b)]} for {@code rows} rows. */
+    static String write(InsertMode mode, TableId table, List<String> columns, List<String> keyColumns, int rows) {
+        StringJoiner names = new StringJoiner(", ", " (", ")");
+        columns.forEach(c -> names.add(Identifiers.quote(c)));
+        String tuple = placeholders(columns.size());
+        StringBuilder sql = new StringBuilder(mode == InsertMode.REPLACE ? "REPLACE INTO " : "INSERT INTO ")
+                .append(table.quoted()).append(names).append(" VALUES ");
+        for (int i = 0; i < rows; i++) {
+            sql.append(i == 0 ? "" : ",").append(tuple);
+        }
+        if (mode == InsertMode.UPSERT) {
+            StringJoiner updates = new StringJoiner(", ", " ON DUPLICATE KEY UPDATE ", "");
+            for (String column : columns) {
+                if (!keyColumns.contains(column)) {
+                    updates.add(Identifiers.quote(column) + " = VALUES(" + Identifiers.quote(column) + ")");
+                }
+            }
+            if (updates.length() > " ON DUPLICATE KEY UPDATE ".length()) {
+                sql.append(updates);
+            } else {
+                // Only key columns: a duplicate is already the wanted row; a no-op update keeps it idempotent.
+                String first = Identifiers.quote(keyColumns.get(0));
+                sql.append(" ON DUPLICATE KEY UPDATE ").append(first).append(" = ").append(first);
+            }
+        }
+        return sql.toString();
+    }
+
+    /** {@code DELETE FROM t WHERE a IN (?,?)} or, for composite keys, {@code (a,b) IN ((?,?),(?,?))}. */
+    static String delete(TableId table, List<String> keyColumns, int rows) {
+        StringBuilder sql = new StringBuilder("DELETE FROM ").append(table.quoted()).append(" WHERE ");
+        String tuple;
+        if (keyColumns.size() == 1) {
+            sql.append(Identifiers.quote(keyColumns.get(0)));
+            tuple = "?";
+        } else {
+            StringJoiner names = new StringJoiner(", ", "(", ")");
+            keyColumns.forEach(c -> names.add(Identifiers.quote(c)));
+            sql.append(names);
+            tuple = placeholders(keyColumns.size());
+        }
+        sql.append(" IN (");
+        for (int i = 0; i < rows; i++) {
+            sql.append(i == 0 ? "" : ",").append(tuple);
+        }
+        return sql.append(')').toString();
+    }
+
+    private static String placeholders(int count) {
+        StringJoiner tuple = new StringJoiner(",", "(", ")");
+        for (int i = 0; i < count; i++) {
+            tuple.add("?");
+        }
+        return tuple.toString();
+    }
+}

@@ -1,0 +1,55 @@
+package io.matrixone.cdc.sink;
+
+import io.matrixone.cdc.common.ChangeEvent;
+import io.matrixone.cdc.common.TableId;
+import io.matrixone.cdc.common.TableMappings;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.header.Header;
+import org.apache.kafka.connect.sink.SinkRecord;
+
+/**
+ * Decides the target table of a record, in this order: the configured mo_cdc mappings (matched on
+ * the envelope's source database and table), the {@code mo.cdc.target.table} header the source
+ * connector sets, then {@code table.name.format}.
+ */
+final class TableRouter {
+
+    private final TableMappings mappings;
+    private final String format;
+
+    TableRouter(TableMappings mappings, String format) {
+        this.mappings = mappings;
+        this.format = format;
+    }
+
+    TableId route(SinkRecord record, Struct source) {
+        String sourceDb = source == null ? null : stringField(source, ChangeEvent.SOURCE_DB);
+        String sourceTable = source == null ? null : stringField(source, ChangeEvent.SOURCE_TABLE);
+        if (mappings != null && sourceDb != null && sourceTable != null) {
+            TableId from = new TableId(sourceDb, sourceTable);
+            return mappings.targetOf(from).orElseThrow(() -> new RecordConversionException(
+                    "source table " + from + " is not in the sink's tables mapping '" + mappings + "'"));
+        }
+        Header header = record.headers().lastWithName(ChangeEvent.TARGET_TABLE_HEADER);
+        if (header != null && header.value() != null) {
+            return TableId.parse(header.value().toString());
+        }
+        String name = format.replace("${topic}", record.topic().replace('.', '_'));
+        if (name.contains("${source.")) {
+            if (sourceDb == null || sourceTable == null) {
+                throw new RecordConversionException("table.name.format '" + format + "' needs the envelope's source block, "
+                        + "which this record (topic " + record.topic() + ") lacks; set table.name.format or tables");
+            }
+            name = name.replace("${source.db}", sourceDb).replace("${source.table}", sourceTable);
+        }
+        try {
+            return TableId.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw new RecordConversionException("table.name.format gives '" + name + "': " + e.getMessage());
+        }
+    }
+
+    private static String stringField(Struct struct, String name) {
+        return struct.schema().field(name) == null ? null : struct.getString(name);
+    }
+}
