@@ -82,7 +82,7 @@ public class MatrixOneSinkConnector extends SinkConnector {
     static void addError(Map<String, ConfigValue> values, ConfigException e) {
         String message = e.getMessage();
         for (String name : values.keySet()) {
-            if (message != null && message.contains("configuration " + name + " ")) {
+            if (message != null && (message.contains("configuration " + name + " ") || message.contains("configuration " + name + ":"))) {
                 values.get(name).addErrorMessage(message);
                 return;
             }

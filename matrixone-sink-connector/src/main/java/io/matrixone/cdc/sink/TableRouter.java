@@ -10,7 +10,8 @@ import org.apache.kafka.connect.sink.SinkRecord;
 /**
  * Decides the target table of a record, in this order: the configured mo_cdc mappings (matched on
  * the envelope's source database and table), the {@code mo.cdc.target.table} header the source
- * connector sets, then {@code table.name.format}.
+ * connector sets, then {@code table.name.format}. A record without a source block (a tombstone, a
+ * flattened row) takes its source database and table from a {@code <prefix>.<db>.<table>} topic name.
  */
 final class TableRouter {
 
@@ -25,6 +26,15 @@ final class TableRouter {
     TableId route(SinkRecord record, Struct source) {
         String sourceDb = source == null ? null : stringField(source, ChangeEvent.SOURCE_DB);
         String sourceTable = source == null ? null : stringField(source, ChangeEvent.SOURCE_TABLE);
+        if (source == null) {
+            // Tombstones and flat rows carry no source block: Debezium-style topic names
+            // (<prefix>.<db>.<table>) still tell where the row came from.
+            String[] parts = record.topic().split("\\.");
+            if (parts.length >= 3) {
+                sourceDb = parts[parts.length - 2];
+                sourceTable = parts[parts.length - 1];
+            }
+        }
         if (mappings != null && sourceDb != null && sourceTable != null) {
             TableId from = new TableId(sourceDb, sourceTable);
             return mappings.targetOf(from).orElseThrow(() -> new RecordConversionException(
