@@ -1,0 +1,165 @@
+package io.matrixone.cdc.source;
+
+import io.matrixone.cdc.common.ConnectionConfig;
+import io.matrixone.cdc.common.MatrixOneUri;
+import io.matrixone.cdc.common.TableMappings;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Every setting of the source, declared once. Capture scope follows MatrixOne's mo_cdc
+ * ({@code level}, {@code tables}, {@code exclude}); the rest follows Debezium's names.
+ */
+public final class MatrixOneSourceConfig extends AbstractConfig {
+
+    public static final String TOPIC_PREFIX = "topic.prefix";
+    public static final String LEVEL = "level";
+    public static final String TABLES = "tables";
+    public static final String EXCLUDE = "exclude";
+    public static final String SNAPSHOT_MODE = "snapshot.mode";
+    public static final String SNAPSHOT_FETCH_SIZE = "snapshot.fetch.size";
+    public static final String POLL_INTERVAL_MS = "poll.interval.ms";
+    public static final String WINDOW_LAG_MS = "window.lag.ms";
+    public static final String MAX_WINDOW_MS = "max.window.ms";
+    public static final String START_TS = "start.ts";
+    public static final String ENVELOPE = "envelope";
+    public static final String HEARTBEAT_INTERVAL_MS = "heartbeat.interval.ms";
+    public static final String HEARTBEAT_TOPIC_PREFIX = "heartbeat.topics.prefix";
+
+    /** Set by the connector for each task: the tables it captures, comma separated. */
+    static final String TASK_TABLES = "task.tables";
+
+    /** mo_cdc's capture levels. */
+    public enum Level { TABLE, DATABASE, ACCOUNT }
+
+    /** Debezium's snapshot modes. */
+    public enum SnapshotMode { INITIAL, NEVER, INITIAL_ONLY, WHEN_NEEDED }
+
+    /** Record value shape. */
+    public enum Envelope { DEBEZIUM, FLAT }
+
+    private static final String CAPTURE = "Capture";
+    private static final String READING = "Reading";
+    private static final String RECORDS = "Records";
+
+    public static final ConfigDef CONFIG_DEF = configDef();
+
+    private static ConfigDef configDef() {
+        ConfigDef def = ConnectionConfig.define(new ConfigDef(), "source");
+        int order = 0;
+        def.define(TOPIC_PREFIX, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
+                "Prefix of the topics: each table's changes go to <prefix>.<database>.<table>. Also names the source "
+                        + "server in offsets and records (source.name), so keep it stable.",
+                CAPTURE, ++order, Width.MEDIUM, "Topic prefix");
+        def.define(LEVEL, Type.STRING, "table", enumValidator(Level.values()), Importance.HIGH,
+                "mo_cdc capture level: table (the tables listed), database (whole databases: db.*), account (every "
+                        + "user database of the account).",
+                CAPTURE, ++order, Width.SHORT, "Level");
+        def.define(TABLES, Type.STRING, "*.*", Importance.HIGH,
+                "Tables to capture in mo_cdc --tables syntax: db.t, db.*, *.*, comma separated; db.t:db2.t2 also names "
+                        + "the target table, carried to the sink in the mo.cdc.target.table header.",
+                CAPTURE, ++order, Width.LONG, "Tables");
+        def.define(EXCLUDE, Type.STRING, "", Importance.MEDIUM,
+                "Regular expression on db.table: matching tables are not captured.",
+                CAPTURE, ++order, Width.LONG, "Exclude");
+        order = 0;
+        def.define(SNAPSHOT_MODE, Type.STRING, "initial", enumValidator(SnapshotMode.values()), Importance.HIGH,
+                "initial: snapshot each table once, then stream; never: stream only (from start.ts or now); "
+                        + "initial_only: snapshot then stop; when_needed: like initial, and snapshot again when the "
+                        + "checkpoint has fallen out of the PITR window instead of failing.",
+                READING, ++order, Width.SHORT, "Snapshot mode");
+        def.define(SNAPSHOT_FETCH_SIZE, Type.INT, 10_000, ConfigDef.Range.between(1, 1_000_000), Importance.MEDIUM,
+                "Rows per snapshot chunk (keyset pagination in primary-key order).",
+                READING, ++order, Width.SHORT, "Snapshot fetch size");
+        def.define(POLL_INTERVAL_MS, Type.LONG, 1000L, ConfigDef.Range.atLeast(10), Importance.MEDIUM,
+                "How often each table's changes are read (one DATA BRANCH DIFF window per table per interval).",
+                READING, ++order, Width.SHORT, "Poll interval (ms)");
+        def.define(WINDOW_LAG_MS, Type.LONG, 1000L, ConfigDef.Range.atLeast(0), Importance.LOW,
+                "A window ends this long before the server's clock. A commit stamped just before 'now' can become "
+                        + "visible after a read at 'now' (proved by MatrixOneFactsIT): the lag keeps such commits in a later window.",
+                READING, ++order, Width.SHORT, "Window safety lag (ms)");
+        def.define(MAX_WINDOW_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(100), Importance.LOW,
+                "Longest window read at once, so catching up after a pause reads history in bounded pieces.",
+                READING, ++order, Width.SHORT, "Max window (ms)");
+        def.define(START_TS, Type.STRING, null, Importance.LOW,
+                "Start streaming from this time without a snapshot (mo_cdc --start-ts): 'yyyy-MM-dd HH:mm:ss[.ffffff]' "
+                        + "in UTC or Unix-epoch nanoseconds. Must lie inside the PITR window.",
+                READING, ++order, Width.MEDIUM, "Start timestamp");
+        order = 0;
+        def.define(ENVELOPE, Type.STRING, "debezium", enumValidator(Envelope.values()), Importance.MEDIUM,
+                "debezium: values are Debezium change envelopes (before, after, op, ts_ms, source); flat: the row "
+                        + "itself, deletes as tombstones.",
+                RECORDS, ++order, Width.SHORT, "Envelope");
+        def.define(HEARTBEAT_INTERVAL_MS, Type.LONG, 30_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
+                "Idle tables emit a heartbeat record this often so their offsets (checkpoints) keep moving; 0 turns it off.",
+                RECORDS, ++order, Width.SHORT, "Heartbeat interval (ms)");
+        def.define(HEARTBEAT_TOPIC_PREFIX, Type.STRING, "__mo_cdc_heartbeat", Importance.LOW,
+                "Heartbeats go to <this>.<topic.prefix>.",
+                RECORDS, ++order, Width.MEDIUM, "Heartbeat topic prefix");
+        return def;
+    }
+
+    private final MatrixOneUri server;
+    private final TableMappings tables;
+    private final Pattern exclude;
+
+    public MatrixOneSourceConfig(Map<String, String> props) {
+        super(CONFIG_DEF, props);
+        this.server = ConnectionConfig.server(this);
+        try {
+            this.tables = TableMappings.parse(getString(TABLES));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(TABLES, getString(TABLES), e.getMessage());
+        }
+        String regex = getString(EXCLUDE);
+        try {
+            this.exclude = regex == null || regex.isBlank() ? null : Pattern.compile(regex, Pattern.CASE_INSENSITIVE);
+        } catch (PatternSyntaxException e) {
+            throw new ConfigException(EXCLUDE, regex, "not a regular expression: " + e.getDescription());
+        }
+        if (getString(START_TS) != null) {
+            Timestamps.parse(getString(START_TS), START_TS);
+        }
+    }
+
+    public MatrixOneUri server() {
+        return server;
+    }
+
+    public TableMappings tables() {
+        return tables;
+    }
+
+    /** Null when nothing is excluded. */
+    public Pattern exclude() {
+        return exclude;
+    }
+
+    public Level level() {
+        return Level.valueOf(getString(LEVEL).toUpperCase(Locale.ROOT));
+    }
+
+    public SnapshotMode snapshotMode() {
+        return SnapshotMode.valueOf(getString(SNAPSHOT_MODE).toUpperCase(Locale.ROOT));
+    }
+
+    public Envelope envelope() {
+        return Envelope.valueOf(getString(ENVELOPE).toUpperCase(Locale.ROOT));
+    }
+
+    private static ConfigDef.Validator enumValidator(Enum<?>[] values) {
+        String[] names = new String[values.length];
+        for (int i = 0; i < values.length; i++) {
+            names[i] = values[i].name().toLowerCase(Locale.ROOT);
+        }
+        return ConfigDef.CaseInsensitiveValidString.in(names);
+    }
+}

@@ -1,0 +1,146 @@
+package io.matrixone.cdc.source;
+
+import io.matrixone.cdc.common.ConnectionConfig;
+import io.matrixone.cdc.common.Connections;
+import io.matrixone.cdc.common.MatrixOneErrors;
+import io.matrixone.cdc.common.TableId;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.ExactlyOnceSupport;
+import org.apache.kafka.connect.source.SourceConnector;
+import org.apache.kafka.connect.util.ConnectorUtils;
+
+/**
+ * Captures MatrixOne tables' changes from PITR history into Kafka. Tables are resolved at start from
+ * {@code level} / {@code tables} / {@code exclude} and spread over up to {@code tasks.max} tasks.
+ */
+public class MatrixOneSourceConnector extends SourceConnector {
+
+    private Map<String, String> props;
+    private List<TableId> tables;
+
+    @Override
+    public void start(Map<String, String> props) {
+        MatrixOneSourceConfig config = new MatrixOneSourceConfig(props);
+        try (Connection conn = Connections.open(config.server())) {
+            tables = TableScope.resolve(conn, config);
+        } catch (SQLException e) {
+            throw new ConnectException("cannot read the tables of " + config.server().masked() + ": " + MatrixOneErrors.describe(e), e);
+        }
+        if (tables.isEmpty()) {
+            throw new ConnectException("no table matches " + TableScope.describe(config) + " on " + config.server().masked());
+        }
+        this.props = Map.copyOf(props);
+    }
+
+    @Override
+    public Class<? extends Task> taskClass() {
+        return MatrixOneSourceTask.class;
+    }
+
+    @Override
+    public List<Map<String, String>> taskConfigs(int maxTasks) {
+        List<Map<String, String>> configs = new ArrayList<>();
+        List<List<TableId>> groups = ConnectorUtils.groupPartitions(tables, Math.min(maxTasks, tables.size()));
+        for (int i = 0; i < groups.size(); i++) {
+            Map<String, String> task = new HashMap<>(props);
+            task.put(MatrixOneSourceConfig.TASK_TABLES, String.join(",", groups.get(i).stream().map(TableId::toString).toList()));
+            task.put("task.id", String.valueOf(i));
+            configs.add(task);
+        }
+        return configs;
+    }
+
+    @Override
+    public void stop() {
+    }
+
+    @Override
+    public ConfigDef config() {
+        return MatrixOneSourceConfig.CONFIG_DEF;
+    }
+
+    /** Each window is read whole in one poll(), so a window can be one Kafka transaction. */
+    @Override
+    public ExactlyOnceSupport exactlyOnceSupport(Map<String, String> connectorConfig) {
+        return ExactlyOnceSupport.SUPPORTED;
+    }
+
+    /**
+     * Field validators first; then that the server answers, that the tables exist and have primary keys,
+     * and that a PITR keeps their history. Each problem is reported on the field it concerns.
+     */
+    @Override
+    public Config validate(Map<String, String> connectorConfigs) {
+        Config result = super.validate(connectorConfigs);
+        Map<String, ConfigValue> values = new HashMap<>();
+        result.configValues().forEach(v -> values.put(v.name(), v));
+        if (result.configValues().stream().anyMatch(v -> !v.errorMessages().isEmpty())) {
+            return result;
+        }
+        MatrixOneSourceConfig config;
+        try {
+            config = new MatrixOneSourceConfig(connectorConfigs);
+        } catch (ConfigException e) {
+            addError(values, e);
+            return result;
+        }
+        String connectionField = connectorConfigs.get(ConnectionConfig.URI) != null ? ConnectionConfig.URI : ConnectionConfig.URL;
+        String unreachable = Connections.checkReachable(config.server());
+        if (unreachable != null) {
+            values.get(connectionField).addErrorMessage(unreachable);
+            return result;
+        }
+        try (Connection conn = Connections.open(config.server())) {
+            List<TableId> found = TableScope.resolve(conn, config);
+            for (TableId named : config.tables().exactTables()) {
+                if (!found.contains(named) && TableScope.inScope(named, config)) {
+                    values.get(MatrixOneSourceConfig.TABLES).addErrorMessage("table " + named + " does not exist on the source");
+                }
+            }
+            if (found.isEmpty()) {
+                values.get(MatrixOneSourceConfig.TABLES).addErrorMessage("no table matches " + TableScope.describe(config));
+            }
+            long now = ServerClock.nowNanos(conn);
+            for (TableId table : found) {
+                if (!SchemaReader.read(conn, table).hasPrimaryKey()) {
+                    values.get(MatrixOneSourceConfig.TABLES).addErrorMessage("table " + table + " has no primary key: "
+                            + "its changes cannot be applied by key. Add a primary key, or leave it out (exclude).");
+                }
+                if (PitrWindow.of(conn, table, now).isEmpty()) {
+                    values.get(MatrixOneSourceConfig.TABLES).addErrorMessage("no PITR covers " + table
+                            + ", so its changes cannot be read. Run on the source: " + PitrWindow.howToCreate(table));
+                }
+            }
+        } catch (SQLException e) {
+            values.get(connectionField).addErrorMessage("cannot inspect the source: " + MatrixOneErrors.describe(e));
+        }
+        return result;
+    }
+
+    private static void addError(Map<String, ConfigValue> values, ConfigException e) {
+        String message = e.getMessage();
+        for (String name : values.keySet()) {
+            if (message != null && (message.contains("configuration " + name + " ") || message.contains("configuration " + name + ":"))) {
+                values.get(name).addErrorMessage(message);
+                return;
+            }
+        }
+        values.get(ConnectionConfig.URI).addErrorMessage(message);
+    }
+
+    @Override
+    public String version() {
+        return Version.get();
+    }
+}

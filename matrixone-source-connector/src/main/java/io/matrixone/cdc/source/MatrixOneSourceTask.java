@@ -1,0 +1,294 @@
+package io.matrixone.cdc.source;
+
+import io.matrixone.cdc.common.ChangeEvent;
+import io.matrixone.cdc.common.Connections;
+import io.matrixone.cdc.common.MatrixOneErrors;
+import io.matrixone.cdc.common.SourceOffsets;
+import io.matrixone.cdc.common.TableId;
+import io.matrixone.cdc.source.MatrixOneSourceConfig.SnapshotMode;
+import io.matrixone.cdc.source.TableCapture.Phase;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.source.SourceTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Captures its share of the tables: first a snapshot of each (keyset chunks at one time T0), then one
+ * DATA BRANCH DIFF window (T1, T2] per table every poll interval. Each poll() returns one chunk or one
+ * window, so with exactly-once support (transaction.boundary=poll) a window is one Kafka transaction.
+ *
+ * <p>Offsets are the checkpoint. Inside a window every record but the last carries the window's start,
+ * the last carries its end: Connect commits an offset only once every earlier record is acknowledged,
+ * so a crash mid-window replays the window (duplicates the sink absorbs by key) and never skips it.
+ */
+public class MatrixOneSourceTask extends SourceTask {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MatrixOneSourceTask.class);
+    private static final long IDLE_SLEEP_MS = 50;
+
+    private MatrixOneSourceConfig config;
+    private String prefix;
+    private Connection conn;
+    private final List<TableCapture> tables = new ArrayList<>();
+    private int next;
+    private SourceTaskMetrics metrics;
+    private long lagNanos;
+    private long pollIntervalNanos;
+    private long retryBackoffMs = 500;
+
+    @Override
+    public String version() {
+        return Version.get();
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        config = new MatrixOneSourceConfig(props);
+        prefix = config.getString(MatrixOneSourceConfig.TOPIC_PREFIX);
+        lagNanos = TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.WINDOW_LAG_MS));
+        pollIntervalNanos = TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.POLL_INTERVAL_MS));
+        metrics = new SourceTaskMetrics(props.getOrDefault("name", prefix), props.getOrDefault("task.id", "0"));
+        String assigned = props.getOrDefault(MatrixOneSourceConfig.TASK_TABLES, "");
+        try {
+            conn = Connections.open(config.server());
+            for (String name : assigned.split(",")) {
+                if (!name.isBlank()) {
+                    tables.add(restore(TableId.parse(name)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new ConnectException("cannot start capturing from " + config.server().masked() + ": "
+                    + MatrixOneErrors.describe(e), e);
+        }
+        LOG.info("MatrixOne source task capturing {} table(s) from {}", tables.size(), config.server().masked());
+    }
+
+    /** The table's capture state from its committed offset, or a fresh start by snapshot.mode / start.ts. */
+    private TableCapture restore(TableId id) throws SQLException {
+        TableSchema schema = SchemaReader.read(conn, id);
+        if (!schema.hasPrimaryKey()) {
+            throw new ConnectException("table " + id + " has no primary key: its changes cannot be applied by key. "
+                    + "Add a primary key or exclude the table.");
+        }
+        RecordFactory records = new RecordFactory(schema, prefix, config.tables().targetOf(id).orElse(id), config.envelope());
+        Map<String, Object> offset = context.offsetStorageReader().offset(records.partition());
+        if (offset != null && offset.get(SourceOffsets.TS) != null) {
+            long ts = ((Number) offset.get(SourceOffsets.TS)).longValue();
+            boolean snapshot = SourceOffsets.PHASE_SNAPSHOT.equals(offset.get(SourceOffsets.PHASE));
+            Object lastPk = offset.get(SourceOffsets.LAST_PK);
+            LOG.info("Table {}: resuming {} at {}", id, snapshot ? "snapshot" : "stream", Timestamps.toText(ts));
+            return new TableCapture(records, snapshot ? Phase.SNAPSHOT : streamPhase(), ts,
+                    lastPk == null ? null : Offsets.parseKeyJson(lastPk.toString()));
+        }
+        String startTs = config.getString(MatrixOneSourceConfig.START_TS);
+        if (startTs != null) {
+            return new TableCapture(records, Phase.STREAM, Timestamps.parse(startTs, MatrixOneSourceConfig.START_TS), null);
+        }
+        if (config.snapshotMode() == SnapshotMode.NEVER) {
+            return new TableCapture(records, Phase.STREAM, ServerClock.nowNanos(conn) - lagNanos, null);
+        }
+        return new TableCapture(records, Phase.SNAPSHOT, 0, null);
+    }
+
+    private Phase streamPhase() {
+        return config.snapshotMode() == SnapshotMode.INITIAL_ONLY ? Phase.DONE : Phase.STREAM;
+    }
+
+    @Override
+    public List<SourceRecord> poll() throws InterruptedException {
+        try {
+            ensureConnected();
+            for (int i = 0; i < tables.size(); i++) {
+                TableCapture table = tables.get(next);
+                next = (next + 1) % tables.size();
+                List<SourceRecord> records = switch (table.phase) {
+                    case SNAPSHOT -> snapshotChunk(table);
+                    case STREAM -> streamWindow(table);
+                    case DONE -> List.of();
+                };
+                if (!records.isEmpty()) {
+                    retryBackoffMs = 500;
+                    return records;
+                }
+            }
+        } catch (SQLException e) {
+            if (!MatrixOneErrors.isRetriable(e) && !(e instanceof java.sql.SQLNonTransientConnectionException)) {
+                throw new ConnectException("reading " + config.server().masked() + " failed: " + MatrixOneErrors.describe(e), e);
+            }
+            LOG.warn("MatrixOne source unreachable or busy, retrying in {} ms: {}", retryBackoffMs, MatrixOneErrors.describe(e));
+            closeQuietly();
+            Thread.sleep(retryBackoffMs);
+            retryBackoffMs = Math.min(retryBackoffMs * 2, 30_000);
+            return null;
+        }
+        Thread.sleep(IDLE_SLEEP_MS);
+        return null;
+    }
+
+    private List<SourceRecord> snapshotChunk(TableCapture table) throws SQLException {
+        TableSchema schema = table.records.table();
+        if (table.ts == 0) {
+            long t0 = ServerClock.nowNanos(conn) - lagNanos;
+            PitrWindow.Coverage coverage = coverage(schema.id(), t0);
+            if (t0 < coverage.startNanos()) {
+                return List.of(); // the PITR was created moments ago: wait until T0 lies inside it
+            }
+            table.ts = t0;
+            metrics.snapshotRowsEstimated.addAndGet(SnapshotReader.count(conn, schema, t0));
+            LOG.info("Table {}: snapshot at {}", schema.id(), Timestamps.toText(t0));
+        }
+        int size = config.getInt(MatrixOneSourceConfig.SNAPSHOT_FETCH_SIZE);
+        List<SnapshotReader.Row> rows = SnapshotReader.chunk(conn, schema, table.ts, table.lastKey, size);
+        List<SourceRecord> records = new ArrayList<>(rows.size() + 1);
+        boolean last = rows.size() < size;
+        for (int i = 0; i < rows.size(); i++) {
+            SnapshotReader.Row row = rows.get(i);
+            boolean lastOfSnapshot = last && i == rows.size() - 1;
+            Map<String, Object> offset = lastOfSnapshot ? Offsets.stream(table.ts)
+                    : Offsets.snapshot(table.ts, Offsets.keyJson(new ArrayList<>(row.key())));
+            records.add(table.records.change(ChangeEvent.OP_READ, null, table.records.row(row.values()), table.ts,
+                    lastOfSnapshot ? "last" : "true", offset));
+        }
+        metrics.snapshotRows.addAndGet(rows.size());
+        if (!rows.isEmpty()) {
+            table.lastKey = rows.get(rows.size() - 1).key();
+        }
+        if (last) {
+            LOG.info("Table {}: snapshot complete, streaming from {}", schema.id(), Timestamps.toText(table.ts));
+            table.phase = streamPhase();
+            table.lastKey = null;
+            table.nextReadAt = System.nanoTime() + pollIntervalNanos;
+            if (rows.isEmpty()) {
+                records.add(heartbeat(table, Offsets.stream(table.ts)));
+            }
+        }
+        table.lastEmitAt = System.nanoTime();
+        return records;
+    }
+
+    private List<SourceRecord> streamWindow(TableCapture table) throws SQLException {
+        long nowLocal = System.nanoTime();
+        if (nowLocal < table.nextReadAt) {
+            return List.of();
+        }
+        table.nextReadAt = nowLocal + pollIntervalNanos;
+        TableSchema schema = table.records.table();
+        long serverNow = ServerClock.nowNanos(conn);
+        long from = table.ts;
+        long to = Math.min(serverNow - lagNanos, from + TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.MAX_WINDOW_MS)));
+        if (to <= from) {
+            return List.of();
+        }
+        PitrWindow.Coverage coverage = coverage(schema.id(), serverNow);
+        if (from < coverage.startNanos()) {
+            return checkpointOutsidePitr(table, coverage);
+        }
+        List<ChangeReader.Change> changes;
+        try {
+            changes = ChangeReader.window(conn, schema, from, to);
+        } catch (ChangeReader.SchemaChangedException e) {
+            throw new ConnectException(e.getMessage() + ". MatrixOne cannot diff across a column change; "
+                    + "re-snapshot the table: drop and re-create the connector's offsets (mo-cdc task drop, task create).", e);
+        }
+        metrics.windows.incrementAndGet();
+        metrics.lagMs.set(TimeUnit.NANOSECONDS.toMillis(serverNow - to));
+        table.ts = to;
+        List<SourceRecord> records = new ArrayList<>();
+        for (int i = 0; i < changes.size(); i++) {
+            ChangeReader.Change change = changes.get(i);
+            Map<String, Object> offset = Offsets.stream(i == changes.size() - 1 ? to : from);
+            Struct row = table.records.row(change.values());
+            switch (change.flag()) {
+                case INSERT -> {
+                    records.add(table.records.change(ChangeEvent.OP_CREATE, null, row, to, null, offset));
+                    metrics.inserts.incrementAndGet();
+                }
+                case UPDATE -> {
+                    records.add(table.records.change(ChangeEvent.OP_UPDATE, null, row, to, null, offset));
+                    metrics.updates.incrementAndGet();
+                }
+                case DELETE -> {
+                    // The tombstone carries the end offset when it is last, so it is committed with the window.
+                    SourceRecord delete = table.records.change(ChangeEvent.OP_DELETE, row, null, to, null, Offsets.stream(from));
+                    records.add(delete);
+                    records.add(table.records.tombstone(delete, offset));
+                    metrics.deletes.incrementAndGet();
+                }
+            }
+        }
+        long heartbeatNanos = TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.HEARTBEAT_INTERVAL_MS));
+        if (records.isEmpty() && heartbeatNanos > 0 && nowLocal - table.lastEmitAt >= heartbeatNanos) {
+            records.add(heartbeat(table, Offsets.stream(to)));
+        }
+        if (!records.isEmpty()) {
+            table.lastEmitAt = nowLocal;
+        }
+        return records;
+    }
+
+    private List<SourceRecord> checkpointOutsidePitr(TableCapture table, PitrWindow.Coverage coverage) {
+        TableId id = table.records.table().id();
+        String gap = "the checkpoint of " + id + " (" + Timestamps.toText(table.ts) + ") is older than its PITR window, which "
+                + "starts at " + Timestamps.toText(coverage.startNanos()) + " (PITR " + coverage.pitrName() + ", range "
+                + coverage.range() + ")";
+        if (config.snapshotMode() == SnapshotMode.WHEN_NEEDED) {
+            LOG.warn("{}: changes in between cannot be read safely; taking a new snapshot (snapshot.mode=when_needed)", gap);
+            table.phase = Phase.SNAPSHOT;
+            table.ts = 0;
+            table.lastKey = null;
+            return List.of();
+        }
+        throw new ConnectException(gap + ": the changes in between can no longer be read safely. Lengthen the PITR "
+                + "(alter pitr " + coverage.pitrName() + " range ...) so pauses fit in it, and restart from a new snapshot: "
+                + "set snapshot.mode=when_needed, or drop and re-create the task.");
+    }
+
+    private PitrWindow.Coverage coverage(TableId id, long nowNanos) throws SQLException {
+        Optional<PitrWindow.Coverage> coverage = PitrWindow.of(conn, id, nowNanos);
+        return coverage.orElseThrow(() -> new ConnectException("no PITR covers " + id + ": its history is not kept, so "
+                + "changes cannot be read. Run on the source: " + PitrWindow.howToCreate(id)));
+    }
+
+    /** A record that only moves an idle table's offset, on the heartbeat topic. */
+    private SourceRecord heartbeat(TableCapture table, Map<String, Object> offset) {
+        metrics.heartbeats.incrementAndGet();
+        String topic = config.getString(MatrixOneSourceConfig.HEARTBEAT_TOPIC_PREFIX) + "." + prefix;
+        return new SourceRecord(table.records.partition(), offset, topic, null, null, null,
+                Schema.STRING_SCHEMA, table.records.table().id().toString(), System.currentTimeMillis());
+    }
+
+    private void ensureConnected() throws SQLException {
+        if (conn == null || conn.isClosed()) {
+            conn = Connections.open(config.server());
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            if (conn != null) {
+                conn.close();
+            }
+        } catch (SQLException e) {
+            LOG.debug("closing a broken connection", e);
+        }
+        conn = null;
+    }
+
+    @Override
+    public void stop() {
+        closeQuietly();
+        if (metrics != null) {
+            metrics.close();
+        }
+    }
+}

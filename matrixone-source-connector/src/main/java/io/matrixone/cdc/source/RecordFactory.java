@@ -1,0 +1,133 @@
+package io.matrixone.cdc.source;
+
+import io.matrixone.cdc.common.ChangeEvent;
+import io.matrixone.cdc.common.TableId;
+import io.matrixone.cdc.source.MatrixOneSourceConfig.Envelope;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.header.ConnectHeaders;
+import org.apache.kafka.connect.source.SourceRecord;
+
+/**
+ * Builds one table's records: key = primary-key struct, value = Debezium-compatible envelope (or the
+ * row with envelope=flat). Schema names are valid Avro names so Avro converters accept them.
+ */
+final class RecordFactory {
+
+    static final Schema SOURCE_SCHEMA = SchemaBuilder.struct().name("io.matrixone.cdc.Source")
+            .field(ChangeEvent.SOURCE_VERSION, Schema.STRING_SCHEMA)
+            .field(ChangeEvent.SOURCE_CONNECTOR, Schema.STRING_SCHEMA)
+            .field(ChangeEvent.SOURCE_NAME, Schema.STRING_SCHEMA)
+            .field(ChangeEvent.SOURCE_DB, Schema.STRING_SCHEMA)
+            .field(ChangeEvent.SOURCE_TABLE, Schema.STRING_SCHEMA)
+            .field(ChangeEvent.SOURCE_TS_MS, Schema.INT64_SCHEMA)
+            .field(ChangeEvent.SOURCE_TS_NS, Schema.INT64_SCHEMA)
+            .field(ChangeEvent.SOURCE_SNAPSHOT, Schema.OPTIONAL_STRING_SCHEMA)
+            .build();
+
+    private final TableSchema table;
+    private final String prefix;
+    private final String topic;
+    private final Envelope envelope;
+    private final Map<String, String> partition;
+    private final String targetTable;
+    private final Schema keySchema;
+    private final Schema rowSchema;
+    private final Schema envelopeSchema;
+
+    RecordFactory(TableSchema table, String prefix, TableId target, Envelope envelope) {
+        this.table = table;
+        this.prefix = prefix;
+        this.topic = prefix + "." + table.id().database() + "." + table.id().table();
+        this.envelope = envelope;
+        this.partition = Offsets.partition(prefix, table.id());
+        this.targetTable = target.toString();
+        String name = avroName(prefix) + "." + avroName(table.id().database()) + "." + avroName(table.id().table());
+        SchemaBuilder key = SchemaBuilder.struct().name(name + ".Key");
+        table.primaryKey().forEach(c -> key.field(c.name(), ColumnTypes.schema(c, false)));
+        this.keySchema = key.build();
+        SchemaBuilder row = SchemaBuilder.struct().name(name + ".Value").optional();
+        table.columns().forEach(c -> row.field(c.name(), ColumnTypes.schema(c, c.nullable() && !table.primaryKey().contains(c))));
+        this.rowSchema = row.build();
+        this.envelopeSchema = SchemaBuilder.struct().name(name + ".Envelope")
+                .field(ChangeEvent.BEFORE, rowSchema)
+                .field(ChangeEvent.AFTER, rowSchema)
+                .field(ChangeEvent.SOURCE, SOURCE_SCHEMA)
+                .field(ChangeEvent.OP, Schema.STRING_SCHEMA)
+                .field(ChangeEvent.TS_MS, Schema.OPTIONAL_INT64_SCHEMA)
+                .build();
+    }
+
+    TableSchema table() {
+        return table;
+    }
+
+    String topic() {
+        return topic;
+    }
+
+    Map<String, String> partition() {
+        return partition;
+    }
+
+    /** A row (values in column order) as a Struct. */
+    Struct row(List<Object> values) {
+        Struct row = new Struct(rowSchema);
+        for (int i = 0; i < values.size(); i++) {
+            row.put(table.columns().get(i).name(), values.get(i));
+        }
+        return row;
+    }
+
+    /**
+     * A change record. {@code op} is r / c / u / d; {@code before} is set for deletes (the old row),
+     * {@code after} for the rest. {@code snapshot} is "true", "last" or null.
+     */
+    SourceRecord change(String op, Struct before, Struct after, long tsNanos, String snapshot, Map<String, ?> offset) {
+        Struct row = after != null ? after : before;
+        Struct key = new Struct(keySchema);
+        table.primaryKey().forEach(c -> key.put(c.name(), row.get(c.name())));
+        ConnectHeaders headers = new ConnectHeaders();
+        headers.addString(ChangeEvent.TARGET_TABLE_HEADER, targetTable);
+        long tsMs = tsNanos / 1_000_000L;
+        if (envelope == Envelope.FLAT) {
+            return new SourceRecord(partition, offset, topic, null, keySchema, key, rowSchema, after, tsMs, headers);
+        }
+        Struct source = new Struct(SOURCE_SCHEMA)
+                .put(ChangeEvent.SOURCE_VERSION, Version.get())
+                .put(ChangeEvent.SOURCE_CONNECTOR, ChangeEvent.CONNECTOR_NAME)
+                .put(ChangeEvent.SOURCE_NAME, prefix)
+                .put(ChangeEvent.SOURCE_DB, table.id().database())
+                .put(ChangeEvent.SOURCE_TABLE, table.id().table())
+                .put(ChangeEvent.SOURCE_TS_MS, tsMs)
+                .put(ChangeEvent.SOURCE_TS_NS, tsNanos)
+                .put(ChangeEvent.SOURCE_SNAPSHOT, snapshot);
+        Struct value = new Struct(envelopeSchema)
+                .put(ChangeEvent.BEFORE, before)
+                .put(ChangeEvent.AFTER, after)
+                .put(ChangeEvent.SOURCE, source)
+                .put(ChangeEvent.OP, op)
+                .put(ChangeEvent.TS_MS, System.currentTimeMillis());
+        return new SourceRecord(partition, offset, topic, null, keySchema, key, envelopeSchema, value, tsMs, headers);
+    }
+
+    /** The tombstone that follows a delete, so compacted topics drop the key. */
+    SourceRecord tombstone(SourceRecord delete, Map<String, ?> offset) {
+        return new SourceRecord(delete.sourcePartition(), offset, topic, null, keySchema, delete.key(),
+                null, null, delete.timestamp(), delete.headers().duplicate());
+    }
+
+    /** Avro names: letters, digits and underscores, not starting with a digit. */
+    static String avroName(String text) {
+        StringBuilder name = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (i > 0 && c >= '0' && c <= '9');
+            name.append(ok ? c : '_');
+        }
+        return name.toString();
+    }
+}

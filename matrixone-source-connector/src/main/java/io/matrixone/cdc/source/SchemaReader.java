@@ -1,0 +1,49 @@
+package io.matrixone.cdc.source;
+
+import io.matrixone.cdc.common.TableId;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads a table's columns and primary key from the server. */
+final class SchemaReader {
+
+    private SchemaReader() {
+    }
+
+    static TableSchema read(Connection conn, TableId table) throws SQLException {
+        List<Column> columns = new ArrayList<>();
+        try (PreparedStatement st = conn.prepareStatement("SELECT column_name, data_type, column_type, is_nullable "
+                + "FROM information_schema.columns WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position")) {
+            st.setString(1, table.database());
+            st.setString(2, table.table());
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    String name = rs.getString(1);
+                    if (name.startsWith("__mo_")) {
+                        continue; // MatrixOne's hidden columns, e.g. the composite-key column __mo_cpkey_col
+                    }
+                    columns.add(Column.fromInformationSchema(name, rs.getString(2), rs.getString(3), "YES".equalsIgnoreCase(rs.getString(4))));
+                }
+            }
+        }
+        if (columns.isEmpty()) {
+            throw new SQLException("table " + table + " does not exist");
+        }
+        // information_schema shows a composite key as one hidden column; SHOW INDEX lists its parts in order.
+        List<Column> key = new ArrayList<>();
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SHOW INDEX FROM " + table.quoted())) {
+            while (rs.next()) {
+                if ("PRIMARY".equalsIgnoreCase(rs.getString("Key_name"))) {
+                    String name = rs.getString("Column_name");
+                    columns.stream().filter(c -> c.name().equalsIgnoreCase(name)).findFirst().ifPresent(key::add);
+                }
+            }
+        }
+        return new TableSchema(table, List.copyOf(columns), List.copyOf(key));
+    }
+}
