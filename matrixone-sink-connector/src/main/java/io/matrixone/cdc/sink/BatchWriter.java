@@ -18,16 +18,16 @@ import org.apache.kafka.connect.data.Field;
  */
 final class BatchWriter {
 
-    /** Upper bound on rows in one statement, whatever their size, to keep statements quick to parse. */
-    private static final int MAX_ROWS_PER_STATEMENT = 2000;
-
     private final InsertMode mode;
     private final int maxStatementBytes;
+    /** Upper bound on rows in one statement, whatever their size, to keep statements quick to parse. */
+    private final int maxRowsPerStatement;
     private final TableManager tables;
 
-    BatchWriter(InsertMode mode, int maxStatementBytes, TableManager tables) {
+    BatchWriter(InsertMode mode, int maxStatementBytes, int maxRowsPerStatement, TableManager tables) {
         this.mode = mode;
         this.maxStatementBytes = maxStatementBytes;
+        this.maxRowsPerStatement = maxRowsPerStatement;
         this.tables = tables;
     }
 
@@ -114,7 +114,7 @@ final class BatchWriter {
         long bytes = 256; // the statement's fixed text
         for (RowChange row : rows) {
             long size = keysOnly ? estimate(row.keyValues()) : estimateRow(row);
-            if (!current.isEmpty() && (bytes + size > maxStatementBytes || current.size() >= MAX_ROWS_PER_STATEMENT)) {
+            if (!current.isEmpty() && (bytes + size > maxStatementBytes || current.size() >= maxRowsPerStatement)) {
                 chunks.add(current);
                 current = new ArrayList<>();
                 bytes = 256;

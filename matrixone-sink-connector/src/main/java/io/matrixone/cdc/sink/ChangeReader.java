@@ -76,6 +76,12 @@ final class ChangeReader {
             case RECORD_VALUE -> keyFromRow(row, keyFields, keyValues);
             case NONE -> { }
         }
+        for (Field keyField : keyFields) {
+            if (row.schema().field(keyField.name()) == null) {
+                throw new RecordConversionException("primary-key field '" + keyField.name()
+                        + "' of the record key is not in the row; the row must carry its key columns");
+            }
+        }
         return new RowChange(table, false, keyFields, keyValues, row, record);
     }
 

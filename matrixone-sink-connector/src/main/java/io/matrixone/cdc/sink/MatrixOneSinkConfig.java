@@ -28,6 +28,7 @@ public final class MatrixOneSinkConfig extends AbstractConfig {
     public static final String AUTO_CREATE = "auto.create";
     public static final String AUTO_EVOLVE = "auto.evolve";
     public static final String MAX_STATEMENT_BYTES = "max.statement.bytes";
+    public static final String BATCH_SIZE = "batch.size";
     public static final String MAX_RETRIES = "max.retries";
     public static final String RETRY_BACKOFF_MS = "retry.backoff.ms";
 
@@ -79,6 +80,10 @@ public final class MatrixOneSinkConfig extends AbstractConfig {
                 "Largest SQL statement sent to MatrixOne; multi-row statements are split below it (mo_cdc's "
                         + "--max-sql-length; MatrixOne's max_allowed_packet is 64 MiB).",
                 WRITES, ++order, Width.SHORT, "Max statement bytes");
+        def.define(BATCH_SIZE, Type.INT, 3000, ConfigDef.Range.between(1, 100_000), Importance.MEDIUM,
+                "Most rows in one multi-row INSERT or DELETE statement (statements are also kept under "
+                        + MAX_STATEMENT_BYTES + "). All statements of one put() still commit in one transaction.",
+                WRITES, ++order, Width.SHORT, "Batch size");
         order = 0;
         def.define(AUTO_CREATE, Type.BOOLEAN, true, Importance.MEDIUM,
                 "Create a missing target table from the record schemas (columns, types, primary key).",

@@ -47,7 +47,8 @@ public class MatrixOneSinkTask extends SinkTask {
         pool = Connections.pool(config.server(), name + "-sink", 1);
         tables = new TableManager(config.getBoolean(MatrixOneSinkConfig.AUTO_CREATE), config.getBoolean(MatrixOneSinkConfig.AUTO_EVOLVE));
         reader = new ChangeReader(config, new TableRouter(config.tables(), config.getString(MatrixOneSinkConfig.TABLE_NAME_FORMAT)));
-        writer = new BatchWriter(config.insertMode(), config.getInt(MatrixOneSinkConfig.MAX_STATEMENT_BYTES), tables);
+        writer = new BatchWriter(config.insertMode(), config.getInt(MatrixOneSinkConfig.MAX_STATEMENT_BYTES),
+                config.getInt(MatrixOneSinkConfig.BATCH_SIZE), tables);
         reporter = errantRecordReporter();
         metrics = new SinkTaskMetrics(name, props.getOrDefault("task.id", String.valueOf(System.identityHashCode(this))));
         LOG.info("MatrixOne sink task writing to {}", config.server().masked());

@@ -17,25 +17,24 @@ final class SqlStatements {
         StringJoiner names = new StringJoiner(", ", " (", ")");
         columns.forEach(c -> names.add(Identifiers.quote(c)));
         String tuple = placeholders(columns.size());
-        StringBuilder sql = new StringBuilder(mode == InsertMode.REPLACE ? "REPLACE INTO " : "INSERT INTO ")
+        boolean keyOnly = !keyColumns.isEmpty() && keyColumns.containsAll(columns);
+        // MatrixOne refuses an ON DUPLICATE KEY UPDATE that assigns a key column (error 20313), so a row made
+        // only of key columns is upserted with REPLACE: same result, and still idempotent.
+        boolean replace = mode == InsertMode.REPLACE || (mode == InsertMode.UPSERT && keyOnly);
+        StringBuilder sql = new StringBuilder(replace ? "REPLACE INTO " : "INSERT INTO ")
                 .append(table.quoted()).append(names).append(" VALUES ");
         for (int i = 0; i < rows; i++) {
             sql.append(i == 0 ? "" : ",").append(tuple);
         }
-        if (mode == InsertMode.UPSERT) {
+        // pk.mode=none: no key to update by, so an upsert is a plain INSERT.
+        if (mode == InsertMode.UPSERT && !keyOnly && !keyColumns.isEmpty()) {
             StringJoiner updates = new StringJoiner(", ", " ON DUPLICATE KEY UPDATE ", "");
             for (String column : columns) {
                 if (!keyColumns.contains(column)) {
                     updates.add(Identifiers.quote(column) + " = VALUES(" + Identifiers.quote(column) + ")");
                 }
             }
-            if (updates.length() > " ON DUPLICATE KEY UPDATE ".length()) {
-                sql.append(updates);
-            } else {
-                // Only key columns: a duplicate is already the wanted row; a no-op update keeps it idempotent.
-                String first = Identifiers.quote(keyColumns.get(0));
-                sql.append(" ON DUPLICATE KEY UPDATE ").append(first).append(" = ").append(first);
-            }
+            sql.append(updates);
         }
         return sql.toString();
     }

@@ -1,0 +1,53 @@
+package io.matrixone.cdc.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.matrixone.cdc.common.TableId;
+import io.matrixone.cdc.sink.MatrixOneSinkConfig.InsertMode;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SqlStatementsTest {
+
+    private static final TableId TABLE = new TableId("db", "t");
+
+    @Test
+    void upsertIsMultiRowInsertUpdatingTheNonKeyColumns() {
+        assertThat(SqlStatements.write(InsertMode.UPSERT, TABLE, List.of("id", "name"), List.of("id"), 2))
+                .isEqualTo("INSERT INTO `db`.`t` (`id`, `name`) VALUES (?,?),(?,?)"
+                        + " ON DUPLICATE KEY UPDATE `name` = VALUES(`name`)");
+    }
+
+    @Test
+    void keyOnlyUpsertIsAReplaceBecauseMatrixOneRefusesUpdatingKeyColumnsOnDuplicate() {
+        assertThat(SqlStatements.write(InsertMode.UPSERT, TABLE, List.of("a", "b"), List.of("a", "b"), 1))
+                .isEqualTo("REPLACE INTO `db`.`t` (`a`, `b`) VALUES (?,?)");
+    }
+
+    @Test
+    void upsertWithoutKeyIsAPlainInsert() {
+        assertThat(SqlStatements.write(InsertMode.UPSERT, TABLE, List.of("a"), List.of(), 2))
+                .isEqualTo("INSERT INTO `db`.`t` (`a`) VALUES (?),(?)");
+    }
+
+    @Test
+    void insertAndReplaceModes() {
+        assertThat(SqlStatements.write(InsertMode.INSERT, TABLE, List.of("id", "v"), List.of("id"), 1))
+                .isEqualTo("INSERT INTO `db`.`t` (`id`, `v`) VALUES (?,?)");
+        assertThat(SqlStatements.write(InsertMode.REPLACE, TABLE, List.of("id", "v"), List.of("id"), 1))
+                .isEqualTo("REPLACE INTO `db`.`t` (`id`, `v`) VALUES (?,?)");
+    }
+
+    @Test
+    void deletesUseInForOneColumnAndTupleInForCompositeKeys() {
+        assertThat(SqlStatements.delete(TABLE, List.of("id"), 3)).isEqualTo("DELETE FROM `db`.`t` WHERE `id` IN (?,?,?)");
+        assertThat(SqlStatements.delete(TABLE, List.of("a", "b"), 2))
+                .isEqualTo("DELETE FROM `db`.`t` WHERE (`a`, `b`) IN ((?,?),(?,?))");
+    }
+
+    @Test
+    void oddIdentifiersAreQuoted() {
+        assertThat(SqlStatements.delete(new TableId("my db", "se`lect"), List.of("order", "näme"), 1))
+                .isEqualTo("DELETE FROM `my db`.`se``lect` WHERE (`order`, `näme`) IN ((?,?))");
+    }
+}
