@@ -49,9 +49,19 @@ final class BatchWriter {
                 tables.ensure(conn, batch.table(), upsert.row().schema().fields(), upsert.keyFields());
             }
         }
+        // A delete for a table that does not exist (yet) leaves the target as wanted: the row is absent.
+        List<TableId> missing = new ArrayList<>();
+        for (TableBatch batch : batches.values()) {
+            if (batch.upserts().isEmpty() && !tables.exists(conn, batch.table())) {
+                missing.add(batch.table());
+            }
+        }
         conn.setAutoCommit(false);
         try {
             for (TableBatch batch : batches.values()) {
+                if (missing.contains(batch.table())) {
+                    continue;
+                }
                 writeDeletes(conn, batch);
                 writeUpserts(conn, batch);
             }

@@ -64,6 +64,19 @@ final class TableManager {
         }
     }
 
+    /** True when the table exists; what is learned is kept like {@link #ensure}. */
+    boolean exists(Connection conn, TableId table) throws SQLException {
+        if (columns.containsKey(table)) {
+            return true;
+        }
+        Set<String> known = readColumns(conn, table);
+        if (known.isEmpty()) {
+            return false;
+        }
+        columns.put(table, known);
+        return true;
+    }
+
     /** Forget what is known, e.g. after a failure that may have come from a table changed elsewhere. */
     void forget(TableId table) {
         columns.remove(table);

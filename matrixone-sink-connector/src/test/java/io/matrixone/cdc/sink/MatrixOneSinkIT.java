@@ -12,6 +12,7 @@ import io.matrixone.cdc.testing.ConnectClusterHarness;
 import io.matrixone.cdc.testing.ConnectJson;
 import io.matrixone.cdc.testing.MatrixOneTestServers;
 import io.matrixone.cdc.testing.Sql;
+import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -21,6 +22,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
@@ -221,6 +224,97 @@ class MatrixOneSinkIT {
 
     private static Schema typed(SchemaBuilder builder, String columnType) {
         return builder.parameter(ChangeEvent.COLUMN_TYPE_PARAM, columnType).build();
+    }
+
+    // ---------------------------------------------------------------- Connect types, odd names, key-only rows, metrics
+
+    @Test
+    void mapsPlainConnectTypesQuotesOddNamesAndCountsInJmx() throws Exception {
+        Schema key = SchemaBuilder.struct().name("odd.Key").field("order", Schema.INT64_SCHEMA)
+                .field("Group By", Schema.STRING_SCHEMA).build();
+        Schema row = SchemaBuilder.struct().name("odd.Value")
+                .field("order", Schema.INT64_SCHEMA).field("Group By", Schema.STRING_SCHEMA)
+                .field("na`me", Schema.OPTIONAL_STRING_SCHEMA).field("prénom", Schema.OPTIONAL_INT8_SCHEMA)
+                .field("small", Schema.OPTIONAL_INT16_SCHEMA).field("ratio", Schema.OPTIONAL_FLOAT32_SCHEMA)
+                .field("ok", Schema.OPTIONAL_BOOLEAN_SCHEMA).field("raw", Schema.OPTIONAL_BYTES_SCHEMA)
+                .field("amount", Decimal.builder(3).optional().build())
+                .field("day", Date.builder().optional().build())
+                .field("at", org.apache.kafka.connect.data.Time.builder().optional().build())
+                .field("seen", org.apache.kafka.connect.data.Timestamp.builder().optional().build())
+                .field("seen_us", SchemaBuilder.int64().name(SemanticTypes.MICRO_TIMESTAMP).optional().build())
+                .build();
+        String topic = "odd-names";
+        cluster.kafka().createTopic(topic, 1);
+        for (int i = 1; i <= 3; i++) {
+            Struct value = new Struct(row).put("order", (long) i).put("Group By", "g é").put("na`me", "n" + i)
+                    .put("prénom", (byte) -i).put("small", (short) (1000 * i)).put("ratio", 0.5f).put("ok", i % 2 == 0)
+                    .put("raw", new byte[] {(byte) i}).put("amount", new BigDecimal("-12345.678"))
+                    .put("day", new java.util.Date(19_723L * 86_400_000L))
+                    .put("at", new java.util.Date(((13 * 60 + 14) * 60 + 15) * 1000L + 678))
+                    .put("seen", new java.util.Date(1_704_103_200_123L)).put("seen_us", 1_704_103_200_123_456L);
+            cluster.kafka().produce(topic, ConnectJson.key(key, new Struct(key).put("order", (long) i).put("Group By", "g é")),
+                    ConnectJson.value(row, value));
+        }
+        // A tombstone deletes row 2.
+        cluster.kafka().produce(topic, ConnectJson.key(key, new Struct(key).put("order", 2L).put("Group By", "g é")), null);
+
+        startSink("odd-sink", topic, Map.of("table.name.format", db + ".Select Tåble"));
+
+        String columns = "`order`, `group by`, `na``me`, `prénom`, small, ratio, ok, hex(raw), amount, day, `at`, seen, seen_us";
+        awaitRows("select " + columns + " from " + db + ".`select tåble` order by `order`", List.of(
+                List.of("1", "g é", "n1", "-1", "1000", "0.5", "0", "01", "-12345.678", "2024-01-01", "13:14:15.678",
+                        "2024-01-01 10:00:00.123", "2024-01-01 10:00:00.123456"),
+                List.of("3", "g é", "n3", "-3", "3000", "0.5", "0", "03", "-12345.678", "2024-01-01", "13:14:15.678",
+                        "2024-01-01 10:00:00.123", "2024-01-01 10:00:00.123456")));
+        assertThat(rows(sql, "select column_name, column_type from information_schema.columns where table_schema='" + db
+                + "' and table_name='select tåble' and column_name not like '__mo%' order by ordinal_position")
+                .stream().map(r -> r.get(0) + " " + r.get(1).toLowerCase()).toList()).containsExactly(
+                "order bigint(64)", "Group By varchar(255)", "na`me text(0)", "prénom tinyint(8)", "small smallint(16)",
+                "ratio float(0)", "ok bool(0)", "raw blob(0)", "amount decimal(38,3)", "day date(0)", "at time(3)",
+                "seen datetime(3)", "seen_us datetime(6)");
+
+        ObjectName metrics = new ObjectName("io.matrixone.cdc:type=sink-task-metrics,connector=" + ObjectName.quote("odd-sink")
+                + ",task=" + ObjectName.quote("0"));
+        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+        assertThat((Long) jmx.getAttribute(metrics, "RecordsWritten")).isGreaterThanOrEqualTo(3L);
+        assertThat((Long) jmx.getAttribute(metrics, "Batches")).isGreaterThanOrEqualTo(1L);
+        assertThat((Long) jmx.getAttribute(metrics, "LastCommitLagMs")).isGreaterThanOrEqualTo(0L);
+        cluster.deleteConnector("odd-sink");
+    }
+
+    @Test
+    void rowsMadeOnlyOfKeyColumnsAreUpsertedAndDeleted() throws Exception {
+        Schema key = SchemaBuilder.struct().name("link.Key").field("a", Schema.INT32_SCHEMA).field("b", Schema.INT32_SCHEMA).build();
+        String topic = "links";
+        cluster.kafka().createTopic(topic, 1);
+        for (int[] ab : new int[][] {{1, 1}, {1, 2}, {2, 1}, {1, 1}}) {
+            Struct k = new Struct(key).put("a", ab[0]).put("b", ab[1]);
+            cluster.kafka().produce(topic, ConnectJson.key(key, k), ConnectJson.value(key, k));
+        }
+        cluster.kafka().produce(topic, ConnectJson.key(key, new Struct(key).put("a", 1).put("b", 2)), null);
+        startSink("links-sink", topic, Map.of("table.name.format", db + ".links"));
+        awaitRows("select a, b from " + db + ".links order by a, b", List.of(List.of("1", "1"), List.of("2", "1")));
+        // Redelivery of the same rows (a restart replays them) changes nothing.
+        for (int[] ab : new int[][] {{1, 1}, {2, 1}}) {
+            Struct k = new Struct(key).put("a", ab[0]).put("b", ab[1]);
+            cluster.kafka().produce(topic, ConnectJson.key(key, k), ConnectJson.value(key, k));
+        }
+        Struct last = new Struct(key).put("a", 3).put("b", 3);
+        cluster.kafka().produce(topic, ConnectJson.key(key, last), ConnectJson.value(key, last));
+        awaitRows("select a, b from " + db + ".links order by a, b", List.of(List.of("1", "1"), List.of("2", "1"), List.of("3", "3")));
+        cluster.deleteConnector("links-sink");
+    }
+
+    @Test
+    void deletesForATableThatDoesNotExistYetAreHarmless() throws Exception {
+        String topic = "ghosts";
+        cluster.kafka().createTopic(topic, 1);
+        cluster.kafka().produce(topic, ConnectJson.key(PERSON_KEY, new Struct(PERSON_KEY).put("id", 1)), null);
+        startSink("ghost-sink", topic, Map.of("table.name.format", db + ".ghosts"));
+        sendPerson(topic, 2, "after the tombstone", 2.0);
+        awaitRows("select id, name from " + db + ".ghosts", List.of(List.of("2", "after the tombstone")));
+        assertThat(cluster.connectorStatus("ghost-sink").tasks().get(0).state()).isEqualTo("RUNNING");
+        cluster.deleteConnector("ghost-sink");
     }
 
     // ---------------------------------------------------------------- restart mid-stream
