@@ -82,13 +82,22 @@ final class ColumnTypes {
             case "BOOL", "BOOLEAN" -> rs.getBoolean(index);
             case "BLOB", "TINYBLOB", "MEDIUMBLOB", "LONGBLOB", "BINARY", "VARBINARY" -> rs.getBytes(index);
             case "DATE" -> date(rs.getObject(index, LocalDate.class));
-            case "TIME" -> timeMicros(rs.getString(index));
+            case "TIME" -> timeMicros(rawText(rs, index));
             case "DATETIME", "TIMESTAMP" -> dateTime(rs.getObject(index, LocalDateTime.class), column.size(0) <= 3);
             case "VECF32" -> vector(rs.getString(index), true);
             case "VECF64" -> vector(rs.getString(index), false);
             default -> rs.getString(index);
         };
         return rs.wasNull() ? null : value;
+    }
+
+    /**
+     * The value as the server sent it. Connector/J drops the fraction when it formats a TIME itself;
+     * statements here use the text protocol, so the raw bytes are the server's own text.
+     */
+    private static String rawText(ResultSet rs, int index) throws SQLException {
+        byte[] bytes = rs.getBytes(index);
+        return bytes == null ? null : new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static BigDecimal decimal(BigDecimal value, int scale) {

@@ -113,9 +113,9 @@ public class MatrixOneSourceConnector extends SourceConnector {
             }
             long now = ServerClock.nowNanos(conn);
             for (TableId table : found) {
-                if (!SchemaReader.read(conn, table).hasPrimaryKey()) {
-                    values.get(MatrixOneSourceConfig.TABLES).addErrorMessage("table " + table + " has no primary key: "
-                            + "its changes cannot be applied by key. Add a primary key, or leave it out (exclude).");
+                String unsupported = SchemaReader.read(conn, table).uncapturableReason();
+                if (unsupported != null) {
+                    values.get(MatrixOneSourceConfig.TABLES).addErrorMessage(unsupported);
                 }
                 if (PitrWindow.of(conn, table, now).isEmpty()) {
                     values.get(MatrixOneSourceConfig.TABLES).addErrorMessage("no PITR covers " + table

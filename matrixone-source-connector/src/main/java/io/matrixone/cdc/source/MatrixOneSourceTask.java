@@ -76,9 +76,9 @@ public class MatrixOneSourceTask extends SourceTask {
     /** The table's capture state from its committed offset, or a fresh start by snapshot.mode / start.ts. */
     private TableCapture restore(TableId id) throws SQLException {
         TableSchema schema = SchemaReader.read(conn, id);
-        if (!schema.hasPrimaryKey()) {
-            throw new ConnectException("table " + id + " has no primary key: its changes cannot be applied by key. "
-                    + "Add a primary key or exclude the table.");
+        String unsupported = schema.uncapturableReason();
+        if (unsupported != null && config.snapshotMode() != SnapshotMode.INITIAL_ONLY) {
+            throw new ConnectException(unsupported);
         }
         RecordFactory records = new RecordFactory(schema, prefix, config.tables().targetOf(id).orElse(id), config.envelope());
         Map<String, Object> offset = context.offsetStorageReader().offset(records.partition());
@@ -143,8 +143,17 @@ public class MatrixOneSourceTask extends SourceTask {
             if (t0 < coverage.startNanos()) {
                 return List.of(); // the PITR was created moments ago: wait until T0 lies inside it
             }
+            long rows;
+            try {
+                rows = SnapshotReader.count(conn, schema, t0);
+            } catch (SQLException e) {
+                if (SnapshotReader.missingAt(e)) {
+                    return List.of(); // created less than window.lag.ms ago: T0 moves past its creation soon
+                }
+                throw e;
+            }
             table.ts = t0;
-            metrics.snapshotRowsEstimated.addAndGet(SnapshotReader.count(conn, schema, t0));
+            metrics.snapshotRowsEstimated.addAndGet(rows);
             LOG.info("Table {}: snapshot at {}", schema.id(), Timestamps.toText(t0));
         }
         int size = config.getInt(MatrixOneSourceConfig.SNAPSHOT_FETCH_SIZE);

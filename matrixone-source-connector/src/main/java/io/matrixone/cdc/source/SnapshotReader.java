@@ -60,6 +60,12 @@ final class SnapshotReader {
         return rows;
     }
 
+    /** True when a time-travel read failed because the table did not exist yet at that time. */
+    static boolean missingAt(SQLException e) {
+        String message = e.getMessage();
+        return message != null && (message.contains("does not exist") || message.contains("Unknown database"));
+    }
+
     /** Rows in the table at {@code ts}, for progress reporting. */
     static long count(Connection conn, TableSchema table, long ts) throws SQLException {
         try (var st = conn.createStatement();

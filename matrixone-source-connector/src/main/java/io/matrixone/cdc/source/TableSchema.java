@@ -9,4 +9,22 @@ record TableSchema(TableId id, List<Column> columns, List<Column> primaryKey) {
     boolean hasPrimaryKey() {
         return !primaryKey.isEmpty();
     }
+
+    /**
+     * Why the table's changes cannot be captured, or null when they can. MatrixOne v4.1.4's
+     * DATA BRANCH DIFF returns no rows at all for a table with an ENUM column (proved by
+     * MatrixOneFactsIT), which would lose every change silently.
+     */
+    String uncapturableReason() {
+        if (!hasPrimaryKey()) {
+            return "table " + id + " has no primary key: its changes cannot be applied by key. "
+                    + "Add a primary key, or leave the table out (exclude).";
+        }
+        List<String> enums = columns.stream().filter(c -> c.dataType().equals("ENUM")).map(Column::name).toList();
+        if (!enums.isEmpty()) {
+            return "table " + id + " has ENUM column(s) " + enums + ": MatrixOne's DATA BRANCH DIFF returns no changes for "
+                    + "such tables, so changes would be lost. Change the column(s) to VARCHAR, or leave the table out (exclude).";
+        }
+        return null;
+    }
 }

@@ -184,6 +184,24 @@ class MatrixOneFactsIT {
                         List.of("nopk", "DELETE", "2", "2"));
     }
 
+    /**
+     * A MatrixOne defect the source must guard against: DATA BRANCH DIFF returns no rows at all (not even
+     * a header) for a table with an ENUM column, so its changes would vanish silently. The source refuses
+     * such tables; when this test starts failing, MatrixOne has fixed it and the refusal can go.
+     */
+    @Test
+    void branchDiffReturnsNothingForATableWithAnEnumColumn() throws Exception {
+        String t = db + ".withenum";
+        exec(sql, "create table " + t + " (id int primary key, e enum('small','large'))");
+        long t1 = serverNowNanos();
+        Thread.sleep(100);
+        exec(sql, "insert into " + t + " values (1, 'large')");
+        long t2 = serverNowNanos();
+
+        assertThat(rows(sql, "select id from " + t + " {MO_TS = " + t2 + "}")).containsExactly(List.of("1"));
+        assertThat(rows(sql, "data branch diff " + t + "{MO_TS = " + t2 + "} against " + t + "{MO_TS = " + t1 + "}")).isEmpty();
+    }
+
     /** Time travel to before a table existed is an error (before its database existed: "Unknown database"). */
     @Test
     void readBeforeTheTableExistedFails() throws Exception {

@@ -1,0 +1,299 @@
+package io.matrixone.cdc.source;
+
+import static io.matrixone.cdc.testing.Sql.exec;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.matrixone.cdc.common.ChangeEvent;
+import io.matrixone.cdc.common.Connections;
+import io.matrixone.cdc.common.MatrixOneUri;
+import io.matrixone.cdc.testing.ConnectClusterHarness;
+import io.matrixone.cdc.testing.ConnectJson;
+import io.matrixone.cdc.testing.MatrixOneTestServers;
+import io.matrixone.cdc.testing.Sql;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+import org.apache.kafka.test.TestUtils;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The source against a real MatrixOne, run by a real Connect worker, read back from real Kafka topics. */
+class MatrixOneSourceIT {
+
+    private static MatrixOneUri source;
+    private static Connection sql;
+    private static ConnectClusterHarness connect;
+    private static EmbeddedConnectCluster cluster;
+    private static String db;
+
+    @BeforeAll
+    static void start() throws Exception {
+        source = MatrixOneTestServers.source();
+        sql = Connections.open(source);
+        db = Sql.uniqueDatabase("srcit");
+        exec(sql, "create database " + db, "create pitr " + db + "_pitr for database " + db + " range 2 'h'");
+        connect = ConnectClusterHarness.start("source-it", false);
+        cluster = connect.cluster();
+    }
+
+    @AfterAll
+    static void stop() throws SQLException {
+        if (connect != null) {
+            connect.close();
+        }
+        if (sql != null) {
+            exec(sql, "drop pitr if exists " + db + "_pitr", "drop database if exists " + db);
+            sql.close();
+        }
+    }
+
+    @Test
+    void snapshotsThenStreamsInsertsUpdatesAndDeletes() throws Exception {
+        exec(sql, "create table " + db + ".activity (activity_id int primary key, user_id int, activity_type varchar(50), "
+                        + "timestamp datetime, device varchar(20))",
+                "insert into " + db + ".activity values (1, 1001, 'login', '2024-01-01 09:00:00', 'mobile'),"
+                        + "(2, 1002, 'like', '2024-01-01 10:15:00', 'desktop'), (3, 1003, 'comment', '2024-01-02 14:30:00', 'mobile')");
+        startSource("activity-src", "a1", db + ".activity:analytics.activity_copy", Map.of());
+        String topic = "a1." + db + ".activity";
+
+        List<Event> snapshot = events(topic, 3);
+        assertThat(snapshot).extracting(Event::op).containsExactly("r", "r", "r");
+        assertThat(snapshot.get(0).after().getInt32("activity_id")).isEqualTo(1);
+        assertThat(snapshot.get(0).after().getString("activity_type")).isEqualTo("login");
+        assertThat(snapshot.get(2).source().getString("snapshot")).isEqualTo("last");
+        assertThat(snapshot.get(0).target()).isEqualTo("analytics.activity_copy");
+        assertThat(snapshot.get(0).after().schema().field("activity_type").schema().parameters())
+                .containsEntry(ChangeEvent.COLUMN_TYPE_PARAM, "VARCHAR(50)");
+
+        exec(sql, "insert into " + db + ".activity values (4, 1004, 'share', '2024-01-03 16:45:00', 'desktop')",
+                "update " + db + ".activity set activity_type = 'logout' where activity_id = 1",
+                "delete from " + db + ".activity where activity_id = 2");
+        List<Event> changes = events(topic, 3 + 4).subList(3, 7);
+        assertThat(changes).extracting(Event::describe).containsExactlyInAnyOrder(
+                "c 4 share", "u 1 logout", "d 2 like", "tombstone 2");
+        // The tombstone follows its delete.
+        int delete = changes.stream().map(Event::describe).toList().indexOf("d 2 like");
+        assertThat(changes.get(delete + 1).describe()).isEqualTo("tombstone 2");
+        cluster.deleteConnector("activity-src");
+    }
+
+    @Test
+    void spreadsTablesOverTasksAndResumesAfterPauseWithoutLoss() throws Exception {
+        for (int t = 1; t <= 3; t++) {
+            exec(sql, "create table " + db + ".multi" + t + " (id int primary key, v varchar(20))",
+                    "insert into " + db + ".multi" + t + " values (1, 'a'), (2, 'b')");
+        }
+        startSource("multi-src", "m", db + ".multi1," + db + ".multi2," + db + ".multi3", Map.of("tasks.max", "2"));
+        cluster.assertions().assertConnectorAndExactlyNumTasksAreRunning("multi-src", 2, "two tasks");
+        assertThat(cluster.connectorStatus("multi-src").tasks()).hasSize(2);
+        for (int t = 1; t <= 3; t++) {
+            // Rows committed within window.lag.ms before the snapshot time arrive as creates instead of reads.
+            assertThat(events("m." + db + ".multi" + t, 2)).extracting(e -> e.describe().substring(2))
+                    .containsExactly("1 a", "2 b");
+        }
+
+        cluster.pauseConnector("multi-src");
+        cluster.assertions().assertConnectorAndExactlyNumTasksArePaused("multi-src", 2, "not paused");
+        exec(sql, "insert into " + db + ".multi1 values (3, 'while paused')", "update " + db + ".multi2 set v = 'changed' where id = 1");
+        Thread.sleep(3000);
+        cluster.resumeConnector("multi-src");
+
+        assertThat(events("m." + db + ".multi1", 3).get(2).describe()).isEqualTo("c 3 while paused");
+        assertThat(events("m." + db + ".multi2", 3).get(2).describe()).isEqualTo("u 1 changed");
+        cluster.deleteConnector("multi-src");
+    }
+
+    @Test
+    void restartMidSnapshotResumesFromTheLastKeyWithNothingLost() throws Exception {
+        exec(sql, "create table " + db + ".big (id int primary key, v int)");
+        exec(sql, "insert into " + db + ".big select result, result * 2 from generate_series(1, 5000) g");
+        startSource("big-src", "b", db + ".big", Map.of("snapshot.fetch.size", "100", "poll.interval.ms", "200"));
+        String topic = "b." + db + ".big";
+        TestUtils.waitForCondition(() -> count(topic) >= 300, 60_000, "snapshot started");
+
+        cluster.stopConnector("big-src");
+        cluster.resumeConnector("big-src");
+        exec(sql, "insert into " + db + ".big values (5001, 10002)");
+
+        TestUtils.waitForCondition(() -> keys(topic).size() == 5001, 120_000, () -> "distinct keys: " + keys(topic).size());
+        Set<Integer> keys = keys(topic);
+        assertThat(keys).hasSize(5001).contains(1, 2500, 5000, 5001);
+        cluster.deleteConnector("big-src");
+    }
+
+    @Test
+    void capturesEveryTypeWithoutLoss() throws Exception {
+        exec(sql, "create table " + db + ".types (id int primary key, u64 bigint unsigned, dec decimal(38,10), f float, "
+                        + "dt datetime(6), tm time(6), d date, b bool, j json, bl blob, uid uuid, "
+                        + "v32 vecf32(3), txt text)",
+                "insert into " + db + ".types values (1, 18446744073709551615, 1234567890123456789012345678.0123456789, 1.5, "
+                        + "'2024-01-01 10:00:00.123456', '-25:00:01.000005', '2024-02-29', true, '{\"a\": 1}', 'xyz', "
+                        + "'0195dbb6-e31e-7572-bfdb-812fd02714a1', '[1.5, -2, 0]', 'héllo')");
+        startSource("types-src", "t", db + ".types", Map.of());
+        Struct row = events("t." + db + ".types", 1).get(0).after();
+
+        assertThat(row.get("u64").toString()).isEqualTo("18446744073709551615");
+        assertThat(row.get("dec").toString()).isEqualTo("1234567890123456789012345678.0123456789");
+        assertThat(row.getFloat32("f")).isEqualTo(1.5f);
+        assertThat(row.getInt64("dt")).isEqualTo(1_704_103_200_123_456L);
+        assertThat(row.getInt64("tm")).isEqualTo(-((25L * 3600 + 1) * 1_000_000L + 5));
+        assertThat(((java.util.Date) row.get("d")).getTime()).isEqualTo(19_782L * 86_400_000L);
+        assertThat(row.getBoolean("b")).isTrue();
+        assertThat(row.getString("j")).isEqualTo("{\"a\": 1}");
+        assertThat(new String(row.getBytes("bl"), StandardCharsets.UTF_8)).isEqualTo("xyz");
+        assertThat(row.getString("uid")).isEqualTo("0195dbb6-e31e-7572-bfdb-812fd02714a1");
+        assertThat(row.getArray("v32")).containsExactly(1.5f, -2f, 0f);
+        assertThat(row.getString("txt")).isEqualTo("héllo");
+        cluster.deleteConnector("types-src");
+    }
+
+    @Test
+    void validateRefusesTablesWithoutPitrOrPrimaryKeyAndSaysWhatToDo() throws Exception {
+        // A fresh account has no PITR at all (the sys account may hold an account-level one).
+        String account = Sql.uniqueDatabase("acct");
+        exec(sql, "create account " + account + " admin_name 'admin' identified by 'pw111'",
+                "create table " + db + ".nokey (a int, b int)", "create table " + db + ".withenum (id int primary key, e enum('a','b'))");
+        try {
+            MatrixOneUri tenant = MatrixOneUri.parse("mysql://" + account + "#admin:pw111@" + source.host() + ":" + source.port());
+            try (Connection c = Connections.open(tenant)) {
+                exec(c, "create database d", "create table d.t (id int primary key)");
+            }
+            Map<String, String> noPitr = sourceConfig("v", "v", "d.t");
+            noPitr.put("connection.uri", tenant.unmasked());
+            Map<String, List<String>> errors = errors(cluster.validateConnectorConfig("MatrixOneSourceConnector", noPitr));
+            assertThat(errors).containsOnlyKeys("tables");
+            assertThat(errors.get("tables").get(0)).contains("no PITR covers d.t").contains("create pitr");
+
+            errors = errors(cluster.validateConnectorConfig("MatrixOneSourceConnector", sourceConfig("v", "v", db + ".nokey")));
+            assertThat(errors.get("tables")).anySatisfy(e -> assertThat(e).contains("table " + db + ".nokey has no primary key"));
+            errors = errors(cluster.validateConnectorConfig("MatrixOneSourceConnector", sourceConfig("v", "v", db + ".withenum")));
+            assertThat(errors.get("tables")).anySatisfy(e -> assertThat(e).contains("has ENUM column(s) [e]"));
+            errors = errors(cluster.validateConnectorConfig("MatrixOneSourceConnector", sourceConfig("v", "v", db + ".missing")));
+            assertThat(errors.get("tables")).anySatisfy(e -> assertThat(e).contains("does not exist"));
+            Map<String, String> badRegex = sourceConfig("v", "v", db + ".multi1");
+            badRegex.put("exclude", "(unclosed");
+            assertThat(errors(cluster.validateConnectorConfig("MatrixOneSourceConnector", badRegex))).containsOnlyKeys("exclude");
+        } finally {
+            exec(sql, "drop account if exists " + account, "drop table " + db + ".nokey", "drop table " + db + ".withenum");
+        }
+    }
+
+    @Test
+    void aCheckpointOlderThanThePitrWindowFailsClearlyOrResnapshots() throws Exception {
+        exec(sql, "create table " + db + ".late (id int primary key)", "insert into " + db + ".late values (1)");
+        // A start point before the PITR was created stands for a checkpoint that has fallen out of the window.
+        String longAgo = String.valueOf(System.currentTimeMillis() * 1_000_000L - 3L * 3600 * 1_000_000_000L);
+        startSourceNoWait("late-src", "l", db + ".late", Map.of("start.ts", longAgo));
+        TestUtils.waitForCondition(() -> {
+            var tasks = cluster.connectorStatus("late-src").tasks();
+            return !tasks.isEmpty() && tasks.get(0).state().equals("FAILED");
+        }, 60_000, "the task fails on a checkpoint outside the PITR window");
+        assertThat(cluster.connectorStatus("late-src").tasks().get(0).trace())
+                .contains("is older than its PITR window").contains("snapshot.mode=when_needed");
+        cluster.deleteConnector("late-src");
+
+        startSource("late-src2", "l2", db + ".late", Map.of("start.ts", longAgo, "snapshot.mode", "when_needed"));
+        assertThat(events("l2." + db + ".late", 1).get(0).describe()).isEqualTo("r 1 null");
+        cluster.deleteConnector("late-src2");
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    record Event(String op, Struct before, Struct after, Struct source, String target, Object key) {
+
+        String describe() {
+            if (op == null) {
+                return "tombstone " + key;
+            }
+            Struct row = after != null ? after : before;
+            // The describing column: the third (activity_type), else the second, else none.
+            int fields = row.schema().fields().size();
+            Object second = fields > 1 ? row.get(row.schema().fields().get(Math.min(2, fields - 1))) : null;
+            return op + " " + row.get(row.schema().fields().get(0)) + " " + second;
+        }
+    }
+
+    private static List<Event> events(String topic, int atLeast) {
+        List<Event> events = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : cluster.kafka().consume(atLeast, 90_000, topic)) {
+            Struct key = (Struct) ConnectJson.readKey(record.key()).value();
+            Object keyValue = key.get(key.schema().fields().get(0));
+            var header = record.headers().lastHeader(ChangeEvent.TARGET_TABLE_HEADER);
+            String target = header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+            if (record.value() == null) {
+                events.add(new Event(null, null, null, null, target, keyValue));
+                continue;
+            }
+            Struct value = (Struct) ConnectJson.readValue(record.value()).value();
+            events.add(new Event(value.getString("op"), value.getStruct("before"), value.getStruct("after"),
+                    value.getStruct("source"), target, keyValue));
+        }
+        return events;
+    }
+
+    private static int count(String topic) {
+        try {
+            return cluster.kafka().consumeAll(10_000, topic).count();
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    private static Set<Integer> keys(String topic) {
+        Set<Integer> keys = new TreeSet<>();
+        try {
+            for (ConsumerRecord<byte[], byte[]> record : cluster.kafka().consumeAll(20_000, topic)) {
+                keys.add(((Struct) ConnectJson.readKey(record.key()).value()).getInt32("id"));
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return keys;
+    }
+
+    private static Map<String, List<String>> errors(ConfigInfos infos) {
+        Map<String, List<String>> errors = new HashMap<>();
+        infos.configs().forEach(info -> {
+            if (!info.configValue().errors().isEmpty()) {
+                errors.put(info.configValue().name(), info.configValue().errors());
+            }
+        });
+        return errors;
+    }
+
+    private static Map<String, String> sourceConfig(String name, String prefix, String tables) {
+        Map<String, String> config = new HashMap<>(ConnectJson.CONVERTER_CONFIG);
+        config.put("name", name);
+        config.put("connector.class", MatrixOneSourceConnector.class.getName());
+        config.put("tasks.max", "1");
+        config.put("connection.uri", source.unmasked());
+        config.put("topic.prefix", prefix);
+        config.put("tables", tables);
+        config.put("poll.interval.ms", "300");
+        config.put("topic.creation.default.replication.factor", "1");
+        config.put("topic.creation.default.partitions", "1");
+        return config;
+    }
+
+    private static void startSourceNoWait(String name, String prefix, String tables, Map<String, String> extra) {
+        Map<String, String> config = sourceConfig(name, prefix, tables);
+        config.putAll(extra);
+        cluster.configureConnector(name, config);
+    }
+
+    private static void startSource(String name, String prefix, String tables, Map<String, String> extra) throws InterruptedException {
+        startSourceNoWait(name, prefix, tables, extra);
+        cluster.assertions().assertConnectorAndAtLeastNumTasksAreRunning(name, 1, "source did not start");
+    }
+}
