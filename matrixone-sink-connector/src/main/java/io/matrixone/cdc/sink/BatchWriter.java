@@ -40,7 +40,7 @@ final class BatchWriter {
         return batches;
     }
 
-    /** Writes and commits; on any failure rolls back and rethrows. */
+    /** Writes and commits; on any failure rolls back and rethrows. Leaves the connection in manual-commit mode. */
     void write(Connection conn, List<RowChange> changes) throws SQLException {
         Map<TableId, TableBatch> batches = group(changes);
         // DDL first and outside the transaction: MatrixOne commits DDL on its own.
@@ -56,7 +56,9 @@ final class BatchWriter {
                 missing.add(batch.table());
             }
         }
-        conn.setAutoCommit(false);
+        if (conn.getAutoCommit()) {
+            conn.setAutoCommit(false); // the task keeps its connection in this mode: no round trip per batch
+        }
         try {
             for (TableBatch batch : batches.values()) {
                 if (missing.contains(batch.table())) {
@@ -69,8 +71,6 @@ final class BatchWriter {
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(conn, e);
             throw e;
-        } finally {
-            conn.setAutoCommit(true);
         }
     }
 

@@ -29,6 +29,7 @@ public class MatrixOneSinkTask extends SinkTask {
 
     private MatrixOneSinkConfig config;
     private HikariDataSource pool;
+    private Connection connection;
     private ChangeReader reader;
     private BatchWriter writer;
     private TableManager tables;
@@ -109,8 +110,8 @@ public class MatrixOneSinkTask extends SinkTask {
         int maxRetries = config.getInt(MatrixOneSinkConfig.MAX_RETRIES);
         long backoff = config.getLong(MatrixOneSinkConfig.RETRY_BACKOFF_MS);
         for (int attempt = 0; ; attempt++) {
-            try (Connection conn = pool.getConnection()) {
-                writer.write(conn, changes);
+            try {
+                writer.write(connection(), changes);
                 long deletes = changes.stream().filter(RowChange::delete).count();
                 long oldest = changes.stream().map(c -> c.record().timestamp()).filter(t -> t != null)
                         .mapToLong(Long::longValue).min().orElse(0);
@@ -121,6 +122,7 @@ public class MatrixOneSinkTask extends SinkTask {
                     changes.forEach(c -> tables.forget(c.table()));
                     throw e;
                 }
+                discardConnection(); // it may be the broken part; the retry starts on a fresh one
                 if (attempt >= maxRetries) {
                     throw new ConnectException("MatrixOne still failing after " + maxRetries + " retries ("
                             + MatrixOneErrors.describe(e) + "); the target " + config.server().masked()
@@ -131,6 +133,29 @@ public class MatrixOneSinkTask extends SinkTask {
                         backoff, MatrixOneErrors.describe(e));
                 sleep(backoff);
                 backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+            }
+        }
+    }
+
+    /**
+     * The task's one connection, held between puts in manual-commit mode: a put costs its statements
+     * and one COMMIT, without autocommit toggles or pool round trips.
+     */
+    private Connection connection() throws SQLException {
+        if (connection == null) {
+            connection = pool.getConnection();
+        }
+        return connection;
+    }
+
+    private void discardConnection() {
+        if (connection != null) {
+            try {
+                connection.abort(Runnable::run); // Hikari evicts an aborted connection instead of reusing it
+            } catch (SQLException e) {
+                LOG.debug("Closing a failed connection", e);
+            } finally {
+                connection = null;
             }
         }
     }
@@ -170,6 +195,14 @@ public class MatrixOneSinkTask extends SinkTask {
 
     @Override
     public void stop() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                LOG.debug("Closing the connection", e);
+            }
+            connection = null;
+        }
         if (pool != null) {
             pool.close();
         }

@@ -25,7 +25,7 @@ import org.apache.kafka.connect.sink.SinkTaskContext;
  * Rows per second of the sink task's put() into a real MatrixOne, beside a plain JDBC multi-row INSERT
  * loop writing the same rows in the same batch sizes into the same server. Kafka is left out on
  * purpose: this measures the sink's own cost (reading records, collapsing, SQL, transactions).
- * Run with scripts/bench-sink.sh [rows] [rows-per-put] [target-uri].
+ * Run with scripts/bench-sink.sh [rows] [rows-per-put] [rounds] [target-uri].
  */
 public final class SinkBenchmark {
 
@@ -48,7 +48,8 @@ public final class SinkBenchmark {
     public static void main(String[] args) throws Exception {
         int rows = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int perPut = args.length > 1 ? Integer.parseInt(args[1]) : 500; // Connect's default max.poll.records
-        MatrixOneUri target = MatrixOneUri.parse(args.length > 2 ? args[2] : "mysql://root:111@127.0.0.1:6002");
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+        MatrixOneUri target = MatrixOneUri.parse(args.length > 3 ? args[3] : "mysql://root:111@127.0.0.1:6002");
         String db = Sql.uniqueDatabase("sinkbench");
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         try (Connection conn = Connections.open(target)) {
@@ -57,14 +58,23 @@ public final class SinkBenchmark {
                 System.gc();
                 long heapBefore = memory.getHeapMemoryUsage().getUsed();
                 long[] peak = {heapBefore};
-                double sink = timeSink(target, db, rows, perPut, memory, peak);
-                verify(conn, db + ".sink_activities", rows);
-                double jdbc = timeJdbc(conn, db, rows, perPut);
-                verify(conn, db + ".jdbc_activities", rows);
-                System.out.printf("rows=%d rows-per-put=%d%n", rows, perPut);
-                System.out.printf("sink task put():          %,10.0f rows/s%n", sink);
-                System.out.printf("plain JDBC multi-row:     %,10.0f rows/s%n", jdbc);
-                System.out.printf("sink / JDBC:              %10.2f%n", sink / jdbc);
+                String upsert = " on duplicate key update user_id = values(user_id), activity_type = values(activity_type), "
+                        + "`timestamp` = values(`timestamp`), device = values(device)";
+                System.out.printf("rows=%d rows-per-put=%d rounds=%d (the machine is shared: compare within a round)%n",
+                        rows, perPut, rounds);
+                for (int round = 1; round <= rounds; round++) {
+                    String suffix = "_" + round;
+                    double sink = timeSink(target, db + ".sink" + suffix, rows, perPut, memory, peak);
+                    double jdbc = timeJdbc(conn, db + ".insert" + suffix, rows, perPut, "");
+                    double jdbcUpsert = timeJdbc(conn, db + ".upsert" + suffix, rows, perPut, upsert);
+                    double jdbcReplace = timeJdbc(conn, db + ".replace" + suffix, rows, perPut, null);
+                    for (String table : List.of("sink", "insert", "upsert", "replace")) {
+                        verify(conn, db + "." + table + suffix, rows);
+                    }
+                    System.out.printf("round %d: sink put() %,8.0f rows/s | JDBC insert %,8.0f | JDBC upsert (sink's SQL) %,8.0f"
+                            + " | JDBC replace %,8.0f | sink/insert %.2f | sink/upsert %.2f%n",
+                            round, sink, jdbc, jdbcUpsert, jdbcReplace, sink / jdbc, sink / jdbcUpsert);
+                }
                 System.out.printf("heap used: before %d MiB, peak during sink %d MiB (max heap %d MiB)%n",
                         heapBefore >> 20, peak[0] >> 20, Runtime.getRuntime().maxMemory() >> 20);
             } finally {
@@ -73,13 +83,14 @@ public final class SinkBenchmark {
         }
     }
 
-    private static double timeSink(MatrixOneUri target, String db, int rows, int perPut, MemoryMXBean memory, long[] peak) {
+    private static double timeSink(MatrixOneUri target, String table, int rows, int perPut, MemoryMXBean memory, long[] peak) {
         MatrixOneSinkTask task = new MatrixOneSinkTask();
         task.initialize(new BenchContext());
-        task.start(Map.of("connection.uri", target.unmasked(), "table.name.format", db + ".sink_activities",
+        task.start(Map.of("connection.uri", target.unmasked(), "table.name.format", table,
                 "name", "bench", "task.id", "0"));
         try {
-            long start = System.nanoTime();
+            // Only put() is timed: building the records stands for the worker's converter, not the sink.
+            long spent = 0;
             for (int from = 1; from <= rows; from += perPut) {
                 int to = Math.min(rows, from + perPut - 1);
                 List<SinkRecord> batch = new ArrayList<>(to - from + 1);
@@ -90,26 +101,28 @@ public final class SinkBenchmark {
                             .put("device", DEVICES[id % DEVICES.length]);
                     batch.add(new SinkRecord("bench", 0, KEY, new Struct(KEY).put("activity_id", id), ROW, row, id));
                 }
+                long start = System.nanoTime();
                 task.put(batch);
+                spent += System.nanoTime() - start;
                 peak[0] = Math.max(peak[0], memory.getHeapMemoryUsage().getUsed());
             }
-            return rows / ((System.nanoTime() - start) / 1e9);
+            return rows / (spent / 1e9);
         } finally {
             task.stop();
         }
     }
 
-    private static double timeJdbc(Connection conn, String db, int rows, int perStatement) throws Exception {
-        String table = db + ".jdbc_activities";
+    private static double timeJdbc(Connection conn, String table, int rows, int perStatement, String suffix) throws Exception {
         Sql.exec(conn, "create table " + table + " (activity_id INT PRIMARY KEY, user_id INT, activity_type VARCHAR(50), "
                 + "`timestamp` DATETIME, device VARCHAR(20))");
         long start = System.nanoTime();
         for (int from = 1; from <= rows; from += perStatement) {
             int to = Math.min(rows, from + perStatement - 1);
-            StringBuilder sql = new StringBuilder("insert into " + table + " values ");
+            StringBuilder sql = new StringBuilder((suffix == null ? "replace" : "insert") + " into " + table + " values ");
             for (int id = from; id <= to; id++) {
                 sql.append(id == from ? "" : ",").append("(?,?,?,?,?)");
             }
+            sql.append(suffix == null ? "" : suffix);
             try (PreparedStatement st = conn.prepareStatement(sql.toString())) {
                 int i = 1;
                 for (int id = from; id <= to; id++) {
