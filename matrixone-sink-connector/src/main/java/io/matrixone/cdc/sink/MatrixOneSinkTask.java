@@ -4,6 +4,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.common.MatrixOneErrors;
 import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -144,6 +146,10 @@ public class MatrixOneSinkTask extends SinkTask {
     private Connection connection() throws SQLException {
         if (connection == null) {
             connection = pool.getConnection();
+            try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT connection_id()")) {
+                rs.next();
+                metrics.connected(rs.getLong(1)); // lets an operator find the task in SHOW PROCESSLIST
+            }
         }
         return connection;
     }
@@ -156,6 +162,7 @@ public class MatrixOneSinkTask extends SinkTask {
                 LOG.debug("Closing a failed connection", e);
             } finally {
                 connection = null;
+                metrics.connected(-1);
             }
         }
     }

@@ -23,6 +23,7 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseabl
     private final AtomicLong retries = new AtomicLong();
     private final AtomicLong erroneousRecords = new AtomicLong();
     private final AtomicLong lastCommitLagMs = new AtomicLong(-1);
+    private final AtomicLong connectionId = new AtomicLong(-1);
     private final ObjectName name;
 
     SinkTaskMetrics(String connector, String task) {
@@ -49,6 +50,10 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseabl
         if (oldestRecordTimestampMs > 0) {
             lastCommitLagMs.set(System.currentTimeMillis() - oldestRecordTimestampMs);
         }
+    }
+
+    void connected(long id) {
+        connectionId.set(id);
     }
 
     void retried() {
@@ -92,6 +97,11 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseabl
     @Override
     public long getLastCommitLagMs() {
         return lastCommitLagMs.get();
+    }
+
+    @Override
+    public long getConnectionId() {
+        return connectionId.get();
     }
 
     @Override

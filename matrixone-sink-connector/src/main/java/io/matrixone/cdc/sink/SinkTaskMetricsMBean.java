@@ -21,4 +21,7 @@ public interface SinkTaskMetricsMBean {
 
     /** Time from the oldest record of the last committed batch entering Kafka to its commit. */
     long getLastCommitLagMs();
+
+    /** MatrixOne's id of the task's connection ({@code conn_id} in SHOW PROCESSLIST); -1 when none is open. */
+    long getConnectionId();
 }

@@ -317,6 +317,31 @@ class MatrixOneSinkIT {
         cluster.deleteConnector("ghost-sink");
     }
 
+    @Test
+    void aLostConnectionIsRetriedOnAFreshOne() throws Exception {
+        String topic = "lost";
+        cluster.kafka().createTopic(topic, 1);
+        sendPerson(topic, 1, "before", 1.0);
+        startSink("lost-sink", topic, Map.of("table.name.format", db + ".lost"));
+        awaitRows("select id, name from " + db + ".lost", List.of(List.of("1", "before")));
+
+        // Kill exactly the task's own connection (its id is published in JMX), as a server restart or a
+        // network cut would; the next put fails with SQLSTATE 08S01, is retried, and lands.
+        ObjectName metrics = new ObjectName("io.matrixone.cdc:type=sink-task-metrics,connector=" + ObjectName.quote("lost-sink")
+                + ",task=" + ObjectName.quote("0"));
+        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+        long killed = (Long) jmx.getAttribute(metrics, "ConnectionId");
+        assertThat(killed).isPositive();
+        exec(sql, "kill " + killed);
+        sendPerson(topic, 2, "after", 2.0);
+
+        awaitRows("select id, name from " + db + ".lost order by id", List.of(List.of("1", "before"), List.of("2", "after")));
+        assertThat((Long) jmx.getAttribute(metrics, "Retries")).isGreaterThanOrEqualTo(1L);
+        assertThat((Long) jmx.getAttribute(metrics, "ConnectionId")).isPositive().isNotEqualTo(killed);
+        assertThat(cluster.connectorStatus("lost-sink").tasks().get(0).state()).isEqualTo("RUNNING");
+        cluster.deleteConnector("lost-sink");
+    }
+
     // ---------------------------------------------------------------- restart mid-stream
 
     @Test
