@@ -163,6 +163,15 @@ class MatrixOneSinkIT {
                         .parameter(SemanticTypes.VECTOR_DIMENSION_PARAM, "3").optional(), "VECF32(3)"))
                 .field("v64", typed(SchemaBuilder.array(Schema.FLOAT64_SCHEMA).name(SemanticTypes.VECF64)
                         .parameter(SemanticTypes.VECTOR_DIMENSION_PARAM, "2").optional(), "VECF64(2)"))
+                .field("u16", typed(SchemaBuilder.int32().optional(), "SMALLINT UNSIGNED"))
+                .field("mi", typed(SchemaBuilder.int32().optional(), "MEDIUMINT"))
+                .field("u32", typed(SchemaBuilder.int64().optional(), "INT UNSIGNED"))
+                .field("ts", typed(SchemaBuilder.int64().name(SemanticTypes.MICRO_TIMESTAMP).optional(), "TIMESTAMP(6)"))
+                .field("ts0", typed(org.apache.kafka.connect.data.Timestamp.builder().optional(), "TIMESTAMP"))
+                .field("dt0", typed(org.apache.kafka.connect.data.Timestamp.builder().optional(), "DATETIME"))
+                .field("vb", typed(SchemaBuilder.bytes().optional(), "VARBINARY(10)"))
+                .field("small_dec", typed(Decimal.builder(2).optional(), "DECIMAL(10,2)"))
+                .field("bit8", typed(SchemaBuilder.int64().optional(), "BIT(8)"))
                 .build();
         Schema key = SchemaBuilder.struct().name("all.types.Key").field("id", Schema.INT32_SCHEMA).build();
         Struct full = new Struct(row)
@@ -175,7 +184,11 @@ class MatrixOneSinkIT {
                 .put("dt", 1_704_103_200_123_456L) // 2024-01-01 10:00:00.123456
                 .put("b", true).put("j", "{\"a\": [1, 2]}").put("bl", new byte[] {0, 1, (byte) 255})
                 .put("bin", new byte[] {'x', 'y', 'z'}).put("uid", "0195dbb6-e31e-7572-bfdb-812fd02714a1")
-                .put("e", "large").put("v32", List.of(1.5f, -2f, 0f)).put("v64", List.of(1e-9, 2.5));
+                .put("e", "large").put("v32", List.of(1.5f, -2f, 0f)).put("v64", List.of(1e-9, 2.5))
+                .put("u16", 65_535).put("mi", -8_388_608).put("u32", 4_294_967_295L)
+                .put("ts", 1_704_103_200_654_321L) // 2024-01-01 10:00:00.654321
+                .put("ts0", new java.util.Date(1_704_103_200_000L)).put("dt0", new java.util.Date(-86_400_000L)) // 1969-12-31
+                .put("vb", new byte[] {0, 'a', 0}).put("small_dec", new BigDecimal("-99999999.99")).put("bit8", 255L);
         Struct empty = new Struct(row).put("id", 2);
         Schema env = envelope("all.types.Envelope", row);
         String topic = "types";
@@ -188,15 +201,18 @@ class MatrixOneSinkIT {
 
         startSink("types-sink", topic, Map.of("tables", "all.types:" + db + ".types"));
 
-        String columns = "id, i8, u8, i64, u64, dec, f, dbl, ch, vc, txt, d, tm, dt, b, j, hex(bl), hex(bin), uid, e, v32, v64";
+        String columns = "id, i8, u8, i64, u64, dec, f, dbl, ch, vc, txt, d, tm, dt, b, j, hex(bl), hex(bin), uid, e, v32, v64, "
+                + "u16, mi, u32, ts, ts0, dt0, hex(vb), small_dec, bit8 + 0";
         awaitRowCount(db + ".types", 2);
         assertThat(rows(sql, "select " + columns + " from " + db + ".types order by id")).containsExactly(
                 List.of("1", "-128", "255", "-9223372036854775808", "18446744073709551615",
                         "1234567890123456789012345678.0123456789", "1.5", "-2.25E-300", "abc", "héllo 'q' \\ `",
                         "line1\nline2", "2024-01-01", "-25:00:01.000005", "2024-01-01 10:00:00.123456", "1",
                         "{\"a\": [1, 2]}", "0001FF", "78797A", "0195dbb6-e31e-7572-bfdb-812fd02714a1", "large",
-                        "[1.5, -2, 0]", "[0.000000001, 2.5]"),
-                nullsAfterId("2", 21));
+                        "[1.5, -2, 0]", "[0.000000001, 2.5]", "65535", "-8388608", "4294967295",
+                        "2024-01-01 10:00:00.654321", "2024-01-01 10:00:00", "1969-12-31 00:00:00", "006100",
+                        "-99999999.99", "255"),
+                nullsAfterId("2", 30));
         assertThat(rows(sql, "select column_name, column_type from information_schema.columns where table_schema='" + db
                 + "' and table_name='types' order by ordinal_position").stream().map(r -> r.get(1).toLowerCase()).toList())
                 .startsWith("int(32)", "tinyint(8)", "tinyint unsigned(8)", "bigint(64)", "bigint unsigned(64)", "decimal(38,10)");
