@@ -16,7 +16,9 @@ record Column(String name, String dataType, String declaredType, boolean nullabl
      */
     static Column fromInformationSchema(String name, String dataType, String columnType, boolean nullable) {
         String type = dataType.toUpperCase(Locale.ROOT);
-        String declared = columnType.toUpperCase(Locale.ROOT).startsWith("ENUM") ? "ENUM" + columnType.substring(4) : columnType;
+        // Upper case like DDL is usually written ("VARCHAR(50)"), except ENUM labels, which are data.
+        String declared = columnType.toUpperCase(Locale.ROOT).startsWith("ENUM") ? "ENUM" + columnType.substring(4)
+                : columnType.toUpperCase(Locale.ROOT);
         if (type.contains("INT") || declared.endsWith("(0)")) {
             declared = type;
         }

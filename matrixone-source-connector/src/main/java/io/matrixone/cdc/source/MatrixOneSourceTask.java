@@ -19,6 +19,7 @@ import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
+import org.apache.kafka.connect.source.TransactionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -118,6 +119,7 @@ public class MatrixOneSourceTask extends SourceTask {
                 };
                 if (!records.isEmpty()) {
                     retryBackoffMs = 500;
+                    commitAfter(records);
                     return records;
                 }
             }
@@ -133,6 +135,17 @@ public class MatrixOneSourceTask extends SourceTask {
         }
         Thread.sleep(IDLE_SLEEP_MS);
         return null;
+    }
+
+    /**
+     * transaction.boundary=connector: the batch (one window or one snapshot chunk) is one Kafka transaction.
+     * The context is null under any other boundary, where Connect decides (poll = the same batch).
+     */
+    private void commitAfter(List<SourceRecord> records) {
+        TransactionContext transaction = context.transactionContext();
+        if (transaction != null) {
+            transaction.commitTransaction(records.get(records.size() - 1));
+        }
     }
 
     private List<SourceRecord> snapshotChunk(TableCapture table) throws SQLException {
@@ -229,8 +242,13 @@ public class MatrixOneSourceTask extends SourceTask {
                 case DELETE -> {
                     // The tombstone carries the end offset when it is last, so it is committed with the window.
                     SourceRecord delete = table.records.change(ChangeEvent.OP_DELETE, row, null, to, null, Offsets.stream(from));
-                    records.add(delete);
-                    records.add(table.records.tombstone(delete, offset));
+                    if (delete.value() == null) {
+                        // envelope=flat: the delete is already a tombstone; a second one would only duplicate it.
+                        records.add(table.records.tombstone(delete, offset));
+                    } else {
+                        records.add(delete);
+                        records.add(table.records.tombstone(delete, offset));
+                    }
                     metrics.deletes.incrementAndGet();
                 }
             }

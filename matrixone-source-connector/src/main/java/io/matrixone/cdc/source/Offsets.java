@@ -28,8 +28,8 @@ final class Offsets {
     static Map<String, Object> stream(long ts) {
         Map<String, Object> offset = new HashMap<>();
         offset.put(SourceOffsets.TS, ts);
+        // No last_pk entry at all: Connect's REST API shows an offset holding a null value as null.
         offset.put(SourceOffsets.PHASE, SourceOffsets.PHASE_STREAM);
-        offset.put(SourceOffsets.LAST_PK, null);
         return offset;
     }
 
