@@ -104,8 +104,14 @@ final class ChangeReader {
             throw new RecordConversionException("record has no key but pk.mode=record_key: the primary key comes from the record key");
         }
         if (!(key instanceof Struct keyStruct)) {
+            // A primitive key (as in the Confluent JDBC sink) is the one column named in pk.fields.
+            if (record.keySchema() != null && record.keySchema().type().isPrimitive() && pkFields.size() == 1) {
+                fields.add(new Field(pkFields.get(0), 0, record.keySchema()));
+                values.add(key);
+                return;
+            }
             throw new RecordConversionException("record key is not a struct with a schema (" + key.getClass().getSimpleName()
-                    + "); the key must name its primary-key fields");
+                    + "); the key must name its primary-key fields, or be a primitive with its column in pk.fields");
         }
         for (Field field : keyStruct.schema().fields()) {
             if (pkFields.isEmpty() || pkFields.contains(field.name())) {

@@ -73,7 +73,8 @@ public final class MatrixOneSinkConfig extends AbstractConfig {
                         + "named in " + PK_FIELDS + " of the row), none (no key: insert only).",
                 WRITES, ++order, Width.SHORT, "Primary key mode");
         def.define(PK_FIELDS, Type.LIST, List.of(), Importance.MEDIUM,
-                "Primary key fields for pk.mode=record_value; for record_key, a subset of the key struct (empty: all).",
+                "Primary key fields for pk.mode=record_value; for record_key, a subset of the key struct (empty: all), "
+                        + "or the one column a primitive (non-struct) record key fills.",
                 WRITES, ++order, Width.LONG, "Primary key fields");
         def.define(MAX_STATEMENT_BYTES, Type.INT, 4 * 1024 * 1024, ConfigDef.Range.between(1024, 64 * 1024 * 1024),
                 Importance.LOW,

@@ -92,6 +92,15 @@ class ChangeReaderTest {
     }
 
     @Test
+    void aPrimitiveKeyIsTheColumnNamedInPkFields() {
+        ChangeReader reader = reader(Map.of("table.name.format", "db.t", "pk.fields", "id"));
+        RowChange delete = reader.read(new SinkRecord("t", 0, Schema.INT32_SCHEMA, 5, null, null, 1));
+        assertThat(delete.describeKey()).isEqualTo("id=5");
+        assertThatThrownBy(() -> reader(Map.of("table.name.format", "db.t"))
+                .read(new SinkRecord("t", 0, Schema.INT32_SCHEMA, 5, null, null, 1))).hasMessageContaining("pk.fields");
+    }
+
+    @Test
     void recordValuePrimaryKeys() {
         ChangeReader reader = reader(Map.of("table.name.format", "db.t", "pk.mode", "record_value", "pk.fields", "id",
                 "delete.enabled", "false"));
