@@ -22,6 +22,8 @@ final class BatchWriter {
     private final int maxStatementBytes;
     /** Upper bound on rows in one statement, whatever their size, to keep statements quick to parse. */
     private final int maxRowsPerStatement;
+
+    static final int MAX_PARAMETERS = 65_535;
     private final TableManager tables;
 
     BatchWriter(InsertMode mode, int maxStatementBytes, int maxRowsPerStatement, TableManager tables) {
@@ -119,12 +121,16 @@ final class BatchWriter {
 
     /** Splits rows so no statement exceeds the byte limit or the row cap. */
     private List<List<RowChange>> chunks(List<RowChange> rows, boolean keysOnly) {
+        int paramsPerRow = Math.max(1, keysOnly ? rows.get(0).keyFields().size() : rows.get(0).row().schema().fields().size());
+        // The MySQL protocol counts a server-side prepared statement's parameters in 16 bits; the sink binds
+        // client-side, but a connection.url may turn server-side statements on: stay below 65,535 either way.
+        int maxRows = Math.max(1, Math.min(maxRowsPerStatement, MAX_PARAMETERS / paramsPerRow));
         List<List<RowChange>> chunks = new ArrayList<>();
         List<RowChange> current = new ArrayList<>();
         long bytes = 256; // the statement's fixed text
         for (RowChange row : rows) {
             long size = keysOnly ? estimate(row.keyValues()) : estimateRow(row);
-            if (!current.isEmpty() && (bytes + size > maxStatementBytes || current.size() >= maxRowsPerStatement)) {
+            if (!current.isEmpty() && (bytes + size > maxStatementBytes || current.size() >= maxRows)) {
                 chunks.add(current);
                 current = new ArrayList<>();
                 bytes = 256;
