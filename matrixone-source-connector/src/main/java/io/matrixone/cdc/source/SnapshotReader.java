@@ -63,7 +63,8 @@ final class SnapshotReader {
     /** True when a time-travel read failed because the table did not exist yet at that time. */
     static boolean missingAt(SQLException e) {
         String message = e.getMessage();
-        return message != null && (message.contains("does not exist") || message.contains("Unknown database"));
+        return message != null && (message.contains("does not exist") || message.contains("Unknown database")
+                || message.contains("cannot find database") || message.contains("cannot find table"));
     }
 
     /** Rows in the table at {@code ts}, for progress reporting. */
