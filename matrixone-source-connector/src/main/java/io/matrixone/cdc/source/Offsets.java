@@ -2,7 +2,7 @@ package io.matrixone.cdc.source;
 
 import io.matrixone.cdc.common.SourceOffsets;
 import io.matrixone.cdc.common.TableId;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -12,13 +12,21 @@ final class Offsets {
     private Offsets() {
     }
 
+    /**
+     * The partition in a fixed key order. Connect keys its offset store by the serialized partition,
+     * so an order that changes between JVMs (as Map.of's does) would leave a checkpoint that a later
+     * offset reset (mo-cdc task drop) cannot erase.
+     */
     static Map<String, String> partition(String server, TableId table) {
-        return Map.of(SourceOffsets.PARTITION_SERVER, server, SourceOffsets.PARTITION_DB, table.database(),
-                SourceOffsets.PARTITION_TABLE, table.table());
+        Map<String, String> partition = new LinkedHashMap<>();
+        partition.put(SourceOffsets.PARTITION_SERVER, server);
+        partition.put(SourceOffsets.PARTITION_DB, table.database());
+        partition.put(SourceOffsets.PARTITION_TABLE, table.table());
+        return partition;
     }
 
     static Map<String, Object> snapshot(long ts, String lastPkJson) {
-        Map<String, Object> offset = new HashMap<>();
+        Map<String, Object> offset = new LinkedHashMap<>();
         offset.put(SourceOffsets.TS, ts);
         offset.put(SourceOffsets.PHASE, SourceOffsets.PHASE_SNAPSHOT);
         offset.put(SourceOffsets.LAST_PK, lastPkJson);
@@ -26,7 +34,7 @@ final class Offsets {
     }
 
     static Map<String, Object> stream(long ts) {
-        Map<String, Object> offset = new HashMap<>();
+        Map<String, Object> offset = new LinkedHashMap<>();
         offset.put(SourceOffsets.TS, ts);
         // No last_pk entry at all: Connect's REST API shows an offset holding a null value as null.
         offset.put(SourceOffsets.PHASE, SourceOffsets.PHASE_STREAM);
