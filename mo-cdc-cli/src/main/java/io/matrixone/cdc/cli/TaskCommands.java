@@ -1,0 +1,269 @@
+package io.matrixone.cdc.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.matrixone.cdc.common.Connections;
+import io.matrixone.cdc.common.MatrixOneUri;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code mo-cdc task ...}: mo_cdc's task workflow carried out through Kafka Connect's REST API. */
+@Command(name = "task", description = "Create, inspect and control CDC tasks.", mixinStandardHelpOptions = true,
+        subcommands = {TaskCommands.Create.class, TaskCommands.Show.class, TaskCommands.ListTasks.class,
+                TaskCommands.Pause.class, TaskCommands.Resume.class, TaskCommands.Restart.class, TaskCommands.Drop.class})
+final class TaskCommands {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Options every command that names an existing task takes. */
+    static final class Named {
+        @Option(names = "--task-name", required = true, description = "Name of the task.")
+        String taskName;
+
+        @Option(names = "--source-uri", description = "Source MatrixOne of the task (checked against the task's own).")
+        String sourceUri;
+
+        @Mixin
+        ConnectTarget target;
+
+        ConnectRestClient existing() {
+            ConnectRestClient connect = target.connect(false);
+            requireTask(connect, taskName, sourceUri);
+            return connect;
+        }
+    }
+
+    static void requireTask(ConnectRestClient connect, String task, String sourceUri) {
+        String source = TaskDefinition.sourceConnector(task);
+        if (!connect.exists(source) || !connect.exists(TaskDefinition.sinkConnector(task))) {
+            throw new CliException("no task named '" + task + "' on " + connect.baseUrl());
+        }
+        if (sourceUri != null) {
+            MatrixOneUri given = MatrixOneUri.parse(sourceUri);
+            String actual = TaskView.maskedUri(connect.config(source));
+            if (!actual.equals(given.masked())) {
+                throw new CliException("task '" + task + "' reads " + actual + ", not " + given.masked());
+            }
+        }
+    }
+
+    /** Prints tasks the way mo_cdc does: an indented JSON array of objects, "key": "value" lines. */
+    static void printJson(PrintStream out, List<Map<String, String>> tasks) {
+        if (tasks.isEmpty()) {
+            out.println("[]");
+            return;
+        }
+        StringBuilder text = new StringBuilder("[\n");
+        for (int t = 0; t < tasks.size(); t++) {
+            text.append("  {\n");
+            int i = 0;
+            for (Map.Entry<String, String> field : tasks.get(t).entrySet()) {
+                text.append("    ").append(quote(field.getKey())).append(": ").append(quote(field.getValue()))
+                        .append(++i < tasks.get(t).size() ? ",\n" : "\n");
+            }
+            text.append(t + 1 < tasks.size() ? "  },\n" : "  }\n");
+        }
+        out.print(text.append("]\n"));
+    }
+
+    private static String quote(String value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new CliException("cannot print JSON: " + e.getMessage());
+        }
+    }
+
+    @Command(name = "create", description = "Create a task: a source and a sink connector, started together.")
+    static final class Create implements Callable<Integer> {
+        @Mixin
+        TaskCreateOptions options;
+
+        @Mixin
+        ConnectTarget target;
+
+        @Option(names = "--wait", defaultValue = "120", description = "Seconds to wait for the task to run. Default: ${DEFAULT-VALUE}")
+        int waitSeconds;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            options.check();
+            for (String[] server : new String[][] {{"source", options.sourceUri}, {"sink", options.sinkUri}}) {
+                String problem;
+                try {
+                    problem = Connections.checkReachable(MatrixOneUri.parse(server[1]));
+                } catch (IllegalArgumentException e) {
+                    throw new CliException("invalid --" + server[0] + "-uri: " + e.getMessage());
+                }
+                if (problem != null) {
+                    throw new CliException(server[0] + ": " + problem);
+                }
+            }
+            ConnectRestClient connect = target.connect(true);
+            String task = options.taskName;
+            if (connect.exists(TaskDefinition.sourceConnector(task)) || connect.exists(TaskDefinition.sinkConnector(task))) {
+                throw new CliException("task '" + task + "' already exists on " + connect.baseUrl() + " (drop it first)");
+            }
+            String id = TaskDefinition.newId();
+            String created = TaskDefinition.now();
+            Map<String, String> source = TaskDefinition.source(options, id, created);
+            Map<String, String> sink = TaskDefinition.sink(options, id, created);
+            List<String> errors = new ArrayList<>();
+            connect.validate(TaskDefinition.SOURCE_CLASS, source).forEach(e -> errors.add("source " + e));
+            connect.validate(TaskDefinition.SINK_CLASS, sink).forEach(e -> errors.add("sink " + e));
+            if (!errors.isEmpty()) {
+                throw new CliException("task '" + task + "' not created: " + String.join("; ", errors));
+            }
+            connect.put(TaskDefinition.sinkConnector(task), sink);
+            connect.put(TaskDefinition.sourceConnector(task), source);
+            System.err.println("task " + task + " created (id " + id + ") on " + connect.baseUrl());
+            return awaitState(connect, task, "running", waitSeconds) ? 0 : CliException.EXIT_FAILURE;
+        }
+    }
+
+    /** Waits for a task state, printing changes; false (with the error) when it fails or the wait ends. */
+    static boolean awaitState(ConnectRestClient connect, String task, String wanted, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        String last = "";
+        while (true) {
+            Map<String, String> view = TaskView.of(connect, task);
+            String state = view.get("state");
+            if (!state.equals(last)) {
+                System.err.println("task " + task + ": " + state);
+                last = state;
+            }
+            if (state.equals(wanted)) {
+                return true;
+            }
+            if (state.equals("failed")) {
+                System.err.println("mo-cdc: task " + task + " failed: " + view.get("err-msg"));
+                return false;
+            }
+            if (System.nanoTime() > deadline) {
+                System.err.println("mo-cdc: task " + task + " is " + state + " after " + seconds + "s (wanted " + wanted + ")");
+                return false;
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    @Command(name = "show", description = "Print the task as JSON: state, error, checkpoint (passwords masked).")
+    static final class Show implements Callable<Integer> {
+        @Mixin
+        Named named;
+
+        @Override
+        public Integer call() {
+            ConnectRestClient connect = named.existing();
+            printJson(System.out, List.of(TaskView.of(connect, named.taskName)));
+            return 0;
+        }
+    }
+
+    @Command(name = "list", description = "Print every task as JSON.")
+    static final class ListTasks implements Callable<Integer> {
+        @Option(names = "--source-uri", description = "Only tasks reading this source.")
+        String sourceUri;
+
+        @Mixin
+        ConnectTarget target;
+
+        @Override
+        public Integer call() {
+            ConnectRestClient connect = target.connect(false);
+            List<Map<String, String>> tasks = new ArrayList<>();
+            String masked = sourceUri == null ? null : MatrixOneUri.parse(sourceUri).masked();
+            for (String name : connect.connectors()) {
+                if (name.endsWith("-source") && connect.config(name).containsKey(TaskDefinition.TASK_ID)) {
+                    String task = name.substring(0, name.length() - "-source".length());
+                    if (connect.exists(TaskDefinition.sinkConnector(task))) {
+                        Map<String, String> view = TaskView.of(connect, task);
+                        if (masked == null || masked.equals(view.get("source-uri"))) {
+                            tasks.add(view);
+                        }
+                    }
+                }
+            }
+            printJson(System.out, tasks);
+            return 0;
+        }
+    }
+
+    @Command(name = "pause", description = "Pause the task (Connect pause of both connectors); the checkpoint stays.")
+    static final class Pause implements Callable<Integer> {
+        @Mixin
+        Named named;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            ConnectRestClient connect = named.existing();
+            connect.pause(TaskDefinition.sourceConnector(named.taskName));
+            connect.pause(TaskDefinition.sinkConnector(named.taskName));
+            return awaitState(connect, named.taskName, "paused", 60) ? 0 : CliException.EXIT_FAILURE;
+        }
+    }
+
+    @Command(name = "resume", description = "Resume a paused task from its checkpoint.")
+    static final class Resume implements Callable<Integer> {
+        @Mixin
+        Named named;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            ConnectRestClient connect = named.existing();
+            connect.resume(TaskDefinition.sinkConnector(named.taskName));
+            connect.resume(TaskDefinition.sourceConnector(named.taskName));
+            return awaitState(connect, named.taskName, "running", 60) ? 0 : CliException.EXIT_FAILURE;
+        }
+    }
+
+    @Command(name = "restart", description = "Restart both connectors and all their tasks (e.g. after a failure).")
+    static final class Restart implements Callable<Integer> {
+        @Mixin
+        Named named;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            ConnectRestClient connect = named.existing();
+            connect.restart(TaskDefinition.sinkConnector(named.taskName));
+            connect.restart(TaskDefinition.sourceConnector(named.taskName));
+            return awaitState(connect, named.taskName, "running", 60) ? 0 : CliException.EXIT_FAILURE;
+        }
+    }
+
+    @Command(name = "drop", description = "Delete the task and its checkpoints (source and sink offsets).")
+    static final class Drop implements Callable<Integer> {
+        @Mixin
+        Named named;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            ConnectRestClient connect = named.existing();
+            for (String connector : List.of(TaskDefinition.sourceConnector(named.taskName), TaskDefinition.sinkConnector(named.taskName))) {
+                // Offsets can only be reset while the connector is stopped.
+                connect.stop(connector);
+                awaitStopped(connect, connector);
+                connect.deleteOffsets(connector);
+                connect.delete(connector);
+            }
+            System.err.println("task " + named.taskName + " dropped");
+            return 0;
+        }
+
+        private static void awaitStopped(ConnectRestClient connect, String connector) throws InterruptedException {
+            for (int i = 0; i < 120; i++) {
+                var status = connect.status(connector);
+                if ("STOPPED".equals(status.path("connector").path("state").asText()) && status.path("tasks").isEmpty()) {
+                    return;
+                }
+                Thread.sleep(500);
+            }
+            throw new CliException("connector " + connector + " did not stop within 60s");
+        }
+    }
+}

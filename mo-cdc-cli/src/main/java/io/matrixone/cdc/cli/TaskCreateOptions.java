@@ -1,0 +1,66 @@
+package io.matrixone.cdc.cli;
+
+import picocli.CommandLine.Option;
+
+/** mo_cdc's task create flags. */
+final class TaskCreateOptions {
+
+    @Option(names = "--task-name", required = true, description = "Name of the task.")
+    String taskName;
+
+    @Option(names = "--source-uri", required = true, description = "Source MatrixOne: mysql://user:password@host:port")
+    String sourceUri;
+
+    @Option(names = "--sink-type", defaultValue = "matrixone", description = "matrixone or mysql. Default: ${DEFAULT-VALUE}")
+    String sinkType;
+
+    @Option(names = "--sink-uri", required = true, description = "Sink: mysql://user:password@host:port")
+    String sinkUri;
+
+    @Option(names = "--level", defaultValue = "table", description = "table, database or account. Default: ${DEFAULT-VALUE}")
+    String level;
+
+    @Option(names = "--tables", description = "db.t, db.*, *.*, comma separated; db.t:db2.t2 maps to another table.")
+    String tables;
+
+    @Option(names = "--exclude", description = "Regular expression on db.table of tables to leave out.")
+    String exclude;
+
+    @Option(names = "--start-ts", description = "Start from this time (UTC 'yyyy-MM-dd HH:mm:ss' or epoch nanoseconds), without a full copy.")
+    String startTs;
+
+    @Option(names = "--end-ts", description = "Not supported: a task runs until dropped.")
+    String endTs;
+
+    @Option(names = "--no-full", description = "Skip the initial full copy: only changes from now on.")
+    boolean noFull;
+
+    @Option(names = "--max-sql-length", description = "Largest SQL statement sent to the sink, in bytes.")
+    Integer maxSqlLength;
+
+    @Option(names = "--tasks", defaultValue = "1", description = "Source tasks the tables are spread over. Default: ${DEFAULT-VALUE}")
+    int tasks;
+
+    /** Checks what picocli cannot: value sets and combinations. */
+    void check() {
+        TaskDefinition.checkName(taskName);
+        if (!sinkType.equalsIgnoreCase("matrixone") && !sinkType.equalsIgnoreCase("mysql")) {
+            throw new CliException("invalid --sink-type '" + sinkType + "': matrixone or mysql");
+        }
+        if (!level.matches("(?i)table|database|account")) {
+            throw new CliException("invalid --level '" + level + "': table, database or account");
+        }
+        if (tables == null || tables.isBlank()) {
+            if (!level.equalsIgnoreCase("account")) {
+                throw new CliException("--tables is required with --level " + level + " (e.g. db.t:db2.t2 or db.*)");
+            }
+            tables = "*.*";
+        }
+        if (endTs != null) {
+            throw new CliException("--end-ts is not supported: a task streams until it is paused or dropped");
+        }
+        if (tasks < 1) {
+            throw new CliException("--tasks must be at least 1");
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package io.matrixone.cdc.cli;
+
+import io.matrixone.cdc.common.ConnectionConfig;
+import io.matrixone.cdc.common.MatrixOneUri;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A mo_cdc task as two Kafka Connect connectors: "{@code <task>-source}" reads the source MatrixOne
+ * into topics "{@code <task>.<db>.<table>}", "{@code <task>-sink}" writes them to the sink. The
+ * task's own facts (id, name, creation time) ride along in both configs under {@code mo.cdc.*}.
+ */
+public final class TaskDefinition {
+
+    public static final String SOURCE_CLASS = "io.matrixone.cdc.source.MatrixOneSourceConnector";
+    public static final String SINK_CLASS = "io.matrixone.cdc.sink.MatrixOneSinkConnector";
+
+    static final String TASK_ID = "mo.cdc.task.id";
+    static final String TASK_NAME = "mo.cdc.task.name";
+    static final String TASK_CREATED = "mo.cdc.task.created";
+    static final String SINK_TYPE = "mo.cdc.sink.type";
+
+    private TaskDefinition() {
+    }
+
+    public static String sourceConnector(String task) {
+        return task + "-source";
+    }
+
+    public static String sinkConnector(String task) {
+        return task + "-sink";
+    }
+
+    /** Task names become topic and connector names: keep them to what both allow. */
+    public static String checkName(String task) {
+        if (task == null || !task.matches("[A-Za-z0-9_\\-]{1,200}")) {
+            throw new CliException("invalid --task-name '" + task + "': use letters, digits, '_' and '-'");
+        }
+        return task;
+    }
+
+    /** Settings every task's connectors share: converters that keep schemas, and the task's identity. */
+    private static Map<String, String> common(String task, String id, String created) {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
+        config.put("key.converter.schemas.enable", "true");
+        config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        config.put("value.converter.schemas.enable", "true");
+        config.put("value.converter.decimal.format", "NUMERIC");
+        config.put(TASK_ID, id);
+        config.put(TASK_NAME, task);
+        config.put(TASK_CREATED, created);
+        return config;
+    }
+
+    static Map<String, String> source(TaskCreateOptions o, String id, String created) {
+        Map<String, String> config = common(o.taskName, id, created);
+        config.put("name", sourceConnector(o.taskName));
+        config.put("connector.class", SOURCE_CLASS);
+        config.put("tasks.max", String.valueOf(o.tasks));
+        config.put(ConnectionConfig.URI, MatrixOneUri.parse(o.sourceUri).unmasked());
+        config.put("topic.prefix", o.taskName);
+        config.put("level", o.level.toLowerCase(Locale.ROOT));
+        config.put("tables", o.tables);
+        if (o.exclude != null) {
+            config.put("exclude", o.exclude);
+        }
+        if (o.startTs != null) {
+            config.put("start.ts", o.startTs);
+        }
+        config.put("snapshot.mode", o.noFull ? "never" : "initial");
+        config.put("topic.creation.default.replication.factor", "-1");
+        config.put("topic.creation.default.partitions", "1");
+        return config;
+    }
+
+    static Map<String, String> sink(TaskCreateOptions o, String id, String created) {
+        Map<String, String> config = common(o.taskName, id, created);
+        config.put("name", sinkConnector(o.taskName));
+        config.put("connector.class", SINK_CLASS);
+        config.put("tasks.max", "1");
+        config.put(ConnectionConfig.URI, MatrixOneUri.parse(o.sinkUri).unmasked());
+        config.put("topics.regex", java.util.regex.Pattern.quote(o.taskName + ".") + ".*");
+        // A regex subscription sees new topics only when its metadata refreshes (5 min by default):
+        // refresh often so a table's topic is followed moments after the source creates it.
+        config.put("consumer.override.metadata.max.age.ms", "2000");
+        config.put(SINK_TYPE, o.sinkType.toLowerCase(Locale.ROOT));
+        if (o.maxSqlLength != null) {
+            config.put("max.statement.bytes", String.valueOf(o.maxSqlLength));
+        }
+        return config;
+    }
+
+    static String newId() {
+        return UUID.randomUUID().toString();
+    }
+
+    static String now() {
+        return Instant.now().toString();
+    }
+}

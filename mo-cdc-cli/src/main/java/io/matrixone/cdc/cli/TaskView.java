@@ -1,0 +1,116 @@
+package io.matrixone.cdc.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.matrixone.cdc.common.ConnectionConfig;
+import io.matrixone.cdc.common.MatrixOneUri;
+import io.matrixone.cdc.common.SourceOffsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What {@code mo-cdc task show} prints for a task, in mo_cdc's shape and order: task-id, task-name,
+ * source-uri, sink-uri (passwords masked), state, err-msg, checkpoint, timestamp.
+ */
+final class TaskView {
+
+    private static final DateTimeFormatter MO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSSSS '+0000 UTC'")
+            .withZone(ZoneOffset.UTC);
+
+    private TaskView() {
+    }
+
+    static Map<String, String> of(ConnectRestClient connect, String task) {
+        Map<String, String> sourceConfig = connect.config(TaskDefinition.sourceConnector(task));
+        Map<String, String> sinkConfig = connect.config(TaskDefinition.sinkConnector(task));
+        List<JsonNode> statuses = List.of(connect.status(TaskDefinition.sourceConnector(task)),
+                connect.status(TaskDefinition.sinkConnector(task)));
+        Map<String, String> view = new LinkedHashMap<>();
+        view.put("task-id", sourceConfig.getOrDefault(TaskDefinition.TASK_ID, ""));
+        view.put("task-name", task);
+        view.put("source-uri", maskedUri(sourceConfig));
+        view.put("sink-uri", maskedUri(sinkConfig));
+        view.put("state", state(statuses));
+        view.put("err-msg", error(statuses));
+        view.put("checkpoint", checkpoint(connect.offsets(TaskDefinition.sourceConnector(task))));
+        String created = sourceConfig.get(TaskDefinition.TASK_CREATED);
+        view.put("timestamp", created == null ? "" : MO_TIME.format(Instant.parse(created)));
+        return view;
+    }
+
+    static String maskedUri(Map<String, String> config) {
+        String uri = config.get(ConnectionConfig.URI);
+        return uri == null ? MatrixOneUri.maskPassword(config.getOrDefault(ConnectionConfig.URL, "")) : MatrixOneUri.parse(uri).masked();
+    }
+
+    /** running when every connector and task runs; failed when any failed; paused when any is paused or stopped. */
+    static String state(List<JsonNode> statuses) {
+        List<String> states = new ArrayList<>();
+        for (JsonNode status : statuses) {
+            states.add(status.path("connector").path("state").asText());
+            status.path("tasks").forEach(t -> states.add(t.path("state").asText()));
+        }
+        if (states.contains("FAILED")) {
+            return "failed";
+        }
+        if (states.contains("PAUSED") || states.contains("STOPPED")) {
+            return "paused";
+        }
+        if (states.stream().allMatch("RUNNING"::equals) && statuses.stream().allMatch(s -> s.path("tasks").size() > 0)) {
+            return "running";
+        }
+        return "starting";
+    }
+
+    /** The first failure, on one line: the exception message without its stack. */
+    static String error(List<JsonNode> statuses) {
+        for (JsonNode status : statuses) {
+            if ("FAILED".equals(status.path("connector").path("state").asText())) {
+                return summarize(status.path("connector").path("trace").asText());
+            }
+            for (JsonNode task : status.path("tasks")) {
+                if ("FAILED".equals(task.path("state").asText())) {
+                    return summarize(task.path("trace").asText());
+                }
+            }
+        }
+        return "";
+    }
+
+    /** The deepest "Caused by" of a Java trace (where the real reason is), else its first line; passwords masked. */
+    static String summarize(String trace) {
+        String reason = ConnectRestClient.firstLine(trace);
+        for (String line : trace.split("\n")) {
+            if (line.startsWith("Caused by: ")) {
+                reason = line.substring("Caused by: ".length()).trim();
+            }
+        }
+        int colon = reason.indexOf(": ");
+        if (colon > 0 && reason.substring(0, colon).matches("[\\w.$]+(Exception|Error)")) {
+            reason = reason.substring(colon + 2);
+        }
+        return reason.replaceAll("(mysql://[^:/@\\s]+:)[^@\\s]*@", "$1" + MatrixOneUri.MASK + "@");
+    }
+
+    /** mo_cdc's checkpoint text: one line per table with its committed source time. */
+    static String checkpoint(JsonNode offsets) {
+        Map<String, String> tables = new TreeMap<>();
+        for (JsonNode item : offsets.path("offsets")) {
+            JsonNode partition = item.path("partition");
+            JsonNode offset = item.path("offset");
+            String table = partition.path(SourceOffsets.PARTITION_DB).asText() + "." + partition.path(SourceOffsets.PARTITION_TABLE).asText();
+            long ts = offset.path(SourceOffsets.TS).asLong();
+            String phase = offset.path(SourceOffsets.PHASE).asText();
+            String when = MO_TIME.format(Instant.ofEpochSecond(0, ts));
+            tables.put(table, SourceOffsets.PHASE_SNAPSHOT.equals(phase) ? when + " (snapshot)" : when);
+        }
+        StringBuilder text = new StringBuilder("{\n");
+        tables.forEach((table, when) -> text.append("  \"").append(table).append("\": ").append(when).append(",\n"));
+        return text.append('}').toString();
+    }
+}
