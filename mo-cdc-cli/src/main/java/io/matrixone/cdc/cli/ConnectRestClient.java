@@ -58,7 +58,11 @@ public final class ConnectRestClient {
                 JSON.getTypeFactory().constructMapType(Map.class, String.class, String.class));
     }
 
+    /** The connector's status; just after creation Connect has none yet, which reads as UNASSIGNED. */
     public JsonNode status(String connector) {
+        if (send("GET", "/connectors/" + connector + "/status", null).statusCode() == 404 && exists(connector)) {
+            return JSON.createObjectNode().set("connector", JSON.createObjectNode().put("state", "UNASSIGNED"));
+        }
         return request("GET", "/connectors/" + connector + "/status", null);
     }
 

@@ -1,0 +1,211 @@
+package io.matrixone.cdc.it;
+
+import static io.matrixone.cdc.testing.Sql.exec;
+import static io.matrixone.cdc.testing.Sql.rows;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.matrixone.cdc.cli.MoCdc;
+import io.matrixone.cdc.common.Connections;
+import io.matrixone.cdc.common.MatrixOneUri;
+import io.matrixone.cdc.testing.ConnectClusterHarness;
+import io.matrixone.cdc.testing.MatrixOneTestServers;
+import io.matrixone.cdc.testing.Sql;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The product brief's scenario, step by step, through the real {@code mo-cdc} commands against two real
+ * MatrixOne servers and a real Connect cluster: create, show, full sync, incremental sync, pause with a
+ * change while paused, resume, then delete and drop. The table names are the brief's, in per-run
+ * databases so runs never see each other.
+ */
+class ScenarioIT {
+
+    private static final String PASSWORD = "111";
+
+    private static MatrixOneUri source;
+    private static MatrixOneUri target;
+    private static Connection src;
+    private static Connection dst;
+    private static ConnectClusterHarness connect;
+    private static String prodDb;
+    private static String analyticsDb;
+
+    @BeforeAll
+    static void start() throws SQLException {
+        source = MatrixOneTestServers.source();
+        target = MatrixOneTestServers.target();
+        src = Connections.open(source);
+        dst = Connections.open(target);
+        prodDb = Sql.uniqueDatabase("production_db");
+        analyticsDb = Sql.uniqueDatabase("analytics_db");
+        // The brief creates an account-level PITR; an account holds only one, so the test uses a database PITR.
+        exec(src, "CREATE DATABASE " + prodDb, "create pitr " + prodDb + "_pitr for database " + prodDb + " range 2 'h'");
+        connect = ConnectClusterHarness.start("scenario-it", false);
+    }
+
+    @AfterAll
+    static void stop() throws SQLException {
+        if (connect != null) {
+            connect.close();
+        }
+        if (src != null) {
+            exec(src, "drop pitr if exists " + prodDb + "_pitr", "drop database if exists " + prodDb);
+            exec(dst, "drop database if exists " + analyticsDb);
+            src.close();
+            dst.close();
+        }
+    }
+
+    @Test
+    void theProductScenarioEndToEnd() throws Exception {
+        exec(src, "CREATE TABLE " + prodDb + ".user_activities (activity_id INT PRIMARY KEY, user_id INT, "
+                        + "activity_type VARCHAR(50), timestamp DATETIME, device VARCHAR(20))",
+                "INSERT INTO " + prodDb + ".user_activities VALUES (1, 1001, 'login', '2024-01-01 09:00:00', 'mobile'),"
+                        + "(2, 1002, 'like', '2024-01-01 10:15:00', 'desktop'), (3, 1003, 'comment', '2024-01-02 14:30:00', 'mobile')");
+        exec(dst, "CREATE DATABASE " + analyticsDb);
+
+        Result created = mocdc("task", "create", "--task-name", "activity_sync", "--source-uri", sourceUri(),
+                "--sink-type", "matrixone", "--sink-uri", targetUri(), "--level", "table",
+                "--tables", prodDb + ".user_activities:" + analyticsDb + ".analytics_activities");
+        assertThat(created.exit).as(created.err).isZero();
+
+        Result show = mocdc("task", "show", "--task-name", "activity_sync", "--source-uri", sourceUri());
+        assertThat(show.exit).as(show.err).isZero();
+        assertThat(show.out).startsWith("[\n  {\n    \"task-id\": \"")
+                .contains("\"task-name\": \"activity_sync\"",
+                        "\"source-uri\": \"mysql://root:******@" + source.host() + ":" + source.port() + "\"",
+                        "\"sink-uri\": \"mysql://root:******@" + target.host() + ":" + target.port() + "\"",
+                        "\"state\": \"running\"", "\"err-msg\": \"\"", "\"checkpoint\": \"{\\n", "\"timestamp\": \"")
+                .doesNotContain(PASSWORD + "@");
+
+        awaitTarget(List.of(row(1, 1001, "login", "2024-01-01 09:00:00", "mobile"), row(2, 1002, "like", "2024-01-01 10:15:00", "desktop"),
+                row(3, 1003, "comment", "2024-01-02 14:30:00", "mobile")));
+
+        exec(src, "INSERT INTO " + prodDb + ".user_activities VALUES (4, 1004, 'share', '2024-01-03 16:45:00', 'desktop')",
+                "UPDATE " + prodDb + ".user_activities SET activity_type = 'logout' WHERE activity_id = 1");
+        List<List<String>> afterIncrement = List.of(row(1, 1001, "logout", "2024-01-01 09:00:00", "mobile"),
+                row(2, 1002, "like", "2024-01-01 10:15:00", "desktop"), row(3, 1003, "comment", "2024-01-02 14:30:00", "mobile"),
+                row(4, 1004, "share", "2024-01-03 16:45:00", "desktop"));
+        awaitTarget(afterIncrement);
+
+        assertThat(mocdc("task", "pause", "--task-name", "activity_sync", "--source-uri", sourceUri()).exit).isZero();
+        assertThat(mocdc("task", "show", "--task-name", "activity_sync", "--source-uri", sourceUri()).out).contains("\"state\": \"paused\"");
+        exec(src, "INSERT INTO " + prodDb + ".user_activities VALUES (5, 1005, 'login', '2024-01-04 08:00:00', 'mobile')");
+        Thread.sleep(4000);
+        assertThat(targetRows()).as("nothing moves while paused").isEqualTo(afterIncrement);
+
+        assertThat(mocdc("task", "resume", "--task-name", "activity_sync", "--source-uri", sourceUri()).exit).isZero();
+        List<List<String>> all = new ArrayList<>(afterIncrement);
+        all.add(row(5, 1005, "login", "2024-01-04 08:00:00", "mobile"));
+        awaitTarget(all);
+
+        exec(src, "DELETE FROM " + prodDb + ".user_activities WHERE activity_id = 2");
+        all.remove(1);
+        awaitTarget(all);
+
+        Result list = mocdc("task", "list");
+        assertThat(list.out).contains("\"task-name\": \"activity_sync\"").doesNotContain(PASSWORD + "@");
+
+        Result drop = mocdc("task", "drop", "--task-name", "activity_sync", "--source-uri", sourceUri());
+        assertThat(drop.exit).as(drop.err).isZero();
+        assertThat(connect.cluster().connectors()).doesNotContain("activity_sync-source", "activity_sync-sink");
+        assertThat(mocdc("task", "show", "--task-name", "activity_sync").err).contains("no task named 'activity_sync'");
+    }
+
+    @Test
+    void badInputGivesOneLineErrorsAndExitCodes() {
+        Result usage = mocdc("task", "create", "--task-name", "x");
+        assertThat(usage.exit).isEqualTo(2);
+        assertThat(usage.err).contains("Missing required options");
+
+        Result badUri = mocdc("task", "create", "--task-name", "x", "--source-uri", "postgres://u:secret@h:1",
+                "--sink-uri", targetUri(), "--tables", "a.b");
+        assertThat(badUri.exit).isEqualTo(1);
+        assertThat(badUri.err).startsWith("mo-cdc: invalid --source-uri").doesNotContain("secret").doesNotContain("\tat ");
+
+        Result unreachable = mocdc("task", "create", "--task-name", "x", "--source-uri", "mysql://root:secret@127.0.0.1:1",
+                "--sink-uri", targetUri(), "--tables", "a.b");
+        assertThat(unreachable.exit).isEqualTo(1);
+        assertThat(unreachable.err.strip()).startsWith("mo-cdc: source: cannot connect to MatrixOne at mysql://root:******@127.0.0.1:1")
+                .doesNotContain("secret").doesNotContain("\n");
+
+        Result noTable = mocdc("task", "create", "--task-name", "nopk", "--source-uri", sourceUri(), "--sink-uri", targetUri(),
+                "--tables", "mo_catalog.nothing_here");
+        assertThat(noTable.exit).isEqualTo(1);
+        assertThat(noTable.err).contains("mo-cdc: task 'nopk' not created: source tables:");
+
+        Result noConnect = MoCdcRun.of("task", "show", "--task-name", "x", "--connect-url", "http://127.0.0.1:1");
+        assertThat(noConnect.exit).isEqualTo(1);
+        assertThat(noConnect.err.strip()).isEqualTo("mo-cdc: cannot reach Kafka Connect at http://127.0.0.1:1");
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    record Result(int exit, String out, String err) {
+    }
+
+    /** Runs mo-cdc in this JVM against the test's Connect cluster, capturing what it prints. */
+    private static Result mocdc(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("--connect-url");
+        all.add(connect.restUrl());
+        return MoCdcRun.of(all.toArray(String[]::new));
+    }
+
+    static final class MoCdcRun {
+        static synchronized Result of(String... args) {
+            PrintStream out = System.out;
+            PrintStream err = System.err;
+            ByteArrayOutputStream capturedOut = new ByteArrayOutputStream();
+            ByteArrayOutputStream capturedErr = new ByteArrayOutputStream();
+            try {
+                System.setOut(new PrintStream(capturedOut, true, StandardCharsets.UTF_8));
+                System.setErr(new PrintStream(capturedErr, true, StandardCharsets.UTF_8));
+                int exit = MoCdc.run(args);
+                return new Result(exit, capturedOut.toString(StandardCharsets.UTF_8), capturedErr.toString(StandardCharsets.UTF_8));
+            } finally {
+                System.setOut(out);
+                System.setErr(err);
+            }
+        }
+    }
+
+    private static String sourceUri() {
+        return "mysql://root:" + PASSWORD + "@" + source.host() + ":" + source.port();
+    }
+
+    private static String targetUri() {
+        return "mysql://root:" + PASSWORD + "@" + target.host() + ":" + target.port();
+    }
+
+    private static List<String> row(int id, int user, String type, String when, String device) {
+        return List.of(String.valueOf(id), String.valueOf(user), type, when, device);
+    }
+
+    private static List<List<String>> targetRows() {
+        try {
+            return rows(dst, "select activity_id, user_id, activity_type, date_format(timestamp, '%Y-%m-%d %H:%i:%s'), device from "
+                    + analyticsDb + ".analytics_activities order by activity_id");
+        } catch (SQLException e) {
+            return List.of();
+        }
+    }
+
+    private static void awaitTarget(List<List<String>> expected) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline && !targetRows().equals(expected)) {
+            Thread.sleep(250);
+        }
+        assertThat(targetRows()).isEqualTo(expected);
+    }
+}
