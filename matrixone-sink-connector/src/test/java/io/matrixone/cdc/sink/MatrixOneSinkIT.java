@@ -358,6 +358,23 @@ class MatrixOneSinkIT {
         cluster.deleteConnector("lost-sink");
     }
 
+    @Test
+    void replaceModeRewritesWholeRowsAndDeletesCanBeTurnedOff() throws Exception {
+        exec(sql, "create table " + db + ".modes (id int primary key, name varchar(20), score double, note varchar(10) default 'kept')");
+        exec(sql, "insert into " + db + ".modes values (1, 'old', 0, 'mine')");
+        String topic = "modes";
+        cluster.kafka().createTopic(topic, 1);
+        sendPerson(topic, 1, "new", 1.0);
+        sendPerson(topic, 2, "two", 2.0);
+        cluster.kafka().produce(topic, ConnectJson.key(PERSON_KEY, new Struct(PERSON_KEY).put("id", 2)), null);
+        startSink("modes-sink", topic, Map.of("table.name.format", db + ".modes", "insert.mode", "replace",
+                "delete.enabled", "false"));
+        // REPLACE rewrites the whole row (note back to its default); the tombstone is ignored as configured.
+        awaitRows("select id, name, note from " + db + ".modes order by id",
+                List.of(List.of("1", "new", "kept"), List.of("2", "two", "kept")));
+        cluster.deleteConnector("modes-sink");
+    }
+
     // ---------------------------------------------------------------- restart mid-stream
 
     @Test
