@@ -159,6 +159,64 @@ class MatrixOneSourceIT {
     }
 
     @Test
+    void streamsEveryTypeThroughTheDiffAsFlatRowsWithHeartbeatsWhileIdle() throws Exception {
+        String table = db + ".flat_types";
+        exec(sql, "create table " + table + " (id int primary key, i8 tinyint, i16 smallint, i64 bigint, u8 tinyint unsigned, "
+                + "u16 smallint unsigned, u32 int unsigned, u64 bigint unsigned, dec decimal(20,4), dbl double, c char(5), "
+                + "vc varchar(30), dt3 datetime(3), ts timestamp(6), tm time, d date, bin binary(3), vbin varbinary(10), "
+                + "v64 vecf64(2), j json)");
+        startSource("flat-src", "f", table, Map.of("envelope", "flat", "heartbeat.interval.ms", "500"));
+        // The table is empty and idle: heartbeats keep its offset moving.
+        assertThat(cluster.kafka().consume(2, 60_000, "__mo_cdc_heartbeat.f").count()).isGreaterThanOrEqualTo(2);
+
+        exec(sql, "insert into " + table + " values (1, -128, -32768, -9223372036854775808, 255, 65535, 4294967295, "
+                        + "18446744073709551615, -1234567890123456.7891, 2.5e-300, 'ab', 'varchar ü', '2024-03-01 12:34:56.789', "
+                        + "'2024-03-01 12:34:56.654321', '838:59:59', '1970-01-01', 'abc', 'xy', '[1.25, -3]', '[1, \"x\"]')",
+                "insert into " + table + " (id) values (2)");
+        String topic = "f." + table;
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        cluster.kafka().consume(2, 90_000, topic).forEach(records::add);
+        Struct row = records.stream().map(r -> (Struct) ConnectJson.readValue(r.value()).value())
+                .filter(r -> r.getInt32("id") == 1).findFirst().orElseThrow();
+        assertThat(row.getInt8("i8")).isEqualTo((byte) -128);
+        assertThat(row.getInt16("i16")).isEqualTo((short) -32768);
+        assertThat(row.getInt64("i64")).isEqualTo(Long.MIN_VALUE);
+        assertThat(row.getInt16("u8")).isEqualTo((short) 255);
+        assertThat(row.getInt32("u16")).isEqualTo(65535);
+        assertThat(row.getInt64("u32")).isEqualTo(4294967295L);
+        assertThat(row.get("u64").toString()).isEqualTo("18446744073709551615");
+        assertThat(row.get("dec").toString()).isEqualTo("-1234567890123456.7891");
+        assertThat(row.getFloat64("dbl")).isEqualTo(2.5e-300);
+        assertThat(row.getString("c")).isEqualTo("ab");
+        assertThat(row.getString("vc")).isEqualTo("varchar ü");
+        assertThat(((java.util.Date) row.get("dt3")).getTime()).isEqualTo(java.time.Instant.parse("2024-03-01T12:34:56.789Z").toEpochMilli());
+        assertThat(row.getInt64("ts")).isEqualTo(java.time.Instant.parse("2024-03-01T12:34:56Z").getEpochSecond() * 1_000_000L + 654_321L);
+        assertThat(row.getInt64("tm")).isEqualTo((838L * 3600 + 59 * 60 + 59) * 1_000_000L);
+        assertThat(((java.util.Date) row.get("d")).getTime()).isZero();
+        assertThat(row.getBytes("bin")).isEqualTo("abc".getBytes(StandardCharsets.UTF_8));
+        assertThat(row.getBytes("vbin")).isEqualTo("xy".getBytes(StandardCharsets.UTF_8));
+        assertThat(row.getArray("v64")).containsExactly(1.25, -3.0);
+        assertThat(row.getString("j")).contains("\"x\"");
+        assertThat(row.schema().field("dec").schema().parameters()).containsEntry(ChangeEvent.COLUMN_TYPE_PARAM, "DECIMAL(20,4)");
+        Struct nulls = records.stream().map(r -> (Struct) ConnectJson.readValue(r.value()).value())
+                .filter(r -> r.getInt32("id") == 2).findFirst().orElseThrow();
+        assertThat(nulls.get("u64")).isNull();
+        assertThat(nulls.get("v64")).isNull();
+
+        // A flat delete is one tombstone.
+        exec(sql, "delete from " + table + " where id = 2");
+        List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
+        cluster.kafka().consume(3, 90_000, topic).forEach(all::add);
+        Thread.sleep(2000);
+        all.clear();
+        cluster.kafka().consumeAll(20_000, topic).forEach(all::add);
+        assertThat(all).hasSize(3);
+        assertThat(all.get(2).value()).isNull();
+        assertThat(((Struct) ConnectJson.readKey(all.get(2).key()).value()).getInt32("id")).isEqualTo(2);
+        cluster.deleteConnector("flat-src");
+    }
+
+    @Test
     void validateRefusesTablesWithoutPitrOrPrimaryKeyAndSaysWhatToDo() throws Exception {
         // A fresh account has no PITR at all (the sys account may hold an account-level one).
         String account = Sql.uniqueDatabase("acct");
