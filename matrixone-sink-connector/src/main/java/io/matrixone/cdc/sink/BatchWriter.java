@@ -81,8 +81,9 @@ final class BatchWriter {
         if (deletes.isEmpty()) {
             return;
         }
-        for (List<RowChange> chunk : chunks(deletes, true)) {
-            List<String> keyColumns = names(chunk.get(0).keyFields());
+        List<String> keyColumns = names(deletes.get(0).keyFields());
+        int fixedBytes = utf8Length(SqlStatements.delete(batch.table(), keyColumns, 0));
+        for (List<RowChange> chunk : chunks(deletes, true, fixedBytes)) {
             try (PreparedStatement st = conn.prepareStatement(SqlStatements.delete(batch.table(), keyColumns, chunk.size()))) {
                 int index = 1;
                 for (RowChange change : chunk) {
@@ -104,7 +105,8 @@ final class BatchWriter {
         for (Map.Entry<List<String>, List<RowChange>> group : byColumns.entrySet()) {
             List<String> columns = group.getKey();
             List<String> keyColumns = names(group.getValue().get(0).keyFields());
-            for (List<RowChange> chunk : chunks(group.getValue(), false)) {
+            int fixedBytes = utf8Length(SqlStatements.write(mode, batch.table(), columns, keyColumns, 0));
+            for (List<RowChange> chunk : chunks(group.getValue(), false, fixedBytes)) {
                 String sql = SqlStatements.write(mode, batch.table(), columns, keyColumns, chunk.size());
                 try (PreparedStatement st = conn.prepareStatement(sql)) {
                     int index = 1;
@@ -120,20 +122,20 @@ final class BatchWriter {
     }
 
     /** Splits rows so no statement exceeds the byte limit or the row cap. */
-    private List<List<RowChange>> chunks(List<RowChange> rows, boolean keysOnly) {
+    List<List<RowChange>> chunks(List<RowChange> rows, boolean keysOnly, int fixedBytes) {
         int paramsPerRow = Math.max(1, keysOnly ? rows.get(0).keyFields().size() : rows.get(0).row().schema().fields().size());
         // The MySQL protocol counts a server-side prepared statement's parameters in 16 bits; the sink binds
         // client-side, but a connection.url may turn server-side statements on: stay below 65,535 either way.
         int maxRows = Math.max(1, Math.min(maxRowsPerStatement, MAX_PARAMETERS / paramsPerRow));
         List<List<RowChange>> chunks = new ArrayList<>();
         List<RowChange> current = new ArrayList<>();
-        long bytes = 256; // the statement's fixed text
+        long bytes = fixedBytes; // the statement's text without rows (ON DUPLICATE KEY UPDATE can be long)
         for (RowChange row : rows) {
             long size = keysOnly ? estimate(row.keyValues()) : estimateRow(row);
             if (!current.isEmpty() && (bytes + size > maxStatementBytes || current.size() >= maxRows)) {
                 chunks.add(current);
                 current = new ArrayList<>();
-                bytes = 256;
+                bytes = fixedBytes;
             }
             current.add(row);
             bytes += size;
@@ -169,6 +171,10 @@ final class BatchWriter {
             }
         }
         return size;
+    }
+
+    private static int utf8Length(String sql) {
+        return sql.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     }
 
     private static List<String> names(List<Field> fields) {
