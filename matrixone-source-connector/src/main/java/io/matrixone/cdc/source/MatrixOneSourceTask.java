@@ -78,7 +78,8 @@ public class MatrixOneSourceTask extends SourceTask {
     private TableCapture restore(TableId id) throws SQLException {
         TableSchema schema = SchemaReader.read(conn, id);
         String unsupported = schema.uncapturableReason();
-        if (unsupported != null && config.snapshotMode() != SnapshotMode.INITIAL_ONLY) {
+        // initial_only never diffs, so only the missing primary key (the snapshot's keyset order) matters there.
+        if (unsupported != null && (config.snapshotMode() != SnapshotMode.INITIAL_ONLY || !schema.hasPrimaryKey())) {
             throw new ConnectException(unsupported);
         }
         RecordFactory records = new RecordFactory(schema, prefix, config.tables().targetOf(id).orElse(id), config.envelope());
@@ -223,7 +224,7 @@ public class MatrixOneSourceTask extends SourceTask {
                     + "re-snapshot the table: drop and re-create the connector's offsets (mo-cdc task drop, task create).", e);
         }
         metrics.windows.incrementAndGet();
-        metrics.lagMs.set(TimeUnit.NANOSECONDS.toMillis(serverNow - to));
+        metrics.windowRead(schema.id().toString(), to, serverNow);
         table.ts = to;
         List<SourceRecord> records = new ArrayList<>();
         for (int i = 0; i < changes.size(); i++) {

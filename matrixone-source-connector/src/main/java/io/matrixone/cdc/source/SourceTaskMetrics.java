@@ -1,6 +1,8 @@
 package io.matrixone.cdc.source;
 
 import java.lang.management.ManagementFactory;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.management.JMException;
 import javax.management.MBeanServer;
@@ -20,7 +22,10 @@ public final class SourceTaskMetrics implements SourceTaskMetricsMBean, AutoClos
     final AtomicLong deletes = new AtomicLong();
     final AtomicLong windows = new AtomicLong();
     final AtomicLong heartbeats = new AtomicLong();
-    final AtomicLong lagMs = new AtomicLong();
+    /** Per table: the end of its last window read (server nanoseconds). */
+    private final Map<String, Long> windowEnds = new ConcurrentHashMap<>();
+    /** Server clock minus this machine's clock, measured at the last window, so lag can be read at any time. */
+    private volatile long serverSkewNanos;
     private final ObjectName name;
 
     SourceTaskMetrics(String connector, String task) {
@@ -74,9 +79,22 @@ public final class SourceTaskMetrics implements SourceTaskMetricsMBean, AutoClos
         return heartbeats.get();
     }
 
+    /** Records that {@code table} has been read up to {@code endNanos}, at server time {@code serverNowNanos}. */
+    void windowRead(String table, long endNanos, long serverNowNanos) {
+        serverSkewNanos = serverNowNanos - localNowNanos();
+        windowEnds.put(table, endNanos);
+    }
+
+    /** Now (server clock) minus the oldest table's last window end; 0 before the first window. */
     @Override
     public long getLagMs() {
-        return lagMs.get();
+        long oldest = windowEnds.values().stream().mapToLong(Long::longValue).min().orElse(Long.MAX_VALUE);
+        return oldest == Long.MAX_VALUE ? 0 : Math.max(0, (localNowNanos() + serverSkewNanos - oldest) / 1_000_000L);
+    }
+
+    private static long localNowNanos() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
     @Override

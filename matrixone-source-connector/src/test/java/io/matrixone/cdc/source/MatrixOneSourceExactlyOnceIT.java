@@ -9,6 +9,7 @@ import io.matrixone.cdc.testing.ConnectClusterHarness;
 import io.matrixone.cdc.testing.ConnectJson;
 import io.matrixone.cdc.testing.MatrixOneTestServers;
 import io.matrixone.cdc.testing.Sql;
+import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -16,7 +17,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -100,6 +104,18 @@ class MatrixOneSourceExactlyOnceIT {
             assertThat(seen).hasSize(57).doesNotHaveDuplicates()
                     .contains("c 54", "u 1", "d 2", "tombstone 2", "c 4", "c 53");
             assertThat(seen.subList(0, 3)).allMatch(e -> e.matches("[rc] [123]"));
+
+            // The task's JMX metrics (the worker runs in this JVM) count what the resumed task read.
+            MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+            Set<ObjectName> names = jmx.queryNames(new ObjectName("io.matrixone.cdc:type=source-task-metrics,connector=\"eos-src\",*"), null);
+            assertThat(names).hasSize(1);
+            ObjectName metrics = names.iterator().next();
+            assertThat((Long) jmx.getAttribute(metrics, "StreamInserts")).isGreaterThanOrEqualTo(1);
+            assertThat((Long) jmx.getAttribute(metrics, "StreamUpdates")).isGreaterThanOrEqualTo(1);
+            assertThat((Long) jmx.getAttribute(metrics, "StreamDeletes")).isGreaterThanOrEqualTo(1);
+            assertThat((Long) jmx.getAttribute(metrics, "Windows")).isGreaterThanOrEqualTo(1);
+            // Window ends trail the server clock by the 1 s safety lag plus at most a poll interval or so.
+            assertThat((Long) jmx.getAttribute(metrics, "LagMs")).isBetween(500L, 30_000L);
         }
         cluster.deleteConnector("eos-src");
     }
