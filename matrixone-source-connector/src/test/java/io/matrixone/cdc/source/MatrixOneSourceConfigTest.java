@@ -71,4 +71,20 @@ class MatrixOneSourceConfigTest {
         assertThat(MatrixOneSourceConfig.CONFIG_DEF.names()).contains("connection.uri", "topic.prefix", "level", "tables", "exclude",
                 "snapshot.mode", "snapshot.fetch.size", "poll.interval.ms", "start.ts", "envelope", "heartbeat.interval.ms");
     }
+
+    @Test
+    void scopeFollowsLevelTablesAndExclude() {
+        Map<String, String> props = minimal();
+        props.put("exclude", "other\\.tmp_.*");
+        MatrixOneSourceConfig tables = new MatrixOneSourceConfig(props);
+        assertThat(TableScope.inScope(io.matrixone.cdc.common.TableId.parse("db.t"), tables)).isTrue();
+        assertThat(TableScope.inScope(io.matrixone.cdc.common.TableId.parse("db.u"), tables)).isFalse();
+        assertThat(TableScope.inScope(io.matrixone.cdc.common.TableId.parse("other.x"), tables)).isTrue();
+        assertThat(TableScope.inScope(io.matrixone.cdc.common.TableId.parse("other.tmp_1"), tables)).isFalse();
+        props.put("level", "account");
+        MatrixOneSourceConfig account = new MatrixOneSourceConfig(props);
+        assertThat(TableScope.inScope(io.matrixone.cdc.common.TableId.parse("any.table"), account)).isTrue();
+        assertThat(TableScope.inScope(io.matrixone.cdc.common.TableId.parse("mo_catalog.mo_tables"), account)).isFalse();
+        assertThat(TableScope.inScope(io.matrixone.cdc.common.TableId.parse("other.tmp_2"), account)).isFalse();
+    }
 }

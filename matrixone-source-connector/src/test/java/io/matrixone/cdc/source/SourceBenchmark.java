@@ -42,6 +42,9 @@ public final class SourceBenchmark {
                 int to = Math.min(rows, from + 99_999);
                 exec(sql, "insert into " + db + ".b select result, concat('value ', result), 0 from generate_series(" + from + ", " + to + ") g");
             }
+            // Snapshot time is the server clock minus the 1 s window lag: wait so the rows are in the snapshot (op r),
+            // not read by the first DATA BRANCH DIFF window.
+            Thread.sleep(3000);
             EmbeddedConnectCluster cluster = connect.cluster();
             Map<String, String> config = new HashMap<>(ConnectJson.CONVERTER_CONFIG);
             config.put("connector.class", MatrixOneSourceConnector.class.getName());
