@@ -71,15 +71,17 @@ public final class EmbeddedRuntime {
     private void launch(PrintStream progress) {
         try {
             Files.createDirectories(dataDir);
+            String plugins = PluginPath.resolve();
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xms256m", "-Xmx1g",
-                    "-cp", System.getProperty("java.class.path"), RuntimeMain.class.getName(), dataDir.toString()));
+                    "-cp", System.getProperty("java.class.path"), RuntimeMain.class.getName(), dataDir.toString(), plugins));
             builder.redirectErrorStream(true);
             builder.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
             builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             Process process = builder.start();
             Files.writeString(pidFile(), String.valueOf(process.pid()));
-            progress.println("starting embedded Kafka + Connect (pid " + process.pid() + ", log " + logFile() + ") ...");
+            progress.println("starting embedded Kafka + Connect (pid " + process.pid() + ", log " + logFile() + ", plugins "
+                    + plugins + ") ...");
         } catch (IOException e) {
             throw new CliException("cannot start the embedded runtime: " + e.getMessage());
         }

@@ -21,8 +21,9 @@ public final class RuntimeMain {
 
     public static void main(String[] args) throws Exception {
         Path dataDir = Path.of(args[0]).toAbsolutePath();
-        Path serverProperties = writeConfig("runtime/server.properties", dataDir);
-        Path workerProperties = writeConfig("runtime/connect-distributed.properties", dataDir);
+        String pluginPath = args[1];
+        Path serverProperties = writeConfig("runtime/server.properties", dataDir, pluginPath);
+        Path workerProperties = writeConfig("runtime/connect-distributed.properties", dataDir, pluginPath);
         if (!Files.exists(dataDir.resolve("kafka").resolve("meta.properties"))) {
             int rc = kafka.tools.StorageTool.execute(new String[] {"format", "--config", serverProperties.toString(),
                     "--cluster-id", Uuid.randomUuid().toString(), "--standalone"}, new PrintStream(System.out, true, StandardCharsets.UTF_8));
@@ -36,13 +37,14 @@ public final class RuntimeMain {
         ConnectDistributed.main(new String[] {workerProperties.toString()});
     }
 
-    /** Copies a config template, with {DATA_DIR} filled in, into the data directory. */
-    private static Path writeConfig(String resource, Path dataDir) throws IOException {
+    /** Copies a config template, with {DATA_DIR} and {PLUGIN_PATH} filled in, into the data directory. */
+    private static Path writeConfig(String resource, Path dataDir, String pluginPath) throws IOException {
         try (InputStream in = RuntimeMain.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IOException("missing resource " + resource);
             }
-            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("{DATA_DIR}", dataDir.toString());
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("{DATA_DIR}", dataDir.toString())
+                    .replace("{PLUGIN_PATH}", pluginPath);
             Path target = dataDir.resolve(Path.of(resource).getFileName());
             Files.createDirectories(dataDir);
             Files.writeString(target, text);
