@@ -1,6 +1,7 @@
 package io.matrixone.cdc.cli;
 
 import io.matrixone.cdc.cli.runtime.RuntimeCommands;
+import io.matrixone.cdc.common.MatrixOneUri;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -25,7 +26,12 @@ public final class MoCdc {
                 commandLine.getErr().println("mo-cdc: " + e.getMessage());
                 return CliException.EXIT_FAILURE;
             }
-            commandLine.getErr().println("mo-cdc: unexpected error: " + e);
+            if (e instanceof IllegalArgumentException) {
+                // Bad input found past picocli, e.g. a URI that does not parse: its message names it.
+                commandLine.getErr().println("mo-cdc: " + MatrixOneUri.maskPassword(String.valueOf(e.getMessage())));
+                return CliException.EXIT_FAILURE;
+            }
+            commandLine.getErr().println("mo-cdc: unexpected error: " + MatrixOneUri.maskPassword(String.valueOf(e)));
             return CliException.EXIT_FAILURE;
         });
         return cli.execute(args);

@@ -32,6 +32,9 @@ final class TaskCommands {
         ConnectTarget target;
 
         ConnectRestClient existing() {
+            if (sourceUri != null) {
+                MatrixOneUri.parse(sourceUri); // bad input first, before any network
+            }
             ConnectRestClient connect = target.connect(false);
             requireTask(connect, taskName, sourceUri);
             return connect;
@@ -175,9 +178,9 @@ final class TaskCommands {
 
         @Override
         public Integer call() {
+            String masked = sourceUri == null ? null : MatrixOneUri.parse(sourceUri).masked();
             ConnectRestClient connect = target.connect(false);
             List<Map<String, String>> tasks = new ArrayList<>();
-            String masked = sourceUri == null ? null : MatrixOneUri.parse(sourceUri).masked();
             for (String name : connect.connectors()) {
                 if (name.endsWith("-source") && connect.config(name).containsKey(TaskDefinition.TASK_ID)) {
                     String task = name.substring(0, name.length() - "-source".length());

@@ -92,4 +92,13 @@ class MoCdcCommandLineTest {
         assertThat(rc).isEqualTo(1);
         assertThat(errText().strip()).isEqualTo("mo-cdc: cannot reach Kafka Connect at http://127.0.0.1:1");
     }
+
+    @Test
+    void badUriIsOneLineWithoutPasswordBeforeAnyNetwork() {
+        int rc = MoCdc.run("task", "show", "--task-name", "t", "--source-uri", "http://root:s3cret@h", "--connect-url",
+                "http://127.0.0.1:1");
+        assertThat(rc).isEqualTo(1);
+        assertThat(errText()).startsWith("mo-cdc: not a MatrixOne URI").doesNotContain("s3cret");
+        assertThat(errText().strip().lines()).hasSize(1);
+    }
 }
