@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  * {@code mo-cdc}: MatrixOne's mo_cdc task workflow on Kafka Connect. Exit codes: 0 success, 1 failure
  * (one line on stderr saying why), 2 usage error.
  */
-@Command(name = "mo-cdc", mixinStandardHelpOptions = true, version = "mo-cdc 0.1.0",
+@Command(name = "mo-cdc", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "mo-cdc 0.1.0",
         description = "MatrixOne change data capture through Kafka Connect.",
         subcommands = {TaskCommands.class, RuntimeCommands.class})
 public final class MoCdc {

@@ -13,7 +13,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code mo-cdc task ...}: mo_cdc's task workflow carried out through Kafka Connect's REST API. */
-@Command(name = "task", description = "Create, inspect and control CDC tasks.", mixinStandardHelpOptions = true,
+@Command(name = "task", description = "Create, inspect and control CDC tasks.",
         subcommands = {TaskCommands.Create.class, TaskCommands.Show.class, TaskCommands.ListTasks.class,
                 TaskCommands.Pause.class, TaskCommands.Resume.class, TaskCommands.Restart.class, TaskCommands.Drop.class})
 final class TaskCommands {

@@ -71,7 +71,8 @@ public final class TaskDefinition {
         if (o.startTs != null) {
             config.put("start.ts", o.startTs);
         }
-        config.put("snapshot.mode", o.noFull ? "never" : "initial");
+        // mo_cdc: --start-ts and --no-full both mean changes only, no full copy first.
+        config.put("snapshot.mode", o.noFull || o.startTs != null ? "never" : "initial");
         config.put("topic.creation.default.replication.factor", "-1");
         config.put("topic.creation.default.partitions", "1");
         return config;

@@ -57,6 +57,8 @@ class MoCdcCommandLineTest {
     void helpAndVersionSucceed() {
         assertThat(MoCdc.run("--help")).isZero();
         assertThat(MoCdc.run("--version")).isZero();
+        assertThat(MoCdc.run("task", "create", "--help")).isZero();
+        assertThat(MoCdc.run("runtime", "stop", "--help")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("mo-cdc");
     }
 

@@ -39,9 +39,14 @@ class TaskDefinitionTest {
                 .containsEntry("tables", "production_db.user_activities:analytics_db.analytics_activities")
                 .containsEntry("exclude", "db\\.tmp_.*")
                 .containsEntry("start.ts", "2024-01-01 00:00:00")
-                .containsEntry("snapshot.mode", "initial")
+                .containsEntry("snapshot.mode", "never")
                 .containsEntry("mo.cdc.task.id", "id-1")
                 .containsEntry("mo.cdc.task.name", "activity_sync");
+    }
+
+    @Test
+    void byDefaultAFullCopyComesFirst() {
+        assertThat(TaskDefinition.source(parse(BASE), "i", "t")).containsEntry("snapshot.mode", "initial");
     }
 
     @Test

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code mo-cdc runtime start|stop|status}: the embedded single-node Kafka + Connect. */
-@Command(name = "runtime", description = "Control the embedded Kafka + Connect runtime.", mixinStandardHelpOptions = true,
+@Command(name = "runtime", description = "Control the embedded Kafka + Connect runtime.",
         subcommands = {RuntimeCommands.Start.class, RuntimeCommands.Stop.class, RuntimeCommands.Status.class})
 public final class RuntimeCommands {
 
