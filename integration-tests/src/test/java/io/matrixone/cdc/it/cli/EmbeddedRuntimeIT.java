@@ -1,0 +1,176 @@
+package io.matrixone.cdc.it.cli;
+
+import static io.matrixone.cdc.testing.Sql.exec;
+import static io.matrixone.cdc.testing.Sql.rows;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.matrixone.cdc.cli.MoCdc;
+import io.matrixone.cdc.common.Connections;
+import io.matrixone.cdc.common.MatrixOneUri;
+import io.matrixone.cdc.testing.MatrixOneTestServers;
+import io.matrixone.cdc.testing.Sql;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The product's default path: no --connect-url, so 'task create' starts the embedded single-node Kafka +
+ * Connect as a background process (Kafka's production entry points, connectors loaded from their plugin
+ * dirs), the task copies and streams between the real servers, and 'runtime stop' ends the process.
+ * The embedded runtime's ports are fixed (8083, 9092, 9093): the test is skipped when something holds them.
+ */
+class EmbeddedRuntimeIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TASK = "embedded_it";
+
+    private static Path dataDir;
+    private static Connection src;
+    private static Connection dst;
+    private static String db;
+    private static String targetDb;
+    private static MatrixOneUri source;
+    private static MatrixOneUri target;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        for (int port : new int[] {8083, 9092, 9093}) {
+            Assumptions.assumeFalse(listening(port), "127.0.0.1:" + port + " is in use (another embedded runtime?)");
+        }
+        Path plugins = Path.of("..").toAbsolutePath().normalize();
+        Path sourcePlugin = plugins.resolve("matrixone-source-connector/target/plugin");
+        Path sinkPlugin = plugins.resolve("matrixone-sink-connector/target/plugin");
+        assertThat(sourcePlugin).as("connector plugin dirs are built by 'mvn package'").isDirectory();
+        assertThat(sinkPlugin).isDirectory();
+        System.setProperty("mo.cdc.plugin.path", sourcePlugin + "," + sinkPlugin);
+        source = MatrixOneTestServers.source();
+        target = MatrixOneTestServers.target();
+        src = Connections.open(source);
+        dst = Connections.open(target);
+        db = Sql.uniqueDatabase("emb_src");
+        targetDb = Sql.uniqueDatabase("emb_dst");
+        exec(src, "CREATE DATABASE " + db, "CREATE PITR " + db + "_pitr FOR DATABASE " + db + " RANGE 2 'h'",
+                "CREATE TABLE " + db + ".t (id INT PRIMARY KEY, v VARCHAR(20))", "INSERT INTO " + db + ".t VALUES (1, 'a'), (2, 'b')");
+        exec(dst, "CREATE DATABASE " + targetDb);
+        dataDir = Files.createTempDirectory("mo-cdc-embedded-it");
+    }
+
+    @AfterAll
+    static void tearDown() throws SQLException {
+        if (dataDir != null) {
+            run("runtime", "stop", "--data-dir", dataDir.toString());
+        }
+        if (src != null) {
+            exec(src, "DROP PITR IF EXISTS " + db + "_pitr", "DROP DATABASE IF EXISTS " + db);
+            src.close();
+        }
+        if (dst != null) {
+            exec(dst, "DROP DATABASE IF EXISTS " + targetDb);
+            dst.close();
+        }
+    }
+
+    @Test
+    void createStartsTheRuntimeWhichKeepsStreamingUntilStopped() throws Exception {
+        Result created = run("task", "create", "--data-dir", dataDir.toString(), "--task-name", TASK,
+                "--source-uri", uri(source), "--sink-uri", uri(target), "--tables", db + ".t:" + targetDb + ".t");
+        assertThat(created.exit).as(created.err).isZero();
+        assertThat(created.err).contains("starting embedded Kafka + Connect").contains("task " + TASK + ": running");
+        Optional<Long> pid = pid();
+        assertThat(pid).as("runtime.pid").isPresent();
+        assertThat(ProcessHandle.of(pid.get()).map(ProcessHandle::isAlive)).contains(true);
+        assertThat(Files.readString(dataDir.resolve("connect-distributed.properties")))
+                .contains("plugin.path=" + System.getProperty("mo.cdc.plugin.path"));
+
+        awaitTarget(List.of(List.of("1", "a"), List.of("2", "b")));
+        exec(src, "INSERT INTO " + db + ".t VALUES (3, 'c')", "UPDATE " + db + ".t SET v = 'A' WHERE id = 1",
+                "DELETE FROM " + db + ".t WHERE id = 2");
+        awaitTarget(List.of(List.of("1", "A"), List.of("3", "c")));
+
+        // A later command finds the runtime on 8083 without being told.
+        Result shown = run("task", "show", "--task-name", TASK, "--source-uri", uri(source));
+        assertThat(shown.exit).as(shown.err).isZero();
+        JsonNode task = JSON.readTree(shown.out).get(0);
+        assertThat(task.get("state").asText()).isEqualTo("running");
+        assertThat(task.get("checkpoint").asText()).contains(db + ".t");
+        assertThat(shown.out).doesNotContain(":" + source.password() + "@").contains(":******@");
+
+        Result dropped = run("task", "drop", "--task-name", TASK);
+        assertThat(dropped.exit).as(dropped.err).isZero();
+        Result stopped = run("runtime", "stop", "--data-dir", dataDir.toString());
+        assertThat(stopped.exit).isZero();
+        assertThat(ProcessHandle.of(pid.get()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        Result after = run("task", "list");
+        assertThat(after.exit).isEqualTo(1);
+        assertThat(after.err.strip()).startsWith("mo-cdc: no Kafka Connect answers at http://127.0.0.1:8083");
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    record Result(int exit, String out, String err) {
+    }
+
+    private static synchronized Result run(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream capturedOut = new ByteArrayOutputStream();
+        ByteArrayOutputStream capturedErr = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(capturedOut, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(capturedErr, true, StandardCharsets.UTF_8));
+            int exit = MoCdc.run(args);
+            return new Result(exit, capturedOut.toString(StandardCharsets.UTF_8), capturedErr.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    private static String uri(MatrixOneUri server) {
+        return server.unmasked();
+    }
+
+    private static Optional<Long> pid() throws IOException {
+        Path file = dataDir.resolve("runtime.pid");
+        return Files.exists(file) ? Optional.of(Long.parseLong(Files.readString(file).trim())) : Optional.empty();
+    }
+
+    private static boolean listening(int port) {
+        try (Socket ignored = new Socket("127.0.0.1", port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static List<List<String>> targetRows() {
+        try {
+            return rows(dst, "SELECT id, v FROM " + targetDb + ".t ORDER BY id");
+        } catch (SQLException e) {
+            return List.of(); // not created yet
+        }
+    }
+
+    private static void awaitTarget(List<List<String>> expected) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline && !targetRows().equals(expected)) {
+            Thread.sleep(250);
+        }
+        assertThat(targetRows()).isEqualTo(expected);
+    }
+}
