@@ -30,6 +30,7 @@ final class PitrWindow {
     /** The coverage of {@code table} at server time {@code nowNanos}, or empty when no PITR covers it. */
     static Optional<Coverage> of(Connection conn, TableId table, long nowNanos) throws SQLException {
         Coverage best = null;
+        long sessionOffsetNanos = sessionOffsetNanos(conn);
         try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("show pitr")) {
             while (rs.next()) {
                 String level = rs.getString("PITR_LEVEL").toLowerCase(Locale.ROOT);
@@ -45,7 +46,10 @@ final class PitrWindow {
                     continue;
                 }
                 // CREATED_TIME has whole seconds: add one so the window never claims a moment before creation.
-                long created = Timestamps.toNanos(LocalDateTime.parse(rs.getString("CREATED_TIME"), CREATED)) + 1_000_000_000L;
+                // CREATED_TIME is in the session time zone (proved: after set time_zone='+08:00' the same PITR shows
+                // 8 hours later), so convert it to UTC before comparing with the UTC server clock.
+                long created = Timestamps.toNanos(LocalDateTime.parse(rs.getString("CREATED_TIME"), CREATED))
+                        - sessionOffsetNanos + 1_000_000_000L;
                 long length = rs.getLong("PITR_LENGTH");
                 String unit = rs.getString("PITR_UNIT").toLowerCase(Locale.ROOT);
                 long start = Math.max(created, nowNanos - rangeNanos(length, unit));
@@ -55,6 +59,15 @@ final class PitrWindow {
             }
         }
         return Optional.ofNullable(best);
+    }
+
+    /** The session time zone's offset from UTC, rounded to whole minutes (the two clocks are read in one statement). */
+    private static long sessionOffsetNanos(Connection conn) throws SQLException {
+        try (Statement st = conn.createStatement();
+             ResultSet rs = st.executeQuery("select timestampdiff(second, utc_timestamp(), now())")) {
+            rs.next();
+            return Math.round(rs.getLong(1) / 60.0) * 60L * 1_000_000_000L;
+        }
     }
 
     static long rangeNanos(long length, String unit) {
