@@ -17,8 +17,8 @@ record TableSchema(TableId id, List<Column> columns, List<Column> primaryKey) {
      */
     String uncapturableReason() {
         if (!hasPrimaryKey()) {
-            return "table " + id + " has no primary key: its changes cannot be applied by key. "
-                    + "Add a primary key, or leave the table out (exclude).";
+            return "table " + id + " has no primary key: tables without a primary key are not supported (MatrixOne's "
+                    + "change data cannot tell identical rows apart). Add a primary key, or leave the table out (exclude).";
         }
         List<String> enums = columns.stream().filter(c -> c.dataType().equals("ENUM")).map(Column::name).toList();
         if (!enums.isEmpty()) {
