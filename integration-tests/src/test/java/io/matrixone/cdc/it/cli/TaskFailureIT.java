@@ -1,0 +1,148 @@
+package io.matrixone.cdc.it.cli;
+
+import static io.matrixone.cdc.testing.Sql.exec;
+import static io.matrixone.cdc.testing.Sql.rows;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.matrixone.cdc.cli.MoCdc;
+import io.matrixone.cdc.common.Connections;
+import io.matrixone.cdc.common.MatrixOneUri;
+import io.matrixone.cdc.testing.ConnectClusterHarness;
+import io.matrixone.cdc.testing.MatrixOneTestServers;
+import io.matrixone.cdc.testing.Sql;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A task whose sink cannot write (the target table exists with a column type the rows do not fit) shows
+ * as failed with the reason on one line and no password; once the cause is fixed, 'task restart' brings
+ * it back and the rows arrive from where the sink stopped.
+ */
+class TaskFailureIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TASK = "failing_sink";
+
+    private static ConnectClusterHarness connect;
+    private static MatrixOneUri source;
+    private static MatrixOneUri target;
+    private static Connection src;
+    private static Connection dst;
+    private static String db;
+    private static String targetDb;
+
+    @BeforeAll
+    static void start() throws SQLException {
+        source = MatrixOneTestServers.source();
+        target = MatrixOneTestServers.target();
+        src = Connections.open(source);
+        dst = Connections.open(target);
+        db = Sql.uniqueDatabase("fail_src");
+        targetDb = Sql.uniqueDatabase("fail_dst");
+        exec(src, "CREATE DATABASE " + db, "CREATE PITR " + db + "_pitr FOR DATABASE " + db + " RANGE 2 'h'",
+                "CREATE TABLE " + db + ".t (id INT PRIMARY KEY, v VARCHAR(20))", "INSERT INTO " + db + ".t VALUES (1, 'one'), (2, 'two')");
+        // The trap: v is a number on the target, the rows carry words.
+        exec(dst, "CREATE DATABASE " + targetDb, "CREATE TABLE " + targetDb + ".t (id INT PRIMARY KEY, v INT)");
+        connect = ConnectClusterHarness.start("task-failure-it", false);
+    }
+
+    @AfterAll
+    static void stop() throws SQLException {
+        if (connect != null) {
+            connect.close();
+        }
+        if (src != null) {
+            exec(src, "DROP PITR IF EXISTS " + db + "_pitr", "DROP DATABASE IF EXISTS " + db);
+            exec(dst, "DROP DATABASE IF EXISTS " + targetDb);
+            src.close();
+            dst.close();
+        }
+    }
+
+    @Test
+    void failedTaskShowsItsCauseAndRestartsOnceFixed() throws Exception {
+        Result created = mocdc("task", "create", "--task-name", TASK, "--source-uri", source.unmasked(), "--sink-uri", target.unmasked(),
+                "--tables", db + ".t:" + targetDb + ".t", "--wait", "90");
+        // create waits for 'running' and reports the failure instead when the sink fails first.
+        JsonNode shown = awaitState("failed");
+        String error = shown.get("err-msg").asText();
+        assertThat(error).isNotBlank().doesNotContain("\n").doesNotContain("\tat ").doesNotContain(":" + target.password() + "@");
+        assertThat(shown.toString()).doesNotContain(":" + source.password() + "@");
+        if (created.exit != 0) {
+            assertThat(created.err).contains("task " + TASK + " failed: ");
+        }
+
+        exec(dst, "DROP TABLE " + targetDb + ".t"); // the sink creates it anew from the record schema
+        Result restarted = mocdc("task", "restart", "--task-name", TASK, "--source-uri", source.unmasked());
+        assertThat(restarted.exit).as(restarted.err).isZero();
+        awaitTarget(List.of(List.of("1", "one"), List.of("2", "two")));
+        assertThat(awaitState("running").get("err-msg").asText()).isEmpty();
+
+        assertThat(mocdc("task", "drop", "--task-name", TASK).exit).isZero();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    record Result(int exit, String out, String err) {
+    }
+
+    private static synchronized Result mocdc(String... args) {
+        String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of("--connect-url", connect.restUrl()))
+                .toArray(String[]::new);
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream capturedOut = new ByteArrayOutputStream();
+        ByteArrayOutputStream capturedErr = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(capturedOut, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(capturedErr, true, StandardCharsets.UTF_8));
+            int exit = MoCdc.run(all);
+            return new Result(exit, capturedOut.toString(StandardCharsets.UTF_8), capturedErr.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    private static JsonNode awaitState(String state) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        JsonNode task;
+        do {
+            Result shown = mocdc("task", "show", "--task-name", TASK);
+            assertThat(shown.exit).as(shown.err).isZero();
+            task = JSON.readTree(shown.out).get(0);
+            if (task.get("state").asText().equals(state)) {
+                return task;
+            }
+            Thread.sleep(500);
+        } while (System.nanoTime() < deadline);
+        assertThat(task.get("state").asText()).as(task.toString()).isEqualTo(state);
+        return task;
+    }
+
+    private static List<List<String>> targetRows() {
+        try {
+            return rows(dst, "SELECT id, v FROM " + targetDb + ".t ORDER BY id");
+        } catch (SQLException e) {
+            return List.of();
+        }
+    }
+
+    private static void awaitTarget(List<List<String>> expected) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline && !targetRows().equals(expected)) {
+            Thread.sleep(250);
+        }
+        assertThat(targetRows()).isEqualTo(expected);
+    }
+}
