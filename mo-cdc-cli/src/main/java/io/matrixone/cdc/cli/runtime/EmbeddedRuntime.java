@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,6 +19,7 @@ public final class EmbeddedRuntime {
 
     public static final int DEFAULT_REST_PORT = 8083;
     private static final int START_TIMEOUT_S = 180;
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
 
     private final Path dataDir;
 
@@ -73,8 +75,15 @@ public final class EmbeddedRuntime {
             Files.createDirectories(dataDir);
             String plugins = PluginPath.resolve();
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xms256m", "-Xmx1g",
+            List<String> command = new ArrayList<>();
+            // A session of its own, so closing the terminal that ran 'task create' does not hang it up.
+            // (setsid execs in place: the pid stays the runtime's.)
+            if (Files.isExecutable(SETSID)) {
+                command.add(SETSID.toString());
+            }
+            command.addAll(List.of(java, "-Xms256m", "-Xmx1g",
                     "-cp", System.getProperty("java.class.path"), RuntimeMain.class.getName(), dataDir.toString(), plugins));
+            ProcessBuilder builder = new ProcessBuilder(command);
             builder.redirectErrorStream(true);
             builder.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
             builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
