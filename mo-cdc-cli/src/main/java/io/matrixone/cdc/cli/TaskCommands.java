@@ -32,12 +32,16 @@ final class TaskCommands {
         ConnectTarget target;
 
         ConnectRestClient existing() {
+            ConnectRestClient connect = connectTo();
+            requireTask(connect, taskName, sourceUri);
+            return connect;
+        }
+
+        ConnectRestClient connectTo() {
             if (sourceUri != null) {
                 MatrixOneUri.parse(sourceUri); // bad input first, before any network
             }
-            ConnectRestClient connect = target.connect(false);
-            requireTask(connect, taskName, sourceUri);
-            return connect;
+            return target.connect(false);
         }
     }
 
@@ -46,6 +50,12 @@ final class TaskCommands {
         if (!connect.exists(source) || !connect.exists(TaskDefinition.sinkConnector(task))) {
             throw new CliException("no task named '" + task + "' on " + connect.baseUrl());
         }
+        checkSource(connect, task, sourceUri);
+    }
+
+    /** With --source-uri, the task must read that source: a guard against acting on the wrong task. */
+    static void checkSource(ConnectRestClient connect, String task, String sourceUri) {
+        String source = TaskDefinition.sourceConnector(task);
         if (sourceUri != null) {
             MatrixOneUri given = MatrixOneUri.parse(sourceUri);
             String actual = TaskView.maskedUri(connect.config(source));
@@ -246,8 +256,23 @@ final class TaskCommands {
 
         @Override
         public Integer call() throws InterruptedException {
-            ConnectRestClient connect = named.existing();
-            for (String connector : List.of(TaskDefinition.sourceConnector(named.taskName), TaskDefinition.sinkConnector(named.taskName))) {
+            ConnectRestClient connect = named.connectTo();
+            String source = TaskDefinition.sourceConnector(named.taskName);
+            String sink = TaskDefinition.sinkConnector(named.taskName);
+            // A create cut short can leave one of the two: drop takes whichever exists, so the name can be reused.
+            List<String> present = new ArrayList<>();
+            for (String connector : List.of(source, sink)) {
+                if (connect.exists(connector)) {
+                    present.add(connector);
+                }
+            }
+            if (present.isEmpty()) {
+                throw new CliException("no task named '" + named.taskName + "' on " + connect.baseUrl());
+            }
+            if (present.contains(source)) {
+                checkSource(connect, named.taskName, named.sourceUri);
+            }
+            for (String connector : present) {
                 // Offsets can only be reset while the connector is stopped.
                 connect.stop(connector);
                 awaitStopped(connect, connector);

@@ -91,6 +91,20 @@ class TaskFailureIT {
         assertThat(mocdc("task", "drop", "--task-name", TASK).exit).isZero();
     }
 
+    @Test
+    void dropClearsWhatACreateCutShortLeftBehind() {
+        // Only the sink of a task exists, as when a create stopped between its two connectors.
+        connect.cluster().configureConnector("half_task-sink", java.util.Map.of(
+                "connector.class", "io.matrixone.cdc.sink.MatrixOneSinkConnector", "tasks.max", "1",
+                "topics.regex", "half_task\\..*", "connection.uri", target.unmasked()));
+        assertThat(mocdc("task", "show", "--task-name", "half_task").err).contains("no task named 'half_task'");
+
+        Result dropped = mocdc("task", "drop", "--task-name", "half_task");
+        assertThat(dropped.exit).as(dropped.err).isZero();
+        assertThat(connect.cluster().connectors()).doesNotContain("half_task-sink");
+        assertThat(mocdc("task", "drop", "--task-name", "half_task").exit).isEqualTo(1);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     record Result(int exit, String out, String err) {
