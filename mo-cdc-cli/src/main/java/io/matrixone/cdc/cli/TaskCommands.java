@@ -133,7 +133,13 @@ final class TaskCommands {
                 throw new CliException("task '" + task + "' not created: " + String.join("; ", errors));
             }
             connect.put(TaskDefinition.sinkConnector(task), sink);
-            connect.put(TaskDefinition.sourceConnector(task), source);
+            try {
+                connect.put(TaskDefinition.sourceConnector(task), source);
+            } catch (CliException e) {
+                // No half task: take the sink back (it has read nothing yet, there is nothing to keep).
+                connect.delete(TaskDefinition.sinkConnector(task));
+                throw e;
+            }
             System.err.println("task " + task + " created (id " + id + ") on " + connect.baseUrl());
             return awaitState(connect, task, "running", waitSeconds) ? 0 : CliException.EXIT_FAILURE;
         }
