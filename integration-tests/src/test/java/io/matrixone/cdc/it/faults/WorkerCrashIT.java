@@ -1,0 +1,146 @@
+package io.matrixone.cdc.it.faults;
+
+import static io.matrixone.cdc.testing.Sql.exec;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.matrixone.cdc.cli.MoCdc;
+import io.matrixone.cdc.cli.runtime.EmbeddedRuntime;
+import io.matrixone.cdc.common.Connections;
+import io.matrixone.cdc.common.MatrixOneUri;
+import io.matrixone.cdc.testing.MatrixOneTestServers;
+import io.matrixone.cdc.testing.Sql;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Connect worker is killed (SIGKILL, no clean shutdown) five times, during the snapshot and during
+ * streaming, while a writer keeps inserting, updating and deleting on the source; a new worker process
+ * takes over from the offsets each time. In the end the target equals the source row for row.
+ *
+ * <p>Runs mo-cdc's embedded runtime (a real KRaft broker and Connect worker in their own process) in a
+ * temporary data directory; it needs 127.0.0.1:8083 and :9092 free.
+ */
+class WorkerCrashIT {
+
+    private static final int KILLS = 5;
+
+    private static MatrixOneUri source;
+    private static MatrixOneUri target;
+    private static Connection src;
+    private static Connection dst;
+    private static String db;
+    private static Path dataDir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        source = MatrixOneTestServers.source();
+        target = MatrixOneTestServers.target();
+        src = Connections.open(source);
+        dst = Connections.open(target);
+        db = Sql.uniqueDatabase("crash");
+        dataDir = Files.createTempDirectory("mo-cdc-crash");
+        // The embedded worker loads the connectors from the plugin dirs 'mvn package' builds.
+        Path modules = Path.of("..").toAbsolutePath().normalize();
+        System.setProperty("mo.cdc.plugin.path", modules.resolve("matrixone-source-connector/target/plugin") + ","
+                + modules.resolve("matrixone-sink-connector/target/plugin"));
+        exec(src, "create database " + db, "create pitr " + db + "_pitr for database " + db + " range 1 'h'",
+                "create table " + db + ".events (id int primary key, n int, note varchar(40))",
+                "insert into " + db + ".events select result, 0, concat('row ', result) from generate_series(1, 20000) g");
+    }
+
+    @AfterAll
+    static void stop() throws SQLException {
+        if (dataDir != null) {
+            new EmbeddedRuntime(dataDir).stop();
+        }
+        if (src != null) {
+            exec(src, "drop pitr if exists " + db + "_pitr", "drop database if exists " + db);
+            exec(dst, "drop database if exists " + db + "_copy");
+            src.close();
+            dst.close();
+        }
+    }
+
+    @Test
+    void killedWorkersLoseNothing() throws Exception {
+        exec(dst, "create database " + db + "_copy");
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicInteger writes = new AtomicInteger();
+        AtomicReference<Throwable> writerError = new AtomicReference<>();
+        Thread writer = new Thread(() -> write(writing, writes, writerError), "writer");
+
+        int created = cli("task", "create", "--task-name", "crash", "--source-uri", source.unmasked(),
+                "--sink-uri", target.unmasked(), "--tables", db + ".events:" + db + "_copy.events",
+                "--data-dir", dataDir.toString());
+        assertThat(created).isZero();
+        writer.start();
+        EmbeddedRuntime runtime = new EmbeddedRuntime(dataDir);
+        Random random = new Random(7);
+        try {
+            for (int kill = 1; kill <= KILLS; kill++) {
+                // The first kill lands early (inside the 20,000-row snapshot), the others while streaming.
+                Thread.sleep(kill == 1 ? 3000 : 4000 + random.nextInt(4000));
+                ProcessHandle worker = runtime.process().orElseThrow();
+                worker.destroyForcibly();
+                worker.onExit().get();
+                runtime.start(System.err);
+                assertThat(cli("task", "resume", "--task-name", "crash", "--data-dir", dataDir.toString())).isZero();
+            }
+            Thread.sleep(3000);
+        } finally {
+            writing.set(false);
+            writer.join();
+        }
+        assertThat(writerError.get()).isNull();
+        assertThat(writes.get()).as("writes during the kills").isGreaterThan(50);
+
+        String sourceSum = checksum(src, db + ".events");
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        String targetSum = checksum(dst, db + "_copy.events");
+        while (!targetSum.equals(sourceSum) && System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+            targetSum = checksum(dst, db + "_copy.events");
+        }
+        assertThat(targetSum).as("target equals source row for row").isEqualTo(sourceSum);
+        assertThat(cli("task", "drop", "--task-name", "crash", "--data-dir", dataDir.toString())).isZero();
+    }
+
+    /** Inserts, updates and deletes in small transactions until told to stop. */
+    private static void write(AtomicBoolean writing, AtomicInteger writes, AtomicReference<Throwable> error) {
+        Random random = new Random(42);
+        try (Connection c = Connections.open(source)) {
+            for (int next = 20_001; writing.get(); next++) {
+                exec(c, "insert into " + db + ".events values (" + next + ", 0, 'new " + next + "')",
+                        "update " + db + ".events set n = n + 1, note = 'upd' where id = " + (1 + random.nextInt(next)),
+                        "delete from " + db + ".events where id = " + (1 + random.nextInt(next)));
+                writes.addAndGet(3);
+                Thread.sleep(20);
+            }
+        } catch (Throwable e) {
+            error.set(e);
+        }
+    }
+
+    /** Row count and an order-independent checksum over every column. */
+    private static String checksum(Connection c, String table) {
+        try {
+            return Sql.scalar(c, "select concat(count(*), ':', coalesce(sum(crc32(concat_ws('|', id, n, note))), 0)) from " + table);
+        } catch (SQLException e) {
+            return "unreadable: " + e.getMessage();
+        }
+    }
+
+    private static int cli(String... args) {
+        return MoCdc.run(args);
+    }
+}
