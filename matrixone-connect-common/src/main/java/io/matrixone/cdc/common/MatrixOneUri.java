@@ -19,7 +19,7 @@ public final class MatrixOneUri {
 
     // user-info is everything before the LAST '@' so a password may contain '@'.
     private static final Pattern MO_CDC_FORM =
-            Pattern.compile("^mysql://(?<userinfo>.*)@(?<host>[^@:/?]+)(:(?<port>\\d+))?/?(?<db>[^?/]*)$");
+            Pattern.compile("^mysql://(?<userinfo>.*)@(?<host>[^@:/?]+)(:(?<port>\\d+))?(/(?<db>[^?/]*))?$");
     private static final Pattern JDBC_FORM =
             Pattern.compile("^jdbc:mysql://(?<host>[^:/?]+)(:(?<port>\\d+))?(/(?<db>[^?]*))?(\\?(?<params>.*))?$");
 

@@ -44,6 +44,9 @@ class MatrixOneUriTest {
                 .hasMessageNotContaining("topsecret");
         assertThatThrownBy(() -> MatrixOneUri.parse("mysql://root:111@h:99999")).hasMessageContaining("port");
         assertThatThrownBy(() -> MatrixOneUri.parse("")).hasMessageContaining("required");
+        // A port that is not a number must not slip into the database name with the default port.
+        assertThatThrownBy(() -> MatrixOneUri.parse("mysql://root:111@h:x")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MatrixOneUri.parse("mysql://root:111@h:6001x")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
