@@ -51,6 +51,11 @@ public final class ConnectionConfig {
         return server(config.getPassword(URI), config.getString(URL), config.getString(USER), config.getPassword(PASSWORD));
     }
 
+    /** The setting that names the server in these properties, for attaching a reachability error. */
+    public static String serverField(Map<String, String> props) {
+        return props.get(URI) != null ? URI : URL;
+    }
+
     /** Same as {@link #server(AbstractConfig)} from raw connector properties (for validate()). */
     public static MatrixOneUri server(Map<String, String> props) {
         String uri = props.get(URI);

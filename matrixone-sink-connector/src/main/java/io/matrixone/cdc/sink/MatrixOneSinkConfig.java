@@ -1,5 +1,6 @@
 package io.matrixone.cdc.sink;
 
+import io.matrixone.cdc.common.ConfigSupport;
 import io.matrixone.cdc.common.ConnectionConfig;
 import io.matrixone.cdc.common.MatrixOneUri;
 import io.matrixone.cdc.common.TableMappings;
@@ -61,14 +62,14 @@ public final class MatrixOneSinkConfig extends AbstractConfig {
                         + "${source.table} (from the envelope's source block; dots in a topic become underscores).",
                 ROUTING, ++order, Width.LONG, "Table name format");
         order = 0;
-        def.define(INSERT_MODE, Type.STRING, "upsert", enumValidator(InsertMode.values()), Importance.HIGH,
+        def.define(INSERT_MODE, Type.STRING, "upsert", ConfigSupport.oneOf(InsertMode.values()), Importance.HIGH,
                 "upsert: INSERT ... ON DUPLICATE KEY UPDATE (idempotent under redelivery); insert: plain INSERT (fails "
                         + "on a duplicate key); replace: REPLACE INTO.",
                 WRITES, ++order, Width.SHORT, "Insert mode");
         def.define(DELETE_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
                 "Apply deletes (op=d and tombstones) as DELETE by primary key. Requires " + PK_MODE + "=record_key.",
                 WRITES, ++order, Width.SHORT, "Deletes");
-        def.define(PK_MODE, Type.STRING, "record_key", enumValidator(PkMode.values()), Importance.HIGH,
+        def.define(PK_MODE, Type.STRING, "record_key", ConfigSupport.oneOf(PkMode.values()), Importance.HIGH,
                 "Where the primary key comes from: record_key (the Kafka record key struct), record_value (the fields "
                         + "named in " + PK_FIELDS + " of the row), none (no key: insert only).",
                 WRITES, ++order, Width.SHORT, "Primary key mode");
@@ -141,13 +142,6 @@ public final class MatrixOneSinkConfig extends AbstractConfig {
         return PkMode.valueOf(getString(PK_MODE).toUpperCase(Locale.ROOT));
     }
 
-    private static ConfigDef.Validator enumValidator(Enum<?>[] values) {
-        String[] names = new String[values.length];
-        for (int i = 0; i < values.length; i++) {
-            names[i] = values[i].name().toLowerCase(Locale.ROOT);
-        }
-        return ConfigDef.CaseInsensitiveValidString.in(names);
-    }
 
     /** Rejects empty strings. */
     static final class NonBlank implements ConfigDef.Validator {

@@ -1,5 +1,6 @@
 package io.matrixone.cdc.sink;
 
+import io.matrixone.cdc.common.ConfigSupport;
 import io.matrixone.cdc.common.ConnectionConfig;
 import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.common.MatrixOneUri;
@@ -57,37 +58,23 @@ public class MatrixOneSinkConnector extends SinkConnector {
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
         Config result = super.validate(connectorConfigs);
-        Map<String, ConfigValue> values = new HashMap<>();
-        result.configValues().forEach(v -> values.put(v.name(), v));
-        if (result.configValues().stream().anyMatch(v -> !v.errorMessages().isEmpty())) {
+        if (ConfigSupport.hasErrors(result)) {
             return result;
         }
+        Map<String, ConfigValue> values = ConfigSupport.byName(result);
         MatrixOneUri server;
         try {
             server = ConnectionConfig.server(connectorConfigs);
             new MatrixOneSinkConfig(connectorConfigs);
         } catch (ConfigException e) {
-            addError(values, e);
+            ConfigSupport.attach(values, e, ConnectionConfig.URI);
             return result;
         }
         String problem = Connections.checkReachable(server);
         if (problem != null) {
-            String field = connectorConfigs.get(ConnectionConfig.URI) != null ? ConnectionConfig.URI : ConnectionConfig.URL;
-            values.get(field).addErrorMessage(problem);
+            values.get(ConnectionConfig.serverField(connectorConfigs)).addErrorMessage(problem);
         }
         return result;
-    }
-
-    /** Puts a config error on the field it names (ConfigException carries it in its message). */
-    static void addError(Map<String, ConfigValue> values, ConfigException e) {
-        String message = e.getMessage();
-        for (String name : values.keySet()) {
-            if (message != null && (message.contains("configuration " + name + " ") || message.contains("configuration " + name + ":"))) {
-                values.get(name).addErrorMessage(message);
-                return;
-            }
-        }
-        values.get(ConnectionConfig.URI).addErrorMessage(message);
     }
 
     @Override

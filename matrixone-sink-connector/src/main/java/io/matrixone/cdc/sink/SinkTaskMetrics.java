@@ -1,20 +1,14 @@
 package io.matrixone.cdc.sink;
 
-import java.lang.management.ManagementFactory;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.management.JMException;
-import javax.management.MBeanServer;
+import io.matrixone.cdc.common.Jmx;
 import javax.management.ObjectName;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What a sink task has done, as a JMX MBean:
  * {@code io.matrixone.cdc:type=sink-task-metrics,connector=<name>,task=<id>}.
  */
 public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseable {
-
-    private static final Logger LOG = LoggerFactory.getLogger(SinkTaskMetrics.class);
 
     private final AtomicLong recordsWritten = new AtomicLong();
     private final AtomicLong upserts = new AtomicLong();
@@ -27,19 +21,7 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseabl
     private final ObjectName name;
 
     SinkTaskMetrics(String connector, String task) {
-        ObjectName objectName = null;
-        try {
-            objectName = new ObjectName("io.matrixone.cdc:type=sink-task-metrics,connector="
-                    + ObjectName.quote(connector) + ",task=" + ObjectName.quote(task));
-            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            if (server.isRegistered(objectName)) {
-                server.unregisterMBean(objectName);
-            }
-            server.registerMBean(this, objectName);
-        } catch (JMException e) {
-            LOG.warn("Sink metrics not registered in JMX: {}", e.getMessage());
-        }
-        this.name = objectName;
+        this.name = Jmx.register(this, "sink-task-metrics", connector, task);
     }
 
     void batchCommitted(long upsertCount, long deleteCount, long oldestRecordTimestampMs) {
@@ -106,12 +88,6 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseabl
 
     @Override
     public void close() {
-        if (name != null) {
-            try {
-                ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
-            } catch (JMException e) {
-                LOG.debug("Sink metrics already unregistered", e);
-            }
-        }
+        Jmx.unregister(name);
     }
 }

@@ -1,5 +1,6 @@
 package io.matrixone.cdc.source;
 
+import io.matrixone.cdc.common.ConfigSupport;
 import io.matrixone.cdc.common.ConnectionConfig;
 import io.matrixone.cdc.common.MatrixOneUri;
 import io.matrixone.cdc.common.TableMappings;
@@ -59,7 +60,7 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
                 "Prefix of the topics: each table's changes go to <prefix>.<database>.<table>. Also names the source "
                         + "server in offsets and records (source.name), so keep it stable.",
                 CAPTURE, ++order, Width.MEDIUM, "Topic prefix");
-        def.define(LEVEL, Type.STRING, "table", enumValidator(Level.values()), Importance.HIGH,
+        def.define(LEVEL, Type.STRING, "table", ConfigSupport.oneOf(Level.values()), Importance.HIGH,
                 "mo_cdc capture level: table (the tables listed), database (whole databases: db.*), account (every "
                         + "user database of the account).",
                 CAPTURE, ++order, Width.SHORT, "Level");
@@ -71,7 +72,7 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
                 "Regular expression on db.table: matching tables are not captured.",
                 CAPTURE, ++order, Width.LONG, "Exclude");
         order = 0;
-        def.define(SNAPSHOT_MODE, Type.STRING, "initial", enumValidator(SnapshotMode.values()), Importance.HIGH,
+        def.define(SNAPSHOT_MODE, Type.STRING, "initial", ConfigSupport.oneOf(SnapshotMode.values()), Importance.HIGH,
                 "initial: snapshot each table once, then stream; never: stream only (from start.ts or now); "
                         + "initial_only: snapshot then stop; when_needed: like initial, and snapshot again when the "
                         + "checkpoint has fallen out of the PITR window instead of failing.",
@@ -94,7 +95,7 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
                         + "in UTC or Unix-epoch nanoseconds. Must lie inside the PITR window.",
                 READING, ++order, Width.MEDIUM, "Start timestamp");
         order = 0;
-        def.define(ENVELOPE, Type.STRING, "debezium", enumValidator(Envelope.values()), Importance.MEDIUM,
+        def.define(ENVELOPE, Type.STRING, "debezium", ConfigSupport.oneOf(Envelope.values()), Importance.MEDIUM,
                 "debezium: values are Debezium change envelopes (before, after, op, ts_ms, source); flat: the row "
                         + "itself, deletes as tombstones.",
                 RECORDS, ++order, Width.SHORT, "Envelope");
@@ -155,11 +156,4 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
         return Envelope.valueOf(getString(ENVELOPE).toUpperCase(Locale.ROOT));
     }
 
-    private static ConfigDef.Validator enumValidator(Enum<?>[] values) {
-        String[] names = new String[values.length];
-        for (int i = 0; i < values.length; i++) {
-            names[i] = values[i].name().toLowerCase(Locale.ROOT);
-        }
-        return ConfigDef.CaseInsensitiveValidString.in(names);
-    }
 }

@@ -1,5 +1,6 @@
 package io.matrixone.cdc.source;
 
+import io.matrixone.cdc.common.ConfigSupport;
 import io.matrixone.cdc.common.ConnectionConfig;
 import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.common.MatrixOneErrors;
@@ -93,19 +94,18 @@ public class MatrixOneSourceConnector extends SourceConnector {
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
         Config result = super.validate(connectorConfigs);
-        Map<String, ConfigValue> values = new HashMap<>();
-        result.configValues().forEach(v -> values.put(v.name(), v));
-        if (result.configValues().stream().anyMatch(v -> !v.errorMessages().isEmpty())) {
+        if (ConfigSupport.hasErrors(result)) {
             return result;
         }
+        Map<String, ConfigValue> values = ConfigSupport.byName(result);
         MatrixOneSourceConfig config;
         try {
             config = new MatrixOneSourceConfig(connectorConfigs);
         } catch (ConfigException e) {
-            addError(values, e);
+            ConfigSupport.attach(values, e, ConnectionConfig.URI);
             return result;
         }
-        String connectionField = connectorConfigs.get(ConnectionConfig.URI) != null ? ConnectionConfig.URI : ConnectionConfig.URL;
+        String connectionField = ConnectionConfig.serverField(connectorConfigs);
         String unreachable = Connections.checkReachable(config.server());
         if (unreachable != null) {
             values.get(connectionField).addErrorMessage(unreachable);
@@ -138,16 +138,6 @@ public class MatrixOneSourceConnector extends SourceConnector {
         return result;
     }
 
-    private static void addError(Map<String, ConfigValue> values, ConfigException e) {
-        String message = e.getMessage();
-        for (String name : values.keySet()) {
-            if (message != null && (message.contains("configuration " + name + " ") || message.contains("configuration " + name + ":"))) {
-                values.get(name).addErrorMessage(message);
-                return;
-            }
-        }
-        values.get(ConnectionConfig.URI).addErrorMessage(message);
-    }
 
     @Override
     public String version() {

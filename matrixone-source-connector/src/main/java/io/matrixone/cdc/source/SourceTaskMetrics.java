@@ -1,19 +1,13 @@
 package io.matrixone.cdc.source;
 
-import java.lang.management.ManagementFactory;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.management.JMException;
-import javax.management.MBeanServer;
+import io.matrixone.cdc.common.Jmx;
 import javax.management.ObjectName;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Counters of a source task, registered in JMX. */
 public final class SourceTaskMetrics implements SourceTaskMetricsMBean, AutoCloseable {
-
-    private static final Logger LOG = LoggerFactory.getLogger(SourceTaskMetrics.class);
 
     final AtomicLong snapshotRows = new AtomicLong();
     final AtomicLong snapshotRowsEstimated = new AtomicLong();
@@ -29,19 +23,7 @@ public final class SourceTaskMetrics implements SourceTaskMetricsMBean, AutoClos
     private final ObjectName name;
 
     SourceTaskMetrics(String connector, String task) {
-        ObjectName objectName = null;
-        try {
-            objectName = new ObjectName("io.matrixone.cdc:type=source-task-metrics,connector="
-                    + ObjectName.quote(connector) + ",task=" + ObjectName.quote(task));
-            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            if (server.isRegistered(objectName)) {
-                server.unregisterMBean(objectName);
-            }
-            server.registerMBean(this, objectName);
-        } catch (JMException e) {
-            LOG.warn("Source metrics not registered in JMX: {}", e.getMessage());
-        }
-        this.name = objectName;
+        this.name = Jmx.register(this, "source-task-metrics", connector, task);
     }
 
     @Override
@@ -99,12 +81,6 @@ public final class SourceTaskMetrics implements SourceTaskMetricsMBean, AutoClos
 
     @Override
     public void close() {
-        if (name != null) {
-            try {
-                ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
-            } catch (JMException e) {
-                LOG.debug("Source metrics already unregistered", e);
-            }
-        }
+        Jmx.unregister(name);
     }
 }
