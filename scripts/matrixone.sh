@@ -32,11 +32,22 @@ answers() { # port
   mysql -h127.0.0.1 -P"$1" -u"$MO_USER" -p"$MO_PASSWORD" --connect-timeout=3 -N -e "select version()" >/dev/null 2>&1
 }
 
-write_config() { # dir sql status cnbase tnbase logbase
-  local dir=$1 sql=$2 status=$3 cn=$4 tn=$5 log=$6
-  mkdir -p "$dir/etc" "$dir/mo-data"
-  local fileservices
-  fileservices=$(cat <<EOF
+# The sections every service of one server shares: its type, data, log, HAKeeper, file services, metrics.
+service_header() { # type dir status logbase
+  local type=$1 dir=$2 status=$3 log=$4
+  cat <<EOF
+service-type = "$type"
+data-dir = "$dir/mo-data"
+
+[log]
+level = "error"
+format = "console"
+filename = "$dir/log.txt"
+max-size = 128
+
+[hakeeper-client]
+service-addresses = ["127.0.0.1:$((log + 1))"]
+
 [[fileservice]]
 name = "LOCAL"
 backend = "DISK"
@@ -54,27 +65,27 @@ disk-path = "$dir/mo-data/file-service-cache"
 [[fileservice]]
 name = "ETL"
 backend = "DISK-ETL"
+
+[observability]
+host = "127.0.0.1"
+status-port = $status
+disableTrace = true
+disableMetric = true
+
 EOF
-)
+}
+
+write_config() { # dir sql status cnbase tnbase logbase
+  local dir=$1 sql=$2 status=$3 cn=$4 tn=$5 log=$6
+  mkdir -p "$dir/etc" "$dir/mo-data"
   cat > "$dir/etc/launch.toml" <<EOF
 logservices = ["$dir/etc/log.toml"]
 tnservices = ["$dir/etc/tn.toml"]
 cnservices = ["$dir/etc/cn.toml"]
 EOF
-  # Every listener on loopback: the log service takes explicit listen addresses; CN and TN derive theirs
-  # from port-base (their build binds loopback, see README "MatrixOne").
-  cat > "$dir/etc/log.toml" <<EOF
-service-type = "LOG"
-data-dir = "$dir/mo-data"
-
-[log]
-level = "error"
-format = "console"
-filename = "$dir/log.txt"
-max-size = 128
-
-$fileservices
-
+  # Every listener on loopback: the log service takes explicit addresses; CN and TN derive theirs from
+  # port-base (the build used here binds loopback; see README "MatrixOne").
+  { service_header LOG "$dir" "$status" "$log"; cat <<EOF
 [logservice]
 uuid = "7c4dccb4-4d3c-41f8-b482-5251dc7a41bf"
 service-host = "127.0.0.1"
@@ -88,57 +99,16 @@ gossip-address = "127.0.0.1:$((log + 2))"
 gossip-listen-address = "127.0.0.1:$((log + 2))"
 gossip-port = $((log + 2))
 gossip-seed-addresses = ["127.0.0.1:$((log + 2))"]
-
-[hakeeper-client]
-service-addresses = ["127.0.0.1:$((log + 1))"]
-
-[observability]
-host = "127.0.0.1"
-status-port = $status
-disableTrace = true
-disableMetric = true
 EOF
-  cat > "$dir/etc/tn.toml" <<EOF
-service-type = "TN"
-data-dir = "$dir/mo-data"
-
-[log]
-level = "error"
-format = "console"
-filename = "$dir/log.txt"
-max-size = 128
-
-[hakeeper-client]
-service-addresses = ["127.0.0.1:$((log + 1))"]
-
-$fileservices
-
+  } > "$dir/etc/log.toml"
+  { service_header TN "$dir" "$status" "$log"; cat <<EOF
 [tn]
 uuid = "dd4dccb4-4d3c-41f8-b482-5251dc7a41bf"
 service-host = "127.0.0.1"
 port-base = $tn
-
-[observability]
-host = "127.0.0.1"
-status-port = $status
-disableTrace = true
-disableMetric = true
 EOF
-  cat > "$dir/etc/cn.toml" <<EOF
-service-type = "CN"
-data-dir = "$dir/mo-data"
-
-[log]
-level = "error"
-format = "console"
-filename = "$dir/log.txt"
-max-size = 128
-
-[hakeeper-client]
-service-addresses = ["127.0.0.1:$((log + 1))"]
-
-$fileservices
-
+  } > "$dir/etc/tn.toml"
+  { service_header CN "$dir" "$status" "$log"; cat <<EOF
 [cn]
 uuid = "dd1dccb4-4d3c-41f8-b482-5251dc7a41bf"
 service-host = "127.0.0.1"
@@ -150,13 +120,8 @@ type = "distributed-tae"
 [cn.frontend]
 host = "127.0.0.1"
 port = $sql
-
-[observability]
-host = "127.0.0.1"
-status-port = $status
-disableTrace = true
-disableMetric = true
 EOF
+  } > "$dir/etc/cn.toml"
 }
 
 start_one() { # name sql status cn tn log
