@@ -107,7 +107,16 @@ public final class EmbeddedRuntime {
             sleep(500);
         }
         if (process.get().isAlive()) {
+            // Kafka's and Connect's shutdown hooks took too long: end it, and wait until it is gone.
             process.get().destroyForcibly();
+            try {
+                process.get().onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw new CliException("the embedded runtime (pid " + process.get().pid() + ") did not stop");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CliException("interrupted");
+            }
         }
         try {
             Files.deleteIfExists(pidFile());
