@@ -4,15 +4,12 @@ import static io.matrixone.cdc.testing.Sql.exec;
 import static io.matrixone.cdc.testing.Sql.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.matrixone.cdc.cli.MoCdc;
+import io.matrixone.cdc.it.MoCdcRunner.Result;
 import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.common.MatrixOneUri;
 import io.matrixone.cdc.testing.ConnectClusterHarness;
 import io.matrixone.cdc.testing.MatrixOneTestServers;
 import io.matrixone.cdc.testing.Sql;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -77,11 +74,11 @@ class ScenarioIT {
         Result created = mocdc("task", "create", "--task-name", "activity_sync", "--source-uri", sourceUri(),
                 "--sink-type", "matrixone", "--sink-uri", targetUri(), "--level", "table",
                 "--tables", prodDb + ".user_activities:" + analyticsDb + ".analytics_activities");
-        assertThat(created.exit).as(created.err).isZero();
+        assertThat(created.exit()).as(created.err()).isZero();
 
         Result show = mocdc("task", "show", "--task-name", "activity_sync", "--source-uri", sourceUri());
-        assertThat(show.exit).as(show.err).isZero();
-        assertThat(show.out).startsWith("[\n  {\n    \"task-id\": \"")
+        assertThat(show.exit()).as(show.err()).isZero();
+        assertThat(show.out()).startsWith("[\n  {\n    \"task-id\": \"")
                 .contains("\"task-name\": \"activity_sync\"",
                         "\"source-uri\": \"mysql://root:******@" + source.host() + ":" + source.port() + "\"",
                         "\"sink-uri\": \"mysql://root:******@" + target.host() + ":" + target.port() + "\"",
@@ -98,13 +95,13 @@ class ScenarioIT {
                 row(4, 1004, "share", "2024-01-03 16:45:00", "desktop"));
         awaitTarget(afterIncrement);
 
-        assertThat(mocdc("task", "pause", "--task-name", "activity_sync", "--source-uri", sourceUri()).exit).isZero();
-        assertThat(mocdc("task", "show", "--task-name", "activity_sync", "--source-uri", sourceUri()).out).contains("\"state\": \"paused\"");
+        assertThat(mocdc("task", "pause", "--task-name", "activity_sync", "--source-uri", sourceUri()).exit()).isZero();
+        assertThat(mocdc("task", "show", "--task-name", "activity_sync", "--source-uri", sourceUri()).out()).contains("\"state\": \"paused\"");
         exec(src, "INSERT INTO " + prodDb + ".user_activities VALUES (5, 1005, 'login', '2024-01-04 08:00:00', 'mobile')");
         Thread.sleep(4000);
         assertThat(targetRows()).as("nothing moves while paused").isEqualTo(afterIncrement);
 
-        assertThat(mocdc("task", "resume", "--task-name", "activity_sync", "--source-uri", sourceUri()).exit).isZero();
+        assertThat(mocdc("task", "resume", "--task-name", "activity_sync", "--source-uri", sourceUri()).exit()).isZero();
         List<List<String>> all = new ArrayList<>(afterIncrement);
         all.add(row(5, 1005, "login", "2024-01-04 08:00:00", "mobile"));
         awaitTarget(all);
@@ -114,70 +111,46 @@ class ScenarioIT {
         awaitTarget(all);
 
         Result list = mocdc("task", "list");
-        assertThat(list.out).contains("\"task-name\": \"activity_sync\"").doesNotContain(PASSWORD + "@");
+        assertThat(list.out()).contains("\"task-name\": \"activity_sync\"").doesNotContain(PASSWORD + "@");
 
         Result drop = mocdc("task", "drop", "--task-name", "activity_sync", "--source-uri", sourceUri());
-        assertThat(drop.exit).as(drop.err).isZero();
+        assertThat(drop.exit()).as(drop.err()).isZero();
         assertThat(connect.cluster().connectors()).doesNotContain("activity_sync-source", "activity_sync-sink");
-        assertThat(mocdc("task", "show", "--task-name", "activity_sync").err).contains("no task named 'activity_sync'");
+        assertThat(mocdc("task", "show", "--task-name", "activity_sync").err()).contains("no task named 'activity_sync'");
     }
 
     @Test
     void badInputGivesOneLineErrorsAndExitCodes() {
         Result usage = mocdc("task", "create", "--task-name", "x");
-        assertThat(usage.exit).isEqualTo(2);
-        assertThat(usage.err).contains("Missing required options");
+        assertThat(usage.exit()).isEqualTo(2);
+        assertThat(usage.err()).contains("Missing required options");
 
         Result badUri = mocdc("task", "create", "--task-name", "x", "--source-uri", "postgres://u:secret@h:1",
                 "--sink-uri", targetUri(), "--tables", "a.b");
-        assertThat(badUri.exit).isEqualTo(1);
-        assertThat(badUri.err).startsWith("mo-cdc: invalid --source-uri").doesNotContain("secret").doesNotContain("\tat ");
+        assertThat(badUri.exit()).isEqualTo(1);
+        assertThat(badUri.err()).startsWith("mo-cdc: invalid --source-uri").doesNotContain("secret").doesNotContain("\tat ");
 
         Result unreachable = mocdc("task", "create", "--task-name", "x", "--source-uri", "mysql://root:secret@127.0.0.1:1",
                 "--sink-uri", targetUri(), "--tables", "a.b");
-        assertThat(unreachable.exit).isEqualTo(1);
-        assertThat(unreachable.err.strip()).startsWith("mo-cdc: source: cannot connect to MatrixOne at mysql://root:******@127.0.0.1:1")
+        assertThat(unreachable.exit()).isEqualTo(1);
+        assertThat(unreachable.err().strip()).startsWith("mo-cdc: source: cannot connect to MatrixOne at mysql://root:******@127.0.0.1:1")
                 .doesNotContain("secret").doesNotContain("\n");
 
         Result noTable = mocdc("task", "create", "--task-name", "nopk", "--source-uri", sourceUri(), "--sink-uri", targetUri(),
                 "--tables", "mo_catalog.nothing_here");
-        assertThat(noTable.exit).isEqualTo(1);
-        assertThat(noTable.err).contains("mo-cdc: task 'nopk' not created: source tables:");
+        assertThat(noTable.exit()).isEqualTo(1);
+        assertThat(noTable.err()).contains("mo-cdc: task 'nopk' not created: source tables:");
 
-        Result noConnect = MoCdcRun.of("task", "show", "--task-name", "x", "--connect-url", "http://127.0.0.1:1");
-        assertThat(noConnect.exit).isEqualTo(1);
-        assertThat(noConnect.err.strip()).isEqualTo("mo-cdc: cannot reach Kafka Connect at http://127.0.0.1:1");
+        Result noConnect = MoCdcRunner.run("task", "show", "--task-name", "x", "--connect-url", "http://127.0.0.1:1");
+        assertThat(noConnect.exit()).isEqualTo(1);
+        assertThat(noConnect.err().strip()).isEqualTo("mo-cdc: cannot reach Kafka Connect at http://127.0.0.1:1");
     }
 
     // ---------------------------------------------------------------- helpers
 
-    record Result(int exit, String out, String err) {
-    }
-
-    /** Runs mo-cdc in this JVM against the test's Connect cluster, capturing what it prints. */
+    /** Runs mo-cdc against the test's Connect cluster. */
     private static Result mocdc(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.add("--connect-url");
-        all.add(connect.restUrl());
-        return MoCdcRun.of(all.toArray(String[]::new));
-    }
-
-    static final class MoCdcRun {
-        static synchronized Result of(String... args) {
-            PrintStream out = System.out;
-            PrintStream err = System.err;
-            ByteArrayOutputStream capturedOut = new ByteArrayOutputStream();
-            ByteArrayOutputStream capturedErr = new ByteArrayOutputStream();
-            try {
-                System.setOut(new PrintStream(capturedOut, true, StandardCharsets.UTF_8));
-                System.setErr(new PrintStream(capturedErr, true, StandardCharsets.UTF_8));
-                int exit = MoCdc.run(args);
-                return new Result(exit, capturedOut.toString(StandardCharsets.UTF_8), capturedErr.toString(StandardCharsets.UTF_8));
-            } finally {
-                System.setOut(out);
-                System.setErr(err);
-            }
-        }
+        return MoCdcRunner.runOn(connect.restUrl(), args);
     }
 
     private static String sourceUri() {

@@ -213,6 +213,17 @@ final class TaskCommands {
         }
     }
 
+    /** Applies an action to both connectors of a task, then waits for the task state it leads to. */
+    static int onBoth(Named named, java.util.function.BiConsumer<ConnectRestClient, String> action, boolean sourceFirst,
+                      String wanted) throws InterruptedException {
+        ConnectRestClient connect = named.existing();
+        String source = TaskDefinition.sourceConnector(named.taskName);
+        String sink = TaskDefinition.sinkConnector(named.taskName);
+        action.accept(connect, sourceFirst ? source : sink);
+        action.accept(connect, sourceFirst ? sink : source);
+        return awaitState(connect, named.taskName, wanted, 60) ? 0 : CliException.EXIT_FAILURE;
+    }
+
     @Command(name = "pause", description = "Pause the task (Connect pause of both connectors); the checkpoint stays.")
     static final class Pause implements Callable<Integer> {
         @Mixin
@@ -220,10 +231,8 @@ final class TaskCommands {
 
         @Override
         public Integer call() throws InterruptedException {
-            ConnectRestClient connect = named.existing();
-            connect.pause(TaskDefinition.sourceConnector(named.taskName));
-            connect.pause(TaskDefinition.sinkConnector(named.taskName));
-            return awaitState(connect, named.taskName, "paused", 60) ? 0 : CliException.EXIT_FAILURE;
+            // The source first, so nothing new reaches the sink while it is being paused.
+            return onBoth(named, ConnectRestClient::pause, true, "paused");
         }
     }
 
@@ -234,10 +243,8 @@ final class TaskCommands {
 
         @Override
         public Integer call() throws InterruptedException {
-            ConnectRestClient connect = named.existing();
-            connect.resume(TaskDefinition.sinkConnector(named.taskName));
-            connect.resume(TaskDefinition.sourceConnector(named.taskName));
-            return awaitState(connect, named.taskName, "running", 60) ? 0 : CliException.EXIT_FAILURE;
+            // The sink first, so it is ready when the source starts producing again.
+            return onBoth(named, ConnectRestClient::resume, false, "running");
         }
     }
 
@@ -248,10 +255,7 @@ final class TaskCommands {
 
         @Override
         public Integer call() throws InterruptedException {
-            ConnectRestClient connect = named.existing();
-            connect.restart(TaskDefinition.sinkConnector(named.taskName));
-            connect.restart(TaskDefinition.sourceConnector(named.taskName));
-            return awaitState(connect, named.taskName, "running", 60) ? 0 : CliException.EXIT_FAILURE;
+            return onBoth(named, ConnectRestClient::restart, false, "running");
         }
     }
 

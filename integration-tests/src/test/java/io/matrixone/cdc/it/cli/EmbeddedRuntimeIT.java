@@ -6,16 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.matrixone.cdc.cli.MoCdc;
+import io.matrixone.cdc.it.MoCdcRunner;
+import io.matrixone.cdc.it.MoCdcRunner.Result;
 import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.common.MatrixOneUri;
 import io.matrixone.cdc.testing.MatrixOneTestServers;
 import io.matrixone.cdc.testing.Sql;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -89,8 +87,8 @@ class EmbeddedRuntimeIT {
     void createStartsTheRuntimeWhichKeepsStreamingUntilStopped() throws Exception {
         Result created = run("task", "create", "--data-dir", dataDir.toString(), "--task-name", TASK,
                 "--source-uri", uri(source), "--sink-uri", uri(target), "--tables", db + ".t:" + targetDb + ".t");
-        assertThat(created.exit).as(created.err).isZero();
-        assertThat(created.err).contains("starting embedded Kafka + Connect").contains("task " + TASK + ": running");
+        assertThat(created.exit()).as(created.err()).isZero();
+        assertThat(created.err()).contains("starting embedded Kafka + Connect").contains("task " + TASK + ": running");
         Optional<Long> pid = pid();
         assertThat(pid).as("runtime.pid").isPresent();
         assertThat(ProcessHandle.of(pid.get()).map(ProcessHandle::isAlive)).contains(true);
@@ -104,41 +102,26 @@ class EmbeddedRuntimeIT {
 
         // A later command finds the runtime on 8083 without being told.
         Result shown = run("task", "show", "--task-name", TASK, "--source-uri", uri(source));
-        assertThat(shown.exit).as(shown.err).isZero();
-        JsonNode task = JSON.readTree(shown.out).get(0);
+        assertThat(shown.exit()).as(shown.err()).isZero();
+        JsonNode task = JSON.readTree(shown.out()).get(0);
         assertThat(task.get("state").asText()).isEqualTo("running");
         assertThat(task.get("checkpoint").asText()).contains(db + ".t");
-        assertThat(shown.out).doesNotContain(":" + source.password() + "@").contains(":******@");
+        assertThat(shown.out()).doesNotContain(":" + source.password() + "@").contains(":******@");
 
         Result dropped = run("task", "drop", "--task-name", TASK);
-        assertThat(dropped.exit).as(dropped.err).isZero();
+        assertThat(dropped.exit()).as(dropped.err()).isZero();
         Result stopped = run("runtime", "stop", "--data-dir", dataDir.toString());
-        assertThat(stopped.exit).isZero();
+        assertThat(stopped.exit()).isZero();
         assertThat(ProcessHandle.of(pid.get()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
         Result after = run("task", "list");
-        assertThat(after.exit).isEqualTo(1);
-        assertThat(after.err.strip()).startsWith("mo-cdc: no Kafka Connect answers at http://127.0.0.1:8083");
+        assertThat(after.exit()).isEqualTo(1);
+        assertThat(after.err().strip()).startsWith("mo-cdc: no Kafka Connect answers at http://127.0.0.1:8083");
     }
 
     // ---------------------------------------------------------------- helpers
 
-    record Result(int exit, String out, String err) {
-    }
-
-    private static synchronized Result run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream capturedOut = new ByteArrayOutputStream();
-        ByteArrayOutputStream capturedErr = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(capturedOut, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(capturedErr, true, StandardCharsets.UTF_8));
-            int exit = MoCdc.run(args);
-            return new Result(exit, capturedOut.toString(StandardCharsets.UTF_8), capturedErr.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    private static Result run(String... args) {
+        return MoCdcRunner.run(args);
     }
 
     private static String uri(MatrixOneUri server) {

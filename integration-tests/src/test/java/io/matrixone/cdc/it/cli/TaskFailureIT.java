@@ -6,15 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.matrixone.cdc.cli.MoCdc;
+import io.matrixone.cdc.it.MoCdcRunner;
+import io.matrixone.cdc.it.MoCdcRunner.Result;
 import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.common.MatrixOneUri;
 import io.matrixone.cdc.testing.ConnectClusterHarness;
 import io.matrixone.cdc.testing.MatrixOneTestServers;
 import io.matrixone.cdc.testing.Sql;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -78,17 +76,17 @@ class TaskFailureIT {
         String error = shown.get("err-msg").asText();
         assertThat(error).isNotBlank().doesNotContain("\n").doesNotContain("\tat ").doesNotContain(":" + target.password() + "@");
         assertThat(shown.toString()).doesNotContain(":" + source.password() + "@");
-        if (created.exit != 0) {
-            assertThat(created.err).contains("task " + TASK + " failed: ");
+        if (created.exit() != 0) {
+            assertThat(created.err()).contains("task " + TASK + " failed: ");
         }
 
         exec(dst, "DROP TABLE " + targetDb + ".t"); // the sink creates it anew from the record schema
         Result restarted = mocdc("task", "restart", "--task-name", TASK, "--source-uri", source.unmasked());
-        assertThat(restarted.exit).as(restarted.err).isZero();
+        assertThat(restarted.exit()).as(restarted.err()).isZero();
         awaitTarget(List.of(List.of("1", "one"), List.of("2", "two")));
         assertThat(awaitState("running").get("err-msg").asText()).isEmpty();
 
-        assertThat(mocdc("task", "drop", "--task-name", TASK).exit).isZero();
+        assertThat(mocdc("task", "drop", "--task-name", TASK).exit()).isZero();
     }
 
     @Test
@@ -97,35 +95,18 @@ class TaskFailureIT {
         connect.cluster().configureConnector("half_task-sink", java.util.Map.of(
                 "connector.class", "io.matrixone.cdc.sink.MatrixOneSinkConnector", "tasks.max", "1",
                 "topics.regex", "half_task\\..*", "connection.uri", target.unmasked()));
-        assertThat(mocdc("task", "show", "--task-name", "half_task").err).contains("no task named 'half_task'");
+        assertThat(mocdc("task", "show", "--task-name", "half_task").err()).contains("no task named 'half_task'");
 
         Result dropped = mocdc("task", "drop", "--task-name", "half_task");
-        assertThat(dropped.exit).as(dropped.err).isZero();
+        assertThat(dropped.exit()).as(dropped.err()).isZero();
         assertThat(connect.cluster().connectors()).doesNotContain("half_task-sink");
-        assertThat(mocdc("task", "drop", "--task-name", "half_task").exit).isEqualTo(1);
+        assertThat(mocdc("task", "drop", "--task-name", "half_task").exit()).isEqualTo(1);
     }
 
     // ---------------------------------------------------------------- helpers
 
-    record Result(int exit, String out, String err) {
-    }
-
-    private static synchronized Result mocdc(String... args) {
-        String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of("--connect-url", connect.restUrl()))
-                .toArray(String[]::new);
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream capturedOut = new ByteArrayOutputStream();
-        ByteArrayOutputStream capturedErr = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(capturedOut, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(capturedErr, true, StandardCharsets.UTF_8));
-            int exit = MoCdc.run(all);
-            return new Result(exit, capturedOut.toString(StandardCharsets.UTF_8), capturedErr.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    private static Result mocdc(String... args) {
+        return MoCdcRunner.runOn(connect.restUrl(), args);
     }
 
     private static JsonNode awaitState(String state) throws Exception {
@@ -133,8 +114,8 @@ class TaskFailureIT {
         JsonNode task;
         do {
             Result shown = mocdc("task", "show", "--task-name", TASK);
-            assertThat(shown.exit).as(shown.err).isZero();
-            task = JSON.readTree(shown.out).get(0);
+            assertThat(shown.exit()).as(shown.err()).isZero();
+            task = JSON.readTree(shown.out()).get(0);
             if (task.get("state").asText().equals(state)) {
                 return task;
             }
