@@ -29,7 +29,7 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
     public static final String SNAPSHOT_FETCH_SIZE = "snapshot.fetch.size";
     public static final String POLL_INTERVAL_MS = "poll.interval.ms";
     public static final String WINDOW_LAG_MS = "window.lag.ms";
-    public static final String MAX_WINDOW_MS = "max.window.ms";
+    public static final String WINDOW_SIZE_MS = "window.size.ms";
     public static final String START_TS = "start.ts";
     public static final String ENVELOPE = "envelope";
     public static final String HEARTBEAT_INTERVAL_MS = "heartbeat.interval.ms";
@@ -87,9 +87,11 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
                 "A window ends this long before the server's clock. A commit stamped just before 'now' can become "
                         + "visible after a read at 'now' (proved by MatrixOneFactsIT): the lag keeps such commits in a later window.",
                 READING, ++order, Width.SHORT, "Window safety lag (ms)");
-        def.define(MAX_WINDOW_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(100), Importance.LOW,
-                "Longest window read at once, so catching up after a pause reads history in bounded pieces.",
-                READING, ++order, Width.SHORT, "Max window (ms)");
+        def.define(WINDOW_SIZE_MS, Type.LONG, 1000L, ConfigDef.Range.atLeast(10), Importance.LOW,
+                "Length of every change window. Windows follow each other from the checkpoint, so a restart reads "
+                        + "the same windows again and no change already delivered is folded into a longer net diff "
+                        + "(which could lose a delete that followed a delivered insert). Keep it while a task has checkpoints.",
+                READING, ++order, Width.SHORT, "Window size (ms)");
         def.define(START_TS, Type.STRING, null, Importance.LOW,
                 "Start streaming from this time without a snapshot (mo_cdc --start-ts): 'yyyy-MM-dd HH:mm:ss[.ffffff]' "
                         + "in UTC or Unix-epoch nanoseconds. Must lie inside the PITR window.",
