@@ -7,6 +7,10 @@
 #   scripts/matrixone.sh status   # which answer
 #   scripts/matrixone.sh sql source|target "select 1"   # run SQL with the mysql client
 #
+# A server can also be named: 'start NAME', 'stop NAME', 'status NAME', 'sql NAME'. Besides source and target
+# there is a PRIVATE server, 'fault' on 127.0.0.1:6003, that only a named command starts or stops: the fault
+# tests stop and restart it mid-stream, so the shared pair is never disturbed.
+#
 # It runs a MatrixOne build found in MO_HOME (a directory holding mo-service, lib/ and etc/), by default
 # ~/.cache/mo-cdc/matrixone/$MO_VERSION. This script does not build MatrixOne: see README.md, "MatrixOne".
 set -euo pipefail
@@ -22,6 +26,10 @@ START_TIMEOUT_S=${MO_START_TIMEOUT_S:-240}
 SERVERS=(
   "source 6001 7001 18000 19000 32000"
   "target 6002 7002 28000 29000 33000"
+)
+# Private servers: started and stopped only by name, never by a plain start/stop.
+PRIVATE_SERVERS=(
+  "fault 6003 7003 38000 39000 34000"
 )
 
 die() { echo "matrixone.sh: $*" >&2; exit 1; }
@@ -172,35 +180,59 @@ stop_one() { # name sql
 }
 
 port_of() {
-  for s in "${SERVERS[@]}"; do set -- $s; if [ "$1" = "$ROLE" ]; then echo "$2"; return; fi; done
-  die "unknown server '$ROLE' (source or target)"
+  for s in "${SERVERS[@]}" "${PRIVATE_SERVERS[@]}"; do set -- $s; if [ "$1" = "$ROLE" ]; then echo "$2"; return; fi; done
+  die "unknown server '$ROLE' ($(names))"
+}
+
+names() {
+  local all=() s
+  for s in "${SERVERS[@]}" "${PRIVATE_SERVERS[@]}"; do all+=("${s%% *}"); done
+  local IFS='|'
+  echo "${all[*]}"
+}
+
+# The servers a command acts on: the one named, or with no name the shared pair (source and target).
+select_servers() { # [name]
+  SELECTED=()
+  if [ -z "${1:-}" ]; then
+    SELECTED=("${SERVERS[@]}")
+    return
+  fi
+  local s
+  for s in "${SERVERS[@]}" "${PRIVATE_SERVERS[@]}"; do
+    if [ "${s%% *}" = "$1" ]; then SELECTED=("$s"); return; fi
+  done
+  die "unknown server '$1' ($(names))"
 }
 
 command -v mysql >/dev/null || die "the mysql client is missing (apt-get install mariadb-client)"
 
 case "${1:-}" in
   start)
+    select_servers "${2:-}"
     have_build || die "no MatrixOne build in $MO_HOME (mo-service missing); set MO_HOME to a MatrixOne build directory, see README.md"
-    for s in "${SERVERS[@]}"; do start_one $s; done
-    for s in "${SERVERS[@]}"; do set -- $s; wait_one "$1" "$2"; done
+    for s in "${SELECTED[@]}"; do start_one $s; done
+    for s in "${SELECTED[@]}"; do set -- $s; wait_one "$1" "$2"; done
     ;;
   stop)
-    for s in "${SERVERS[@]}"; do set -- $s; stop_one "$1" "$2"; done
+    select_servers "${2:-}"
+    for s in "${SELECTED[@]}"; do set -- $s; stop_one "$1" "$2"; done
     ;;
   status)
+    select_servers "${2:-}"
     rc=0
-    for s in "${SERVERS[@]}"; do set -- $s; if answers "$2"; then echo "matrixone $1: up on 127.0.0.1:$2"; else echo "matrixone $1: down"; rc=1; fi; done
+    for s in "${SELECTED[@]}"; do set -- $s; if answers "$2"; then echo "matrixone $1: up on 127.0.0.1:$2"; else echo "matrixone $1: down"; rc=1; fi; done
     exit $rc
     ;;
   has-build)
     have_build
     ;;
   sql)
-    ROLE=${2:-}; shift 2 || die "usage: $0 sql source|target 'statement'"
+    ROLE=${2:-}; shift 2 || die "usage: $0 sql $(names) 'statement'"
     exec mysql -h127.0.0.1 -P"$(port_of)" -u$MO_USER -p$MO_PASSWORD -e "$*"
     ;;
   *)
-    echo "usage: $0 start|stop|status|has-build|sql source|target 'statement'" >&2
+    echo "usage: $0 start|stop|status [$(names)] | has-build | sql $(names) 'statement'" >&2
     exit 2
     ;;
 esac

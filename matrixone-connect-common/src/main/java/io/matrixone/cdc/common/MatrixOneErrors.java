@@ -15,6 +15,11 @@ public final class MatrixOneErrors {
     public static final int WRITE_WRITE_CONFLICT = 20619;
     /** The server asks the client to retry the transaction. */
     public static final int TXN_NEED_RETRY = 20628;
+    /**
+     * MatrixOne's generic error code (MySQL's ER_UNKNOWN_ERROR). With the message {@code context canceled} it is
+     * a statement or COMMIT cut short because the server is shutting down (seen on every restart): retriable.
+     */
+    public static final int UNKNOWN_ERROR = 1105;
     /** Time travel read of data already collected: {@code file ... is not found}. */
     public static final int FILE_NOT_FOUND = 20405;
 
@@ -23,14 +28,14 @@ public final class MatrixOneErrors {
     private MatrixOneErrors() {
     }
 
-    /** True for conflicts, retry requests and lost connections, anywhere in the cause chain. */
+    /** True for conflicts, retry requests, server shutdowns and lost connections, anywhere in the cause chain. */
     public static boolean isRetriable(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof SQLRecoverableException || t instanceof SQLTransientException) {
                 return true;
             }
             if (t instanceof SQLException sql) {
-                if (RETRIABLE_CODES.contains(sql.getErrorCode())) {
+                if (RETRIABLE_CODES.contains(sql.getErrorCode()) || isShutdownCancel(sql)) {
                     return true;
                 }
                 String state = sql.getSQLState();
@@ -44,6 +49,10 @@ public final class MatrixOneErrors {
             }
         }
         return false;
+    }
+
+    private static boolean isShutdownCancel(SQLException e) {
+        return e.getErrorCode() == UNKNOWN_ERROR && e.getMessage() != null && e.getMessage().contains("context canceled");
     }
 
     /** One line, safe for logs and status: error code, SQLSTATE and message. */

@@ -144,6 +144,12 @@ public class MatrixOneSinkTask extends SinkTask {
      * and one COMMIT, without autocommit toggles or pool round trips.
      */
     private Connection connection() throws SQLException {
+        if (connection != null && connection.isClosed()) {
+            // The pool closed it after an error it takes as fatal (any MySQL error 1105, too), and a statement on
+            // it would fail with "Connection is closed", which is no fault of the rows: start on a fresh one.
+            connection = null;
+            metrics.connected(-1);
+        }
         if (connection == null) {
             connection = pool.getConnection();
             try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT connection_id()")) {

@@ -36,16 +36,20 @@ public final class MatrixOneTestServers {
         MatrixOneUri uri = MatrixOneUri.parse("mysql://" + user + ":" + password + "@" + host + ":" + port);
         String problem = Connections.checkReachable(uri);
         if (problem != null) {
-            String message = "MatrixOne " + role + " server not reachable (start it with scripts/matrixone.sh start): " + problem;
-            if (Boolean.parseBoolean(setting("mo.required", "false"))) {
-                throw new IllegalStateException(message);
-            }
-            Assumptions.abort(message);
+            unavailable("MatrixOne " + role + " server not reachable (start it with scripts/matrixone.sh start): " + problem);
         }
         return uri;
     }
 
-    private static String setting(String property, String fallback) {
+    /** Skips the test with this message, or fails it when {@code mo.required=true}. */
+    static void unavailable(String message) {
+        if (Boolean.parseBoolean(setting("mo.required", "false"))) {
+            throw new IllegalStateException(message);
+        }
+        Assumptions.abort(message);
+    }
+
+    static String setting(String property, String fallback) {
         String value = System.getProperty(property);
         if (value == null || value.isBlank()) {
             value = System.getenv(property.toUpperCase().replace('.', '_'));
