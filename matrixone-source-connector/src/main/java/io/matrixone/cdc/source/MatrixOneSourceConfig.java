@@ -30,6 +30,7 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
     public static final String POLL_INTERVAL_MS = "poll.interval.ms";
     public static final String WINDOW_LAG_MS = "window.lag.ms";
     public static final String WINDOW_SIZE_MS = "window.size.ms";
+    public static final String STATE_DATABASE = "state.database";
     public static final String START_TS = "start.ts";
     public static final String ENVELOPE = "envelope";
     public static final String HEARTBEAT_INTERVAL_MS = "heartbeat.interval.ms";
@@ -83,10 +84,19 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
         def.define(POLL_INTERVAL_MS, Type.LONG, 1000L, ConfigDef.Range.atLeast(10), Importance.MEDIUM,
                 "How often each table's changes are read (one DATA BRANCH DIFF window per table per interval).",
                 READING, ++order, Width.SHORT, "Poll interval (ms)");
-        def.define(WINDOW_LAG_MS, Type.LONG, 1000L, ConfigDef.Range.atLeast(0), Importance.LOW,
-                "A window ends this long before the server's clock. A commit stamped just before 'now' can become "
-                        + "visible after a read at 'now' (proved by MatrixOneFactsIT): the lag keeps such commits in a later window.",
+        def.define(WINDOW_LAG_MS, Type.LONG, 500L, ConfigDef.Range.atLeast(0), Importance.LOW,
+                "A window ends this long before the fenced server time (see state.database): a margin for clock offset "
+                        + "between MatrixOne nodes; 500 ms is MatrixOne's default max-clock-offset.",
                 READING, ++order, Width.SHORT, "Window safety lag (ms)");
+        def.define(STATE_DATABASE, Type.STRING, "mo_cdc", new ConfigDef.NonEmptyString(), Importance.LOW,
+                "Database on the source (created if missing, never captured) holding the connector's two small tables. "
+                        + "fence: each task commits one row there before it reads windows; a time-travel read does not "
+                        + "wait for commits in flight, so a window ending at the server's 'now' (or a fixed lag behind it, "
+                        + "under load) can miss commits, and the fence commit makes MatrixOne apply every earlier commit "
+                        + "first. snapshot_start: each table's snapshot time, so a snapshot interrupted before its first "
+                        + "checkpoint restarts at the same time. The source user needs CREATE on it and INSERT, DELETE, "
+                        + "SELECT on its tables.",
+                READING, ++order, Width.MEDIUM, "State database");
         def.define(WINDOW_SIZE_MS, Type.LONG, 1000L, ConfigDef.Range.atLeast(10), Importance.LOW,
                 "Length of every change window. Windows follow each other from the checkpoint, so a restart reads "
                         + "the same windows again and no change already delivered is folded into a longer net diff "
@@ -152,6 +162,10 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
 
     public SnapshotMode snapshotMode() {
         return SnapshotMode.valueOf(getString(SNAPSHOT_MODE).toUpperCase(Locale.ROOT));
+    }
+
+    public String stateDatabase() {
+        return getString(STATE_DATABASE).toLowerCase(Locale.ROOT);
     }
 
     public Envelope envelope() {

@@ -89,7 +89,8 @@ public class MatrixOneSourceConnector extends SourceConnector {
 
     /**
      * Field validators first; then that the server answers, that the tables exist and have primary keys,
-     * and that a PITR keeps their history. Each problem is reported on the field it concerns.
+     * that a PITR keeps their history and that the state database can be written. Each problem is reported
+     * on the field it concerns.
      */
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
@@ -132,12 +133,24 @@ public class MatrixOneSourceConnector extends SourceConnector {
                             + ", so its changes cannot be read. Run on the source: " + PitrWindow.howToCreate(table));
                 }
             }
+            checkState(conn, config, values.get(MatrixOneSourceConfig.STATE_DATABASE));
         } catch (SQLException e) {
             values.get(connectionField).addErrorMessage("cannot inspect the source: " + MatrixOneErrors.describe(e));
         }
         return result;
     }
 
+    private static void checkState(Connection conn, MatrixOneSourceConfig config, ConfigValue field) {
+        SourceState state = new SourceState(config.stateDatabase());
+        try {
+            state.create(conn);
+            state.fence(conn, "validate", 0);
+        } catch (SQLException e) {
+            field.addErrorMessage("the source user cannot create or write the connector's tables in database "
+                    + state.database() + " (" + MatrixOneErrors.describe(e) + "): grant it CREATE on that database and "
+                    + "INSERT, DELETE, SELECT on its tables, or name another database in " + MatrixOneSourceConfig.STATE_DATABASE);
+        }
+    }
 
     @Override
     public String version() {

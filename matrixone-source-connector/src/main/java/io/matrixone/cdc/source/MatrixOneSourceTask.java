@@ -38,6 +38,7 @@ public class MatrixOneSourceTask extends SourceTask {
     private static final long IDLE_SLEEP_MS = 50;
     /** Bounds the empty windows passed over in one poll(), so a long catch-up still yields to stop(). */
     private static final int MAX_WINDOWS_PER_POLL = 500;
+    private static final long CHECKPOINT_CHECK_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private MatrixOneSourceConfig config;
     private String prefix;
@@ -45,7 +46,9 @@ public class MatrixOneSourceTask extends SourceTask {
     private final List<TableCapture> tables = new ArrayList<>();
     private int next;
     private SourceTaskMetrics metrics;
-    private long lagNanos;
+    private SourceState state;
+    private ReadHorizon horizon;
+    private String connectorName;
     private long pollIntervalNanos;
     private long windowNanos;
     private long retryBackoffMs = 500;
@@ -59,8 +62,11 @@ public class MatrixOneSourceTask extends SourceTask {
     public void start(Map<String, String> props) {
         config = new MatrixOneSourceConfig(props);
         prefix = config.getString(MatrixOneSourceConfig.TOPIC_PREFIX);
-        lagNanos = TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.WINDOW_LAG_MS));
         pollIntervalNanos = TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.POLL_INTERVAL_MS));
+        connectorName = props.getOrDefault("name", prefix);
+        state = new SourceState(config.stateDatabase());
+        horizon = new ReadHorizon(state, connectorName + "/" + props.getOrDefault("task.id", "0"),
+                TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.WINDOW_LAG_MS)));
         windowNanos = TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.WINDOW_SIZE_MS));
         metrics = new SourceTaskMetrics(props.getOrDefault("name", prefix), props.getOrDefault("task.id", "0"));
         String assigned = props.getOrDefault(MatrixOneSourceConfig.TASK_TABLES, "");
@@ -93,15 +99,18 @@ public class MatrixOneSourceTask extends SourceTask {
             boolean snapshot = SourceOffsets.PHASE_SNAPSHOT.equals(offset.get(SourceOffsets.PHASE));
             Object lastPk = offset.get(SourceOffsets.LAST_PK);
             LOG.info("Table {}: resuming {} at {}", id, snapshot ? "snapshot" : "stream", Timestamps.toText(ts));
-            return new TableCapture(records, snapshot ? Phase.SNAPSHOT : streamPhase(), ts,
+            TableCapture capture = new TableCapture(records, snapshot ? Phase.SNAPSHOT : streamPhase(), ts,
                     lastPk == null ? null : Offsets.parseKeyJson(lastPk.toString()));
+            // A saved snapshot time is needed only until a checkpoint past the snapshot is committed.
+            capture.snapshotStartSaved = true;
+            return capture;
         }
         String startTs = config.getString(MatrixOneSourceConfig.START_TS);
         if (startTs != null) {
             return new TableCapture(records, Phase.STREAM, Timestamps.parse(startTs, MatrixOneSourceConfig.START_TS), null);
         }
         if (config.snapshotMode() == SnapshotMode.NEVER) {
-            return new TableCapture(records, Phase.STREAM, ServerClock.nowNanos(conn) - lagNanos, null);
+            return new TableCapture(records, Phase.STREAM, horizon.newest(conn, Long.MAX_VALUE), null);
         }
         return new TableCapture(records, Phase.SNAPSHOT, 0, null);
     }
@@ -156,23 +165,11 @@ public class MatrixOneSourceTask extends SourceTask {
     private List<SourceRecord> snapshotChunk(TableCapture table) throws SQLException {
         TableSchema schema = table.records.table();
         if (table.ts == 0) {
-            long t0 = ServerClock.nowNanos(conn) - lagNanos;
-            PitrWindow.Coverage coverage = coverage(schema.id(), t0);
-            if (t0 < coverage.startNanos()) {
-                return List.of(); // the PITR was created moments ago: wait until T0 lies inside it
-            }
-            long rows;
-            try {
-                rows = SnapshotReader.count(conn, schema, t0);
-            } catch (SQLException e) {
-                if (SnapshotReader.missingAt(e)) {
-                    return List.of(); // created less than window.lag.ms ago: T0 moves past its creation soon
-                }
-                throw e;
+            Long t0 = snapshotTime(table);
+            if (t0 == null) {
+                return List.of();
             }
             table.ts = t0;
-            metrics.snapshotRowsEstimated.addAndGet(rows);
-            LOG.info("Table {}: snapshot at {}", schema.id(), Timestamps.toText(t0));
         }
         int size = config.getInt(MatrixOneSourceConfig.SNAPSHOT_FETCH_SIZE);
         List<SnapshotReader.Row> rows = SnapshotReader.chunk(conn, schema, table.ts, table.lastKey, size);
@@ -204,6 +201,57 @@ public class MatrixOneSourceTask extends SourceTask {
     }
 
     /**
+     * The time a table's snapshot reads at, saved on the source before any of its rows is emitted: the one
+     * an interrupted snapshot of this connector chose if it still lies in the PITR window, else the
+     * horizon. Null when no time is usable yet (a PITR or table created moments ago).
+     */
+    private Long snapshotTime(TableCapture table) throws SQLException {
+        TableId id = table.records.table().id();
+        PitrWindow.Coverage coverage = coverage(id, ServerClock.nowNanos(conn));
+        String capture = captureKey(id);
+        Optional<Long> earlier = state.snapshotStart(conn, capture).filter(t0 -> t0 >= coverage.startNanos());
+        long t0 = earlier.isPresent() ? earlier.get() : horizon.newest(conn, Long.MAX_VALUE);
+        if (t0 < coverage.startNanos()) {
+            return null; // the PITR was created moments ago: wait until T0 lies inside it
+        }
+        long rows;
+        try {
+            rows = SnapshotReader.count(conn, table.records.table(), t0);
+        } catch (SQLException e) {
+            if (SnapshotReader.missingAt(e)) {
+                state.forgetSnapshotStart(conn, capture); // the table is newer than T0: a later horizon will do
+                return null;
+            }
+            throw e;
+        }
+        if (earlier.isEmpty()) {
+            state.saveSnapshotStart(conn, capture, t0);
+        }
+        table.snapshotStartSaved = true;
+        metrics.snapshotRowsEstimated.addAndGet(rows);
+        LOG.info("Table {}: snapshot at {}{}", id, Timestamps.toText(t0),
+                earlier.isPresent() ? " (the time of an interrupted snapshot that left no checkpoint)" : "");
+        return t0;
+    }
+
+    /** Forgets the saved snapshot time once Connect has committed a checkpoint past the snapshot. */
+    private void forgetSnapshotStartOnceCheckpointed(TableCapture table, long nowLocal) throws SQLException {
+        if (!table.snapshotStartSaved || nowLocal - table.checkpointCheckedAt < CHECKPOINT_CHECK_NANOS) {
+            return;
+        }
+        table.checkpointCheckedAt = nowLocal;
+        Map<String, Object> committed = context.offsetStorageReader().offset(table.records.partition());
+        if (committed != null && SourceOffsets.PHASE_STREAM.equals(committed.get(SourceOffsets.PHASE))) {
+            state.forgetSnapshotStart(conn, captureKey(table.records.table().id()));
+            table.snapshotStartSaved = false;
+        }
+    }
+
+    private String captureKey(TableId id) {
+        return connectorName + "/" + id;
+    }
+
+    /**
      * Reads the table's next windows. Every window is exactly window.size.ms long and starts at the
      * previous one's end, so a replay from a checkpoint reads the very windows of the first run: a
      * longer replay window would fold changes already delivered into one net diff and lose, say, a
@@ -215,8 +263,9 @@ public class MatrixOneSourceTask extends SourceTask {
             return List.of();
         }
         TableSchema schema = table.records.table();
+        forgetSnapshotStartOnceCheckpointed(table, nowLocal);
+        long newest = horizon.newest(conn, table.ts + windowNanos);
         long serverNow = ServerClock.nowNanos(conn);
-        long newest = serverNow - lagNanos;
         PitrWindow.Coverage coverage = coverage(schema.id(), serverNow);
         if (table.ts < coverage.startNanos()) {
             return checkpointOutsidePitr(table, coverage);
@@ -318,6 +367,7 @@ public class MatrixOneSourceTask extends SourceTask {
     private void ensureConnected() throws SQLException {
         if (conn == null || conn.isClosed()) {
             conn = Connections.open(config.server());
+            horizon.reset();
         }
     }
 

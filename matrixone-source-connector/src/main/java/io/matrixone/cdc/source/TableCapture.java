@@ -17,6 +17,10 @@ final class TableCapture {
     long nextReadAt;
     /** When a record carrying this table's offset was last emitted (System.nanoTime()). */
     long lastEmitAt = System.nanoTime();
+    /** Whether the source may still hold this table's saved snapshot time (see SourceState). */
+    boolean snapshotStartSaved;
+    /** When the committed checkpoint was last looked at (System.nanoTime()). */
+    long checkpointCheckedAt;
 
     TableCapture(RecordFactory records, Phase phase, long ts, List<String> lastKey) {
         this.records = records;

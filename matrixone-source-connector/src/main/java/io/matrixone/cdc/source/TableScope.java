@@ -37,7 +37,8 @@ final class TableScope {
     }
 
     static boolean inScope(TableId table, MatrixOneSourceConfig config) {
-        if (SYSTEM_DATABASES.contains(table.database()) || table.table().startsWith("__mo_")) {
+        if (SYSTEM_DATABASES.contains(table.database()) || table.table().startsWith("__mo_")
+                || table.database().equals(config.stateDatabase())) {
             return false;
         }
         if (config.exclude() != null && config.exclude().matcher(table.toString()).matches()) {

@@ -64,7 +64,7 @@ class MatrixOneSourceIT {
                         + "timestamp datetime, device varchar(20))",
                 "insert into " + db + ".activity values (1, 1001, 'login', '2024-01-01 09:00:00', 'mobile'),"
                         + "(2, 1002, 'like', '2024-01-01 10:15:00', 'desktop'), (3, 1003, 'comment', '2024-01-02 14:30:00', 'mobile')");
-        // The snapshot reads at server time - window.lag.ms (1 s): let the rows be older than that.
+        // The snapshot reads at the horizon (server time - window.lag.ms): let the rows be older than that.
         Thread.sleep(1500);
         startSource("activity-src", "a1", db + ".activity:analytics.activity_copy", Map.of());
         String topic = "a1." + db + ".activity";
@@ -100,7 +100,7 @@ class MatrixOneSourceIT {
         cluster.assertions().assertConnectorAndExactlyNumTasksAreRunning("multi-src", 2, "two tasks");
         assertThat(cluster.connectorStatus("multi-src").tasks()).hasSize(2);
         for (int t = 1; t <= 3; t++) {
-            // Rows committed within window.lag.ms before the snapshot time arrive as creates instead of reads.
+            // Rows committed after the snapshot's horizon arrive as creates instead of reads.
             assertThat(events("m." + db + ".multi" + t, 2)).extracting(e -> e.describe().substring(2))
                     .containsExactly("1 a", "2 b");
         }
@@ -246,7 +246,8 @@ class MatrixOneSourceIT {
         // A fresh account has no PITR at all (the sys account may hold an account-level one).
         String account = Sql.uniqueDatabase("acct");
         exec(sql, "create account " + account + " admin_name 'admin' identified by 'pw111'",
-                "create table " + db + ".nokey (a int, b int)", "create table " + db + ".withenum (id int primary key, e enum('a','b'))");
+                "create table " + db + ".nokey (a int, b int)", "create table " + db + ".withenum (id int primary key, e enum('a','b'))",
+                "create table " + db + ".fenced (id int primary key)");
         try {
             MatrixOneUri tenant = MatrixOneUri.parse("mysql://" + account + "#admin:pw111@" + source.host() + ":" + source.port());
             try (Connection c = Connections.open(tenant)) {
@@ -267,8 +268,16 @@ class MatrixOneSourceIT {
             Map<String, String> badRegex = sourceConfig("v", "v", db + ".multi1");
             badRegex.put("exclude", "(unclosed");
             assertThat(errors(cluster.validateConnectorConfig("MatrixOneSourceConnector", badRegex))).containsOnlyKeys("exclude");
+            // The state database must be writable: information_schema is not.
+            Map<String, String> readOnlyFence = sourceConfig("v", "v", db + ".fenced");
+            readOnlyFence.put("state.database", "information_schema");
+            errors = errors(cluster.validateConnectorConfig("MatrixOneSourceConnector", readOnlyFence));
+            assertThat(errors).containsOnlyKeys("state.database");
+            assertThat(errors.get("state.database").get(0)).contains("cannot create or write the connector's tables in database "
+                    + "information_schema").contains("grant it CREATE on that database");
         } finally {
-            exec(sql, "drop account if exists " + account, "drop table " + db + ".nokey", "drop table " + db + ".withenum");
+            exec(sql, "drop account if exists " + account, "drop table " + db + ".nokey", "drop table " + db + ".withenum",
+                    "drop table " + db + ".fenced");
         }
     }
 
@@ -287,9 +296,37 @@ class MatrixOneSourceIT {
         cluster.deleteConnector("late-src");
 
         startSource("late-src2", "l2", db + ".late", Map.of("start.ts", longAgo, "snapshot.mode", "when_needed"));
-        // A new snapshot at now - window.lag.ms: a row committed within the lag before it arrives as a create.
+        // A new snapshot at the horizon: a row committed after it arrives as a create.
         assertThat(events("l2." + db + ".late", 1).get(0).describe()).isIn("r 1 null", "c 1 null");
         cluster.deleteConnector("late-src2");
+    }
+
+    /**
+     * A worker that dies before Connect commits any checkpoint has already sent snapshot rows. The
+     * restarted snapshot must read at the same T0 (saved in mo_cdc.snapshot_start) so that the windows
+     * after it retract rows deleted since; a new, later T0 would leave them in the target for good.
+     */
+    @Test
+    void aSnapshotInterruptedBeforeItsFirstCheckpointRestartsAtTheSameTime() throws Exception {
+        exec(sql, "create table " + db + ".again (id int primary key, v varchar(10))",
+                "insert into " + db + ".again values (1, 'a'), (2, 'b'), (3, 'c')");
+        Thread.sleep(1500);
+        long t0 = Sql.serverNowNanos(sql);
+        Thread.sleep(200);
+        exec(sql, "delete from " + db + ".again where id = 2");
+        // What the interrupted attempt of connector again-src saved before emitting its first row.
+        exec(sql, "replace into mo_cdc.snapshot_start values ('again-src/" + db + ".again', " + t0 + ", utc_timestamp(6))");
+
+        startSource("again-src", "ag", db + ".again", Map.of());
+        List<Event> events = events("ag." + db + ".again", 5);
+        assertThat(events.subList(0, 3)).extracting(Event::describe).containsExactly("r 1 a", "r 2 b", "r 3 c");
+        assertThat(events.get(0).source().getInt64("ts_ns")).as("the saved T0").isEqualTo(t0);
+        assertThat(events.subList(3, 5)).extracting(Event::describe).containsExactly("d 2 b", "tombstone 2");
+
+        // Once a checkpoint past the snapshot is committed, the saved time is forgotten.
+        TestUtils.waitForCondition(() -> Sql.rows(sql, "select t0 from mo_cdc.snapshot_start where capture = 'again-src/"
+                + db + ".again'").isEmpty(), 60_000, "the saved snapshot time is forgotten");
+        cluster.deleteConnector("again-src");
     }
 
     // ---------------------------------------------------------------- helpers

@@ -67,6 +67,12 @@ public final class Sql {
     }
 
     /** A fresh database name per test so tests never see each other's tables. */
+    /** The server's clock in Unix-epoch nanoseconds (the unit of {MO_TS}), read as text: Connector/J drops its fraction. */
+    public static long serverNowNanos(Connection c) throws SQLException {
+        java.time.LocalDateTime t = java.time.LocalDateTime.parse(scalar(c, "select cast(utc_timestamp(6) as char)").replace(' ', 'T'));
+        return t.toEpochSecond(java.time.ZoneOffset.UTC) * 1_000_000_000L + t.getNano();
+    }
+
     public static String uniqueDatabase(String prefix) {
         return prefix + "_" + Long.toString(System.nanoTime(), 36);
     }

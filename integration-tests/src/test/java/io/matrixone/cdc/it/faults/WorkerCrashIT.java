@@ -14,7 +14,11 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -118,7 +122,8 @@ class WorkerCrashIT {
             Thread.sleep(1000);
             targetSum = checksum(dst, db + "_copy.events");
         }
-        assertThat(targetSum).as("target equals source row for row").isEqualTo(sourceSum);
+        assertThat(targetSum).as("target equals source row for row; rows that differ: %s",
+                differences(db + ".events", db + "_copy.events")).isEqualTo(sourceSum);
         assertThat(cli("task", "drop", "--task-name", "crash", "--data-dir", dataDir.toString())).isZero();
     }
 
@@ -145,6 +150,36 @@ class WorkerCrashIT {
         } catch (SQLException e) {
             return "unreadable: " + e.getMessage();
         }
+    }
+
+    /** For a failure message: the ids missing on the target, extra there, or holding other values. */
+    private static String differences(String sourceTable, String targetTable) throws SQLException {
+        Map<String, String> expected = rowsById(src, sourceTable);
+        Map<String, String> actual = rowsById(dst, targetTable);
+        List<String> missing = new ArrayList<>();
+        List<String> stale = new ArrayList<>();
+        expected.forEach((id, row) -> {
+            if (!actual.containsKey(id)) {
+                missing.add(id);
+            } else if (!actual.get(id).equals(row)) {
+                stale.add(id);
+            }
+        });
+        List<String> extra = actual.keySet().stream().filter(id -> !expected.containsKey(id)).toList();
+        return "missing " + missing.size() + " " + head(missing) + ", extra " + extra.size() + " " + head(extra)
+                + ", stale " + stale.size() + " " + head(stale);
+    }
+
+    private static Map<String, String> rowsById(Connection c, String table) throws SQLException {
+        Map<String, String> rows = new TreeMap<>();
+        for (List<String> row : Sql.rows(c, "select id, concat_ws('|', n, note) from " + table)) {
+            rows.put(row.get(0), row.get(1));
+        }
+        return rows;
+    }
+
+    private static List<String> head(List<String> ids) {
+        return ids.subList(0, Math.min(10, ids.size()));
     }
 
     private static int cli(String... args) {

@@ -1,0 +1,65 @@
+package io.matrixone.cdc.source;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * The newest time this connection can read at and see every commit stamped before it: the end of the
+ * next change window, and a snapshot's T0.
+ *
+ * <p>A time-travel read does not wait for commits still on their way to the CN: a window ending at the
+ * server's "now" loses commits, and so does one ending a fixed lag behind it when the server is busy
+ * (1 s lost commits under load, see docs/matrixone-facts.md). So the horizon is fenced: take the
+ * server's clock W, then commit a write. The commit is stamped at or after W, and MatrixOne starts this
+ * session's next statement only once the CN has applied the log up to the session's last commit, which
+ * holds every commit stamped before it. Reads at W or earlier from then on miss nothing. The write is
+ * one row per task in {@link SourceState}'s fence table.
+ * {@code window.lag.ms} is then only a margin for clock offset between MatrixOne nodes.
+ */
+final class ReadHorizon {
+
+    /** Fences at most this often: a busy poll loop must not turn into a stream of writes on the source. */
+    private static final long MIN_FENCE_INTERVAL_NANOS = 100_000_000L;
+
+    private final SourceState state;
+    private final String task;
+    private final long lagNanos;
+    private long horizon;
+    private long fencedAt;
+    private boolean tableReady;
+
+    ReadHorizon(SourceState state, String task, long lagNanos) {
+        this.state = state;
+        this.task = task;
+        this.lagNanos = lagNanos;
+    }
+
+    /**
+     * The horizon, fenced again when it is short of {@code wantedNanos} (and the last fence is not too
+     * recent). A fenced horizon stays safe, it only grows stale. Call {@link #reset()} when the connection
+     * is replaced: another connection may land on a CN that has not applied the log as far.
+     */
+    long newest(Connection conn, long wantedNanos) throws SQLException {
+        long now = System.nanoTime();
+        if (horizon == 0 || (horizon < wantedNanos && now - fencedAt >= MIN_FENCE_INTERVAL_NANOS)) {
+            horizon = fence(conn);
+            fencedAt = now;
+        }
+        return horizon;
+    }
+
+    void reset() {
+        horizon = 0;
+        tableReady = false;
+    }
+
+    private long fence(Connection conn) throws SQLException {
+        if (!tableReady) {
+            state.create(conn);
+            tableReady = true;
+        }
+        long serverNow = ServerClock.nowNanos(conn);
+        state.fence(conn, task, serverNow);
+        return serverNow - lagNanos;
+    }
+}

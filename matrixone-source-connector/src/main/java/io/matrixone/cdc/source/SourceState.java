@@ -1,0 +1,81 @@
+package io.matrixone.cdc.source;
+
+import io.matrixone.cdc.common.Identifiers;
+import io.matrixone.cdc.common.TableId;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Optional;
+
+/**
+ * The connector's own two tables on the source, in {@code state.database} (never captured):
+ * <ul>
+ *   <li>{@code fence}: one row per task, rewritten before windows are read (see {@link ReadHorizon});</li>
+ *   <li>{@code snapshot_start}: the time T0 a table's snapshot reads at, written before its first record
+ *   is emitted. Connect commits offsets some time after records are sent, so a worker that dies early in
+ *   a snapshot can leave rows in Kafka (and in the target) but no offset. Snapshotting again at a new T0
+ *   would never retract the rows deleted in between; snapshotting again at the same T0 and streaming from
+ *   there does.</li>
+ * </ul>
+ * Both are written in autocommit mode: the fence's commit is what makes it a fence.
+ */
+final class SourceState {
+
+    private final TableId fence;
+    private final TableId snapshotStart;
+
+    SourceState(String database) {
+        this.fence = new TableId(database, "fence");
+        this.snapshotStart = new TableId(database, "snapshot_start");
+    }
+
+    /** Creates the database and tables when missing; also the check that the source user may write them. */
+    void create(Connection conn) throws SQLException {
+        try (Statement st = conn.createStatement()) {
+            st.execute("CREATE DATABASE IF NOT EXISTS " + Identifiers.quote(fence.database()));
+            st.execute("CREATE TABLE IF NOT EXISTS " + fence.quoted()
+                    + " (task VARCHAR(255) PRIMARY KEY, horizon BIGINT NOT NULL, fenced_at DATETIME(6) NOT NULL)");
+            st.execute("CREATE TABLE IF NOT EXISTS " + snapshotStart.quoted()
+                    + " (capture VARCHAR(1024) PRIMARY KEY, t0 BIGINT NOT NULL, chosen_at DATETIME(6) NOT NULL)");
+        }
+    }
+
+    String database() {
+        return fence.database();
+    }
+
+    void fence(Connection conn, String task, long horizonNanos) throws SQLException {
+        replace(conn, fence, task, horizonNanos);
+    }
+
+    Optional<Long> snapshotStart(Connection conn, String capture) throws SQLException {
+        try (PreparedStatement st = conn.prepareStatement("SELECT t0 FROM " + snapshotStart.quoted() + " WHERE capture = ?")) {
+            st.setString(1, capture);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+            }
+        }
+    }
+
+    void saveSnapshotStart(Connection conn, String capture, long t0) throws SQLException {
+        replace(conn, snapshotStart, capture, t0);
+    }
+
+    /** Once a checkpoint past the snapshot is committed, T0 is no longer needed. */
+    void forgetSnapshotStart(Connection conn, String capture) throws SQLException {
+        try (PreparedStatement st = conn.prepareStatement("DELETE FROM " + snapshotStart.quoted() + " WHERE capture = ?")) {
+            st.setString(1, capture);
+            st.executeUpdate();
+        }
+    }
+
+    private static void replace(Connection conn, TableId table, String key, long nanos) throws SQLException {
+        try (PreparedStatement st = conn.prepareStatement("REPLACE INTO " + table.quoted() + " VALUES (?, ?, utc_timestamp(6))")) {
+            st.setString(1, key);
+            st.setLong(2, nanos);
+            st.executeUpdate();
+        }
+    }
+}
