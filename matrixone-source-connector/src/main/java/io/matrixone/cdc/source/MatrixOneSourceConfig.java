@@ -32,6 +32,7 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
     public static final String WINDOW_SIZE_MS = "window.size.ms";
     public static final String STATE_DATABASE = "state.database";
     public static final String START_TS = "start.ts";
+    public static final String END_TS = "end.ts";
     public static final String ENVELOPE = "envelope";
     public static final String HEARTBEAT_INTERVAL_MS = "heartbeat.interval.ms";
     public static final String HEARTBEAT_TOPIC_PREFIX = "heartbeat.topics.prefix";
@@ -106,6 +107,10 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
                 "Start streaming from this time without a snapshot (mo_cdc --start-ts): 'yyyy-MM-dd HH:mm:ss[.ffffff]' "
                         + "in UTC or Unix-epoch nanoseconds. Must lie inside the PITR window.",
                 READING, ++order, Width.MEDIUM, "Start timestamp");
+        def.define(END_TS, Type.STRING, null, Importance.LOW,
+                "Stop at this time (mo_cdc --end-ts), same formats as start.ts: each table's last window ends there, "
+                        + "after which the task stays running and emits nothing more for it. Unset: capture until stopped.",
+                READING, ++order, Width.MEDIUM, "End timestamp");
         order = 0;
         def.define(ENVELOPE, Type.STRING, "debezium", ConfigSupport.oneOf(Envelope.values()), Importance.MEDIUM,
                 "debezium: values are Debezium change envelopes (before, after, op, ts_ms, source); flat: the row "
@@ -138,8 +143,10 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
         } catch (PatternSyntaxException e) {
             throw new ConfigException(EXCLUDE, regex, "not a regular expression: " + e.getDescription());
         }
-        if (getString(START_TS) != null) {
-            Timestamps.parse(getString(START_TS), START_TS);
+        Long start = getString(START_TS) == null ? null : Timestamps.parse(getString(START_TS), START_TS);
+        Long end = endNanos();
+        if (start != null && end != null && end <= start) {
+            throw new ConfigException(END_TS, getString(END_TS), "must be later than " + START_TS);
         }
     }
 
@@ -166,6 +173,11 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
 
     public String stateDatabase() {
         return getString(STATE_DATABASE).toLowerCase(Locale.ROOT);
+    }
+
+    /** Null when capture has no end. */
+    public Long endNanos() {
+        return getString(END_TS) == null ? null : Timestamps.parse(getString(END_TS), END_TS);
     }
 
     public Envelope envelope() {

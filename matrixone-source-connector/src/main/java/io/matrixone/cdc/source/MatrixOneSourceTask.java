@@ -51,6 +51,8 @@ public class MatrixOneSourceTask extends SourceTask {
     private String connectorName;
     private long pollIntervalNanos;
     private long windowNanos;
+    /** end.ts, or Long.MAX_VALUE when capture has no end. */
+    private long endNanos;
     private long retryBackoffMs = 500;
 
     @Override
@@ -68,6 +70,7 @@ public class MatrixOneSourceTask extends SourceTask {
         horizon = new ReadHorizon(state, connectorName + "/" + props.getOrDefault("task.id", "0"),
                 TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.WINDOW_LAG_MS)));
         windowNanos = TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.WINDOW_SIZE_MS));
+        endNanos = config.endNanos() == null ? Long.MAX_VALUE : config.endNanos();
         metrics = new SourceTaskMetrics(props.getOrDefault("name", prefix), props.getOrDefault("task.id", "0"));
         String assigned = props.getOrDefault(MatrixOneSourceConfig.TASK_TABLES, "");
         try {
@@ -272,7 +275,13 @@ public class MatrixOneSourceTask extends SourceTask {
         }
         for (int i = 0; i < MAX_WINDOWS_PER_POLL; i++) {
             long from = table.ts;
-            long to = from + windowNanos;
+            if (from >= endNanos) {
+                LOG.info("Table {}: reached end.ts {}, nothing more is captured", schema.id(), Timestamps.toText(endNanos));
+                table.phase = Phase.DONE;
+                break;
+            }
+            // The last window is cut at end.ts; a replay cuts it the same way.
+            long to = Math.min(from + windowNanos, endNanos);
             if (to > newest) {
                 table.nextReadAt = nowLocal + Math.min(to - newest, pollIntervalNanos);
                 break;

@@ -67,6 +67,17 @@ class MatrixOneSourceConfigTest {
     }
 
     @Test
+    void endTsMustFollowStartTs() {
+        Map<String, String> props = minimal();
+        props.put("start.ts", "2024-01-02 00:00:00");
+        props.put("end.ts", "2024-01-01 00:00:00");
+        assertThatThrownBy(() -> new MatrixOneSourceConfig(props)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("end.ts").hasMessageContaining("must be later than start.ts");
+        props.put("end.ts", "2024-01-02 00:00:01.5");
+        assertThat(new MatrixOneSourceConfig(props).endNanos()).isEqualTo(1_704_153_601_500_000_000L);
+    }
+
+    @Test
     void declaresEveryKeyInOneConfigDef() {
         assertThat(MatrixOneSourceConfig.CONFIG_DEF.names()).contains("connection.uri", "topic.prefix", "level", "tables", "exclude",
                 "snapshot.mode", "snapshot.fetch.size", "poll.interval.ms", "start.ts", "envelope", "heartbeat.interval.ms");

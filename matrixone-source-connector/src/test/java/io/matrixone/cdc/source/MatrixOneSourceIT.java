@@ -329,6 +329,26 @@ class MatrixOneSourceIT {
         cluster.deleteConnector("again-src");
     }
 
+    /** mo_cdc's --end-ts: the last window ends at end.ts; a change after it is never captured. */
+    @Test
+    void endTsEndsCapture() throws Exception {
+        exec(sql, "create table " + db + ".ending (id int primary key, v varchar(10))");
+        Thread.sleep(1500);
+        long end = Sql.serverNowNanos(sql) + 4_000_000_000L;
+        startSource("ending-src", "en", db + ".ending", Map.of("snapshot.mode", "never", "end.ts", String.valueOf(end)));
+        exec(sql, "insert into " + db + ".ending values (1, 'before')");
+        while (Sql.serverNowNanos(sql) <= end) {
+            Thread.sleep(200);
+        }
+        exec(sql, "insert into " + db + ".ending values (2, 'after')");
+        assertThat(events("en." + db + ".ending", 1).get(0).describe()).isEqualTo("c 1 before");
+        // Well past the window that would hold row 2, the topic still holds row 1 only.
+        Thread.sleep(4000);
+        assertThat(allEvents("en." + db + ".ending")).extracting(Event::describe).containsExactly("c 1 before");
+        assertThat(cluster.connectorStatus("ending-src").tasks().get(0).state()).isEqualTo("RUNNING");
+        cluster.deleteConnector("ending-src");
+    }
+
     // ---------------------------------------------------------------- helpers
 
     record Event(String op, Struct before, Struct after, Struct source, String target, Object key) {

@@ -29,7 +29,7 @@ final class TaskCreateOptions {
     @Option(names = "--start-ts", description = "Start from this time (UTC 'yyyy-MM-dd HH:mm:ss' or epoch nanoseconds), without a full copy.")
     String startTs;
 
-    @Option(names = "--end-ts", description = "Not supported: a task runs until dropped.")
+    @Option(names = "--end-ts", description = "Stop capturing at this time (same formats as --start-ts); the task then idles.")
     String endTs;
 
     @Option(names = "--no-full", description = "Skip the initial full copy: only changes from now on.")
@@ -55,9 +55,6 @@ final class TaskCreateOptions {
                 throw new CliException("--tables is required with --level " + level + " (e.g. db.t:db2.t2 or db.*)");
             }
             tables = "*.*";
-        }
-        if (endTs != null) {
-            throw new CliException("--end-ts is not supported: a task streams until it is paused or dropped");
         }
         if (tasks < 1) {
             throw new CliException("--tasks must be at least 1");

@@ -71,6 +71,9 @@ public final class TaskDefinition {
         if (o.startTs != null) {
             config.put("start.ts", o.startTs);
         }
+        if (o.endTs != null) {
+            config.put("end.ts", o.endTs);
+        }
         // mo_cdc: --start-ts and --no-full both mean changes only, no full copy first.
         config.put("snapshot.mode", o.noFull || o.startTs != null ? "never" : "initial");
         config.put("topic.creation.default.replication.factor", "-1");

@@ -71,14 +71,6 @@ class MoCdcCommandLineTest {
     }
 
     @Test
-    void endTsIsRefusedNotIgnored() {
-        int rc = MoCdc.run("task", "create", "--task-name", "t", "--source-uri", "mysql://root:111@127.0.0.1:1",
-                "--sink-uri", "mysql://root:111@127.0.0.1:1", "--tables", "a.b", "--end-ts", "2024-01-01 00:00:00");
-        assertThat(rc).isEqualTo(1);
-        assertThat(errText()).contains("--end-ts");
-    }
-
-    @Test
     void unreachableMatrixOneIsOneLineWithoutPasswordOrStack() {
         // Port 1 on loopback: nothing listens, the check fails fast.
         int rc = MoCdc.run("task", "create", "--task-name", "t", "--source-uri", "mysql://root:s3cret@127.0.0.1:1",

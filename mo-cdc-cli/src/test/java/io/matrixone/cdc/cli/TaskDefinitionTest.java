@@ -29,7 +29,8 @@ class TaskDefinitionTest {
 
     @Test
     void sourceConfigCarriesTheMoCdcFlags() {
-        TaskCreateOptions o = parse(with("--exclude", "db\\.tmp_.*", "--start-ts", "2024-01-01 00:00:00"));
+        TaskCreateOptions o = parse(with("--exclude", "db\\.tmp_.*", "--start-ts", "2024-01-01 00:00:00",
+                "--end-ts", "2024-01-02 00:00:00"));
         Map<String, String> source = TaskDefinition.source(o, "id-1", "2025-03-28T07:46:06.077697Z");
         assertThat(source).containsEntry("name", "activity_sync-source")
                 .containsEntry("connector.class", TaskDefinition.SOURCE_CLASS)
@@ -39,6 +40,7 @@ class TaskDefinitionTest {
                 .containsEntry("tables", "production_db.user_activities:analytics_db.analytics_activities")
                 .containsEntry("exclude", "db\\.tmp_.*")
                 .containsEntry("start.ts", "2024-01-01 00:00:00")
+                .containsEntry("end.ts", "2024-01-02 00:00:00")
                 .containsEntry("snapshot.mode", "never")
                 .containsEntry("mo.cdc.task.id", "id-1")
                 .containsEntry("mo.cdc.task.name", "activity_sync");
