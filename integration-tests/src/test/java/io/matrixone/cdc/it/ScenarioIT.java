@@ -75,6 +75,8 @@ class ScenarioIT {
                 "--sink-type", "matrixone", "--sink-uri", targetUri(), "--level", "table",
                 "--tables", prodDb + ".user_activities:" + analyticsDb + ".analytics_activities");
         assertThat(created.exit()).as(created.err()).isZero();
+        // Snapshot progress on the terminal, per table, until the copy is done.
+        assertThat(created.err()).containsPattern("snapshot " + prodDb + "\\.user_activities: \\d / \\d rows \\(100%\\) done");
 
         Result show = mocdc("task", "show", "--task-name", "activity_sync", "--source-uri", sourceUri());
         assertThat(show.exit()).as(show.err()).isZero();

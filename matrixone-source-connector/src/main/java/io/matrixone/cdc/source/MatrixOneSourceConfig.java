@@ -3,6 +3,7 @@ package io.matrixone.cdc.source;
 import io.matrixone.cdc.common.ConfigSupport;
 import io.matrixone.cdc.common.ConnectionConfig;
 import io.matrixone.cdc.common.MatrixOneUri;
+import io.matrixone.cdc.common.SnapshotProgress;
 import io.matrixone.cdc.common.TableMappings;
 import java.util.Locale;
 import java.util.Map;
@@ -89,13 +90,14 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
                 "A window ends this long before the fenced server time (see state.database): a margin for clock offset "
                         + "between MatrixOne nodes; 500 ms is MatrixOne's default max-clock-offset.",
                 READING, ++order, Width.SHORT, "Window safety lag (ms)");
-        def.define(STATE_DATABASE, Type.STRING, "mo_cdc", new ConfigDef.NonEmptyString(), Importance.LOW,
-                "Database on the source (created if missing, never captured) holding the connector's two small tables. "
+        def.define(STATE_DATABASE, Type.STRING, SnapshotProgress.DEFAULT_STATE_DATABASE, new ConfigDef.NonEmptyString(), Importance.LOW,
+                "Database on the source (created if missing, never captured) holding the connector's small tables. "
                         + "fence: each task commits one row there before it reads windows; a time-travel read does not "
                         + "wait for commits in flight, so a window ending at the server's 'now' (or a fixed lag behind it, "
                         + "under load) can miss commits, and the fence commit makes MatrixOne apply every earlier commit "
                         + "first. snapshot_start: each table's snapshot time, so a snapshot interrupted before its first "
-                        + "checkpoint restarts at the same time. The source user needs CREATE on it and INSERT, DELETE, "
+                        + "checkpoint restarts at the same time. snapshot_progress: rows done / total per table, for mo-cdc. "
+                        + "The source user needs CREATE on it and INSERT, UPDATE, DELETE, "
                         + "SELECT on its tables.",
                 READING, ++order, Width.MEDIUM, "State database");
         def.define(WINDOW_SIZE_MS, Type.LONG, 1000L, ConfigDef.Range.atLeast(10), Importance.LOW,

@@ -3,6 +3,7 @@ package io.matrixone.cdc.source;
 import io.matrixone.cdc.common.ChangeEvent;
 import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.common.MatrixOneErrors;
+import io.matrixone.cdc.common.SnapshotProgress;
 import io.matrixone.cdc.common.SourceOffsets;
 import io.matrixone.cdc.common.TableId;
 import io.matrixone.cdc.source.MatrixOneSourceConfig.SnapshotMode;
@@ -187,6 +188,7 @@ public class MatrixOneSourceTask extends SourceTask {
                     lastOfSnapshot ? "last" : "true", offset));
         }
         metrics.snapshotRows.addAndGet(rows.size());
+        SnapshotProgress.advance(conn, state.database(), connectorName, schema.id(), rows.size());
         if (!rows.isEmpty()) {
             table.lastKey = rows.get(rows.size() - 1).key();
         }
@@ -231,6 +233,7 @@ public class MatrixOneSourceTask extends SourceTask {
             state.saveSnapshotStart(conn, capture, t0);
         }
         table.snapshotStartSaved = true;
+        SnapshotProgress.start(conn, state.database(), connectorName, id, rows);
         metrics.snapshotRowsEstimated.addAndGet(rows);
         LOG.info("Table {}: snapshot at {}{}", id, Timestamps.toText(t0),
                 earlier.isPresent() ? " (the time of an interrupted snapshot that left no checkpoint)" : "");

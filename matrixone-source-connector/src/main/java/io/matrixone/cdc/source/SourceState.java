@@ -1,6 +1,7 @@
 package io.matrixone.cdc.source;
 
 import io.matrixone.cdc.common.Identifiers;
+import io.matrixone.cdc.common.SnapshotProgress;
 import io.matrixone.cdc.common.TableId;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,7 +20,8 @@ import java.util.Optional;
  *   would never retract the rows deleted in between; snapshotting again at the same T0 and streaming from
  *   there does.</li>
  * </ul>
- * Both are written in autocommit mode: the fence's commit is what makes it a fence.
+ * and {@link SnapshotProgress}'s table, which mo-cdc reads to show snapshot progress.
+ * All are written in autocommit mode: the fence's commit is what makes it a fence.
  */
 final class SourceState {
 
@@ -40,6 +42,7 @@ final class SourceState {
             st.execute("CREATE TABLE IF NOT EXISTS " + snapshotStart.quoted()
                     + " (capture VARCHAR(1024) PRIMARY KEY, t0 BIGINT NOT NULL, chosen_at DATETIME(6) NOT NULL)");
         }
+        SnapshotProgress.createTable(conn, database());
     }
 
     String database() {

@@ -100,7 +100,7 @@ final class TaskCommands {
         @Mixin
         ConnectTarget target;
 
-        @Option(names = "--wait", defaultValue = "120", description = "Seconds to wait for the task to run. Default: ${DEFAULT-VALUE}")
+        @Option(names = "--wait", defaultValue = "120", description = "Seconds to wait for the task to run and to show its snapshot progress. Default: ${DEFAULT-VALUE}")
         int waitSeconds;
 
         @Override
@@ -141,7 +141,15 @@ final class TaskCommands {
                 throw e;
             }
             System.err.println("task " + task + " created (id " + id + ") on " + connect.baseUrl());
-            return awaitState(connect, task, "running", waitSeconds) ? 0 : CliException.EXIT_FAILURE;
+            long deadline = System.nanoTime() + waitSeconds * 1_000_000_000L;
+            if (!awaitState(connect, task, "running", waitSeconds)) {
+                return CliException.EXIT_FAILURE;
+            }
+            if ("initial".equals(source.get("snapshot.mode"))) {
+                new SnapshotFollower(MatrixOneUri.parse(options.sourceUri), TaskDefinition.sourceConnector(task), System.err)
+                        .follow(deadline);
+            }
+            return 0;
         }
     }
 
