@@ -77,6 +77,9 @@ class ScenarioIT {
         assertThat(created.exit()).as(created.err()).isZero();
         // Snapshot progress on the terminal, per table, until the copy is done.
         assertThat(created.err()).containsPattern("snapshot " + prodDb + "\\.user_activities: \\d / \\d rows \\(100%\\) done");
+        // Only this task's tables: not those an earlier task of the same name copied.
+        assertThat(created.err().lines().filter(line -> line.startsWith("snapshot ")))
+                .allMatch(line -> line.startsWith("snapshot " + prodDb + ".user_activities: "));
 
         Result show = mocdc("task", "show", "--task-name", "activity_sync", "--source-uri", sourceUri());
         assertThat(show.exit()).as(show.err()).isZero();

@@ -69,6 +69,25 @@ public final class SnapshotProgress {
         return entries;
     }
 
+    /**
+     * Forgets a connector's entries, so that a task created again under the same name does not show the
+     * earlier task's figures. Nothing to do when the source has never created the table.
+     */
+    public static void clear(Connection conn, String database, String connector) throws SQLException {
+        List<Entry> entries;
+        try {
+            entries = of(conn, database, connector);
+        } catch (SQLException e) {
+            return; // no progress table yet
+        }
+        try (PreparedStatement st = conn.prepareStatement("DELETE FROM " + table(database) + " WHERE capture = ?")) {
+            for (Entry entry : entries) {
+                st.setString(1, connector + "/" + entry.table());
+                st.executeUpdate();
+            }
+        }
+    }
+
     private static String table(String database) {
         return new TableId(database, "snapshot_progress").quoted();
     }

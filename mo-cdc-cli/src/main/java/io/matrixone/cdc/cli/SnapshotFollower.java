@@ -32,6 +32,15 @@ final class SnapshotFollower {
         this.out = out;
     }
 
+    /** Before the task is created: an earlier task of the same name may have left its figures. */
+    void forgetEarlierTask() {
+        try (Connection conn = Connections.open(source)) {
+            SnapshotProgress.clear(conn, SnapshotProgress.DEFAULT_STATE_DATABASE, connector);
+        } catch (SQLException e) {
+            out.println("could not clear an earlier task's snapshot progress: " + e.getMessage());
+        }
+    }
+
     void follow(long deadlineNanos) throws InterruptedException {
         Map<String, Long> printed = new HashMap<>();
         long lastPrint = 0;

@@ -132,6 +132,9 @@ final class TaskCommands {
             if (!errors.isEmpty()) {
                 throw new CliException("task '" + task + "' not created: " + String.join("; ", errors));
             }
+            SnapshotFollower snapshot = new SnapshotFollower(MatrixOneUri.parse(options.sourceUri),
+                    TaskDefinition.sourceConnector(task), System.err);
+            snapshot.forgetEarlierTask();
             connect.put(TaskDefinition.sinkConnector(task), sink);
             try {
                 connect.put(TaskDefinition.sourceConnector(task), source);
@@ -146,8 +149,7 @@ final class TaskCommands {
                 return CliException.EXIT_FAILURE;
             }
             if ("initial".equals(source.get("snapshot.mode"))) {
-                new SnapshotFollower(MatrixOneUri.parse(options.sourceUri), TaskDefinition.sourceConnector(task), System.err)
-                        .follow(deadline);
+                snapshot.follow(deadline);
             }
             return 0;
         }
