@@ -91,6 +91,9 @@ public final class TaskDefinition {
         // A regex subscription sees new topics only when its metadata refreshes (5 min by default):
         // refresh often so a table's topic is followed moments after the source creates it.
         config.put("consumer.override.metadata.max.age.ms", "2000");
+        // The sink retries a target outage inside put() (max.retries with backoff: about 8 minutes by
+        // default); the consumer must not be dropped from its group meanwhile (5 minutes by default).
+        config.put("consumer.override.max.poll.interval.ms", "900000");
         config.put(SINK_TYPE, o.sinkType.toLowerCase(Locale.ROOT));
         if (o.maxSqlLength != null) {
             config.put("max.statement.bytes", String.valueOf(o.maxSqlLength));

@@ -62,7 +62,8 @@ class TaskDefinitionTest {
         assertThat(sink).containsEntry("name", "activity_sync-sink")
                 .containsEntry("connector.class", TaskDefinition.SINK_CLASS)
                 .containsEntry("max.statement.bytes", "1048576")
-                .containsEntry("mo.cdc.sink.type", "mysql");
+                .containsEntry("mo.cdc.sink.type", "mysql")
+                .containsEntry("consumer.override.max.poll.interval.ms", "900000");
         String regex = sink.get("topics.regex");
         assertThat("activity_sync.production_db.user_activities").matches(regex);
         assertThat("activity_syncX.production_db.user_activities").doesNotMatch(regex);
