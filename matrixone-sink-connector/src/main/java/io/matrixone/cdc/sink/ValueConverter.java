@@ -66,6 +66,9 @@ final class ValueConverter {
         }
         return switch (schema.type()) {
             case BYTES -> value instanceof ByteBuffer buffer ? bytes(buffer) : value;
+            // Connector/J writes a float as its shortest text, 3.4028235E38 for FLT_MAX, which MatrixOne refuses as
+            // above FLT_MAX; the float's exact value as a double is the same float and is accepted.
+            case FLOAT32 -> ((Float) value).doubleValue();
             case ARRAY, MAP, STRUCT -> throw new RecordConversionException("cannot write a " + schema.type()
                     + " value to a MatrixOne column");
             default -> value;

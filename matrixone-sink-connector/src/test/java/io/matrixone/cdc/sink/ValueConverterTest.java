@@ -48,4 +48,13 @@ class ValueConverterTest {
                 .containsExactly(1, 2);
         assertThat(ValueConverter.toJdbc(Schema.OPTIONAL_STRING_SCHEMA, null)).isNull();
     }
+
+    @Test
+    void floatsAreBoundAsTheirExactDoubleSoFltMaxIsAccepted() {
+        // Connector/J would send Float.MAX_VALUE as 3.4028235E38, above FLT_MAX for MatrixOne (error 1690).
+        assertThat(ValueConverter.toJdbc(Schema.FLOAT32_SCHEMA, Float.MAX_VALUE)).isEqualTo(3.4028234663852886E38);
+        assertThat(ValueConverter.toJdbc(Schema.FLOAT32_SCHEMA, Float.MIN_VALUE)).isEqualTo(1.401298464324817E-45);
+        assertThat((float) (double) (Double) ValueConverter.toJdbc(Schema.FLOAT32_SCHEMA, 0.1f)).isEqualTo(0.1f);
+        assertThat(ValueConverter.toJdbc(Schema.FLOAT64_SCHEMA, Double.MAX_VALUE)).isEqualTo(Double.MAX_VALUE);
+    }
 }

@@ -77,7 +77,7 @@ final class ColumnTypes {
             case "BIGINT", "INT UNSIGNED", "BIT" -> rs.getLong(index);
             case "BIGINT UNSIGNED" -> decimal(rs.getBigDecimal(index), 0);
             case "DECIMAL" -> decimal(rs.getBigDecimal(index), column.scale());
-            case "FLOAT" -> rs.getFloat(index);
+            case "FLOAT" -> floatValue(rs.getString(index));
             case "DOUBLE" -> rs.getDouble(index);
             case "BOOL", "BOOLEAN" -> rs.getBoolean(index);
             case "BLOB", "TINYBLOB", "MEDIUMBLOB", "LONGBLOB", "BINARY", "VARBINARY" -> rs.getBytes(index);
@@ -98,6 +98,14 @@ final class ColumnTypes {
     private static String rawText(ResultSet rs, int index) throws SQLException {
         byte[] bytes = rs.getBytes(index);
         return bytes == null ? null : new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A FLOAT from MatrixOne's text. Not {@code getFloat}: MatrixOne prints FLT_MAX as 340282350000000000000000000000000000000,
+     * which Connector/J reads as a double above FLT_MAX and refuses; the nearest float is FLT_MAX itself.
+     */
+    static Float floatValue(String text) {
+        return text == null ? null : Float.parseFloat(text);
     }
 
     private static BigDecimal decimal(BigDecimal value, int scale) {

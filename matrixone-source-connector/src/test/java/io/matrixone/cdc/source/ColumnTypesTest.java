@@ -112,4 +112,14 @@ class ColumnTypesTest {
         assertThat(ColumnTypes.timeMicros("-838:59:59.000001")).isEqualTo(-((838L * 3600 + 59 * 60 + 59) * 1_000_000L + 1));
         assertThat(ColumnTypes.timeMicros(null)).isNull();
     }
+
+    @Test
+    void floatTextAtTheLimitsIsTheNearestFloat() {
+        // MatrixOne's text for FLT_MAX, which Connector/J's getFloat refuses as out of range.
+        assertThat(ColumnTypes.floatValue("340282350000000000000000000000000000000")).isEqualTo(Float.MAX_VALUE);
+        assertThat(ColumnTypes.floatValue("-340282350000000000000000000000000000000")).isEqualTo(-Float.MAX_VALUE);
+        assertThat(ColumnTypes.floatValue("0.000000000000000000000000000000000000000000001")).isEqualTo(Float.MIN_VALUE);
+        assertThat(ColumnTypes.floatValue("1.5")).isEqualTo(1.5f);
+        assertThat(ColumnTypes.floatValue(null)).isNull();
+    }
 }
