@@ -45,13 +45,8 @@ ROW5="5	1005	login	2024-01-04 08:00:00	mobile"
 step "Start the two MatrixOne servers"
 scripts/matrixone.sh start
 
-step "Start clean: a fresh embedded runtime, no task, no scenario databases"
-# The demo keeps its Kafka + Connect state apart and starts it anew: 'task drop' clears offsets but not
-# the task's topics, and a re-created sink would replay an earlier run's records.
-./mo-cdc runtime stop >/dev/null 2>&1 || true
-export MO_CDC_HOME="${MO_CDC_DEMO_HOME:-$HOME/.mo-cdc-demo}"
-./mo-cdc runtime stop >/dev/null 2>&1 || true
-rm -rf "$MO_CDC_HOME"
+step "Start clean: the embedded runtime, no task, no scenario databases"
+# 'task drop' deletes an earlier run's task with its offsets and its topics, so nothing of it is replayed.
 ./mo-cdc runtime start
 ./mo-cdc task drop --task-name "$TASK" --source-uri "$SOURCE_URI" 2>/dev/null || true
 src "drop database if exists production_db"

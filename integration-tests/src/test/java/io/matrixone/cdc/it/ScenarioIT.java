@@ -118,8 +118,14 @@ class ScenarioIT {
         Result list = mocdc("task", "list");
         assertThat(list.out()).contains("\"task-name\": \"activity_sync\"").doesNotContain(PASSWORD + "@");
 
-        Result drop = mocdc("task", "drop", "--task-name", "activity_sync", "--source-uri", sourceUri());
+        // With --connect-url, drop deletes the task's topics through the brokers it is given.
+        String topic = "activity_sync." + prodDb + ".user_activities";
+        assertThat(topics()).contains(topic);
+        Result drop = mocdc("task", "drop", "--task-name", "activity_sync", "--source-uri", sourceUri(),
+                "--bootstrap-servers", connect.cluster().kafka().bootstrapServers());
         assertThat(drop.exit()).as(drop.err()).isZero();
+        assertThat(drop.err()).contains("deleted topics " + topic);
+        assertThat(topics()).noneMatch(t -> t.startsWith("activity_sync."));
         assertThat(connect.cluster().connectors()).doesNotContain("activity_sync-source", "activity_sync-sink");
         assertThat(mocdc("task", "show", "--task-name", "activity_sync").err()).contains("no task named 'activity_sync'");
     }
@@ -156,6 +162,13 @@ class ScenarioIT {
     /** Runs mo-cdc against the test's Connect cluster. */
     private static Result mocdc(String... args) {
         return MoCdcRunner.runOn(connect.restUrl(), args);
+    }
+
+    private static java.util.Set<String> topics() throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(java.util.Map.of(
+                "bootstrap.servers", connect.cluster().kafka().bootstrapServers()))) {
+            return admin.listTopics().names().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
     }
 
     private static String sourceUri() {

@@ -1,6 +1,7 @@
 package io.matrixone.cdc.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.matrixone.cdc.cli.runtime.EmbeddedRuntime;
 import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.common.MatrixOneUri;
 import java.io.PrintStream;
@@ -269,10 +270,16 @@ final class TaskCommands {
         }
     }
 
-    @Command(name = "drop", description = "Delete the task and its checkpoints (source and sink offsets).")
+    @Command(name = "drop", description = "Delete the task, its checkpoints (source and sink offsets) and its Kafka topics.")
     static final class Drop implements Callable<Integer> {
         @Mixin
         Named named;
+
+        @Option(names = "--bootstrap-servers", description = "Kafka brokers of the Connect cluster (host:port,...), to "
+                + "delete the task's topics. Default: the embedded runtime's " + EmbeddedRuntime.BOOTSTRAP_SERVERS
+                + " when no --connect-url is given; with --connect-url and without this, the topics are left and the "
+                + "command says so.")
+        String bootstrapServers;
 
         @Override
         public Integer call() throws InterruptedException {
@@ -286,8 +293,11 @@ final class TaskCommands {
                     present.add(connector);
                 }
             }
+            String bootstrap = bootstrapServers != null ? bootstrapServers
+                    : named.target.connectUrl == null ? EmbeddedRuntime.BOOTSTRAP_SERVERS : null;
+            TaskTopics topics = TaskTopics.of(named.taskName, present.contains(source) ? connect.config(source) : Map.of());
             if (present.isEmpty()) {
-                throw new CliException("no task named '" + named.taskName + "' on " + connect.baseUrl());
+                return dropLeftoverTopics(connect, topics, bootstrap);
             }
             if (present.contains(source)) {
                 checkSource(connect, named.taskName, named.sourceUri);
@@ -300,6 +310,37 @@ final class TaskCommands {
                 connect.delete(connector);
             }
             System.err.println("task " + named.taskName + " dropped");
+            // The topics go last, once nothing writes to or reads from them.
+            if (bootstrap == null) {
+                System.err.println("task " + named.taskName + ": its topics (" + topics.describe() + ") were not deleted: "
+                        + "give --bootstrap-servers to delete them, or a task re-created under this name replays their records");
+                return 0;
+            }
+            try {
+                List<String> deleted = topics.delete(bootstrap);
+                System.err.println("task " + named.taskName + ": deleted topics "
+                        + (deleted.isEmpty() ? "(none)" : String.join(", ", deleted)));
+                return 0;
+            } catch (CliException e) {
+                throw new CliException("task " + named.taskName + " dropped, but its topics (" + topics.describe()
+                        + ") were not deleted: " + e.getMessage());
+            }
+        }
+
+        /** No connectors of that name: topics an earlier task of the name left (e.g. dropped before drop deleted topics). */
+        private int dropLeftoverTopics(ConnectRestClient connect, TaskTopics topics, String bootstrap) throws InterruptedException {
+            List<String> deleted = List.of();
+            if (bootstrap != null) {
+                try {
+                    deleted = topics.delete(bootstrap);
+                } catch (CliException e) {
+                    // reported as no task below
+                }
+            }
+            if (deleted.isEmpty()) {
+                throw new CliException("no task named '" + named.taskName + "' on " + connect.baseUrl());
+            }
+            System.err.println("task " + named.taskName + ": no connectors; deleted the topics it left: " + String.join(", ", deleted));
             return 0;
         }
 

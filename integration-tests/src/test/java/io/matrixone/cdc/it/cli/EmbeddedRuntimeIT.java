@@ -21,6 +21,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -108,8 +110,26 @@ class EmbeddedRuntimeIT {
         assertThat(task.get("checkpoint").asText()).contains(db + ".t");
         assertThat(shown.out()).doesNotContain(":" + source.password() + "@").contains(":******@");
 
+        // Drop deletes the task's topics too: a task re-created under the same name replays nothing of this one.
+        String topic = TASK + "." + db + ".t";
+        assertThat(topics()).contains(topic);
         Result dropped = run("task", "drop", "--task-name", TASK);
         assertThat(dropped.exit()).as(dropped.err()).isZero();
+        assertThat(dropped.err()).contains("task " + TASK + " dropped").contains("deleted topics " + topic);
+        assertThat(topics()).noneMatch(t -> t.startsWith(TASK + ".") || t.equals("__mo_cdc_heartbeat." + TASK));
+
+        exec(src, "DELETE FROM " + db + ".t", "INSERT INTO " + db + ".t VALUES (10, 'new')");
+        exec(dst, "DROP TABLE " + targetDb + ".t");
+        Result again = run("task", "create", "--data-dir", dataDir.toString(), "--task-name", TASK, "--source-uri", uri(source), "--sink-uri", uri(target),
+                "--tables", db + ".t:" + targetDb + ".t");
+        assertThat(again.exit()).as(again.err()).isZero();
+        // The earlier run's records (1, 2, 3, ...) sit before the new snapshot's in a topic that was not deleted.
+        awaitTarget(List.of(List.of("10", "new")));
+        Thread.sleep(3000);
+        assertThat(targetRows()).as("nothing of the dropped task's run").isEqualTo(List.of(List.of("10", "new")));
+        Result droppedAgain = run("task", "drop", "--task-name", TASK);
+        assertThat(droppedAgain.exit()).as(droppedAgain.err()).isZero();
+
         Result stopped = run("runtime", "stop", "--data-dir", dataDir.toString());
         assertThat(stopped.exit()).isZero();
         assertThat(ProcessHandle.of(pid.get()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
@@ -131,6 +151,13 @@ class EmbeddedRuntimeIT {
     private static Optional<Long> pid() throws IOException {
         Path file = dataDir.resolve("runtime.pid");
         return Files.exists(file) ? Optional.of(Long.parseLong(Files.readString(file).trim())) : Optional.empty();
+    }
+
+    /** The embedded broker's topics. */
+    private static java.util.Set<String> topics() throws Exception {
+        try (Admin admin = Admin.create(java.util.Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092"))) {
+            return admin.listTopics().names().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
     }
 
     private static boolean listening(int port) {

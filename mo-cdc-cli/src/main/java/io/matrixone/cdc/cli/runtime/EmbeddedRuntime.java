@@ -18,6 +18,8 @@ import java.util.Optional;
 public final class EmbeddedRuntime {
 
     public static final int DEFAULT_REST_PORT = 8083;
+    /** The broker's listener (runtime/server.properties). */
+    public static final String BOOTSTRAP_SERVERS = "127.0.0.1:9092";
     private static final int START_TIMEOUT_S = 180;
     private static final Path SETSID = Path.of("/usr/bin/setsid");
 
