@@ -27,9 +27,10 @@ SERVERS=(
   "source 6001 7001 18000 19000 32000"
   "target 6002 7002 28000 29000 33000"
 )
-# Private servers: started and stopped only by name, never by a plain start/stop.
+# Private servers: started and stopped only by name, never by a plain start/stop. Their ports stay below
+# Linux's ephemeral range (32768+): a server restarted mid-run must not find a client socket on its port.
 PRIVATE_SERVERS=(
-  "fault 6003 7003 38000 39000 34000"
+  "fault 6003 7003 21000 22000 23000"
 )
 
 die() { echo "matrixone.sh: $*" >&2; exit 1; }
