@@ -1,0 +1,31 @@
+package io.matrixone.cdc.testing.bench;
+
+import io.matrixone.cdc.common.MatrixOneUri;
+import io.matrixone.cdc.testing.ConnectJson;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The benchmarks' connector settings: the connectors' defaults, Connect's JSON converter with schemas. */
+public final class BenchConnectors {
+
+    private BenchConnectors() {
+    }
+
+    /** A source for {@code tables} (comma separated) writing one-partition topics {@code <prefix>.<db>.<table>}. */
+    public static Map<String, String> source(MatrixOneUri server, String prefix, String tables) {
+        Map<String, String> config = new HashMap<>(ConnectJson.CONVERTER_CONFIG);
+        config.putAll(Map.of("connector.class", "io.matrixone.cdc.source.MatrixOneSourceConnector", "tasks.max", "1",
+                "connection.uri", server.unmasked(), "topic.prefix", prefix, "tables", tables,
+                "topic.creation.default.replication.factor", "1", "topic.creation.default.partitions", "1"));
+        return config;
+    }
+
+    /** A sink of {@code topics} into the same database and table names on {@code server}. */
+    public static Map<String, String> sink(MatrixOneUri server, List<String> topics) {
+        Map<String, String> config = new HashMap<>(ConnectJson.CONVERTER_CONFIG);
+        config.putAll(Map.of("connector.class", "io.matrixone.cdc.sink.MatrixOneSinkConnector", "tasks.max", "1",
+                "connection.uri", server.unmasked(), "topics", String.join(",", topics)));
+        return config;
+    }
+}
