@@ -113,6 +113,18 @@ public final class ConnectRestClient {
 
     private JsonNode request(String method, String path, Object body) {
         HttpResponse<String> response = send(method, path, body);
+        // A worker that is rebalancing (just started, or a connector just added) answers 409, or 500 "a
+        // rebalance is expected", for a moment: ask again for up to REBALANCE_WAIT_MS.
+        long deadline = System.currentTimeMillis() + REBALANCE_WAIT_MS;
+        while (rebalancing(response) && System.currentTimeMillis() < deadline) {
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CliException("interrupted");
+            }
+            response = send(method, path, body);
+        }
         if (response.statusCode() >= 300) {
             String message = response.body();
             try {
@@ -128,6 +140,13 @@ public final class ConnectRestClient {
         } catch (IOException e) {
             throw new CliException("Connect answered " + path + " with something that is not JSON");
         }
+    }
+
+    private static final long REBALANCE_WAIT_MS = 30_000;
+
+    private static boolean rebalancing(HttpResponse<String> response) {
+        return response.statusCode() == 409
+                || (response.statusCode() == 500 && response.body() != null && response.body().contains("rebalance"));
     }
 
     private HttpResponse<String> send(String method, String path, Object body) {
