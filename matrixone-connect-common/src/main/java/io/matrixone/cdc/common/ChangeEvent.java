@@ -31,6 +31,17 @@ public final class ChangeEvent {
     public static final String OP_CREATE = "c";
     public static final String OP_UPDATE = "u";
     public static final String OP_DELETE = "d";
+    /** Every row of the table is gone (TRUNCATE, or the table dropped): Debezium's truncate op, with a null key. */
+    public static final String OP_TRUNCATE = "t";
+
+    /**
+     * Header on a table-level event (a record with a null key): {@link #TABLE_TRUNCATED} or {@link #TABLE_DROPPED}.
+     * Set with either envelope, so a flat-envelope consumer sees table events too. A Debezium consumer that
+     * knows nothing of it reads a drop as a truncate: the table holds no rows any more.
+     */
+    public static final String TABLE_EVENT_HEADER = "mo.cdc.table.event";
+    public static final String TABLE_TRUNCATED = "truncate";
+    public static final String TABLE_DROPPED = "drop";
 
     /**
      * Header naming the table the sink should write to ({@code db.table}), set by the source from

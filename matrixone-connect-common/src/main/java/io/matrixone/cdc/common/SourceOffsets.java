@@ -7,7 +7,8 @@ package io.matrixone.cdc.common;
  *
  * <p>Partition: {@code {server, db, table}}. Offset: {@code {ts, phase, last_pk}} where {@code ts} is
  * the MatrixOne timestamp (physical Unix-epoch nanoseconds) the table is consistent at, {@code phase}
- * is {@link #PHASE_SNAPSHOT} or {@link #PHASE_STREAM}, and {@code last_pk} the JSON array of the last
+ * is {@link #PHASE_SNAPSHOT}, {@link #PHASE_STREAM} or {@link #PHASE_DROPPED} (the table was dropped at
+ * {@code ts}: its capture ended there), and {@code last_pk} the JSON array of the last
  * primary key written during a snapshot (null once streaming).
  */
 public final class SourceOffsets {
@@ -22,6 +23,7 @@ public final class SourceOffsets {
 
     public static final String PHASE_SNAPSHOT = "snapshot";
     public static final String PHASE_STREAM = "stream";
+    public static final String PHASE_DROPPED = "dropped";
 
     private SourceOffsets() {
     }

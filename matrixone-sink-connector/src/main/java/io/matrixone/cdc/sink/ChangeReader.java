@@ -8,6 +8,7 @@ import java.util.List;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
@@ -26,6 +27,24 @@ final class ChangeReader {
         this.pkFields = config.getList(MatrixOneSinkConfig.PK_FIELDS);
         this.deleteEnabled = config.getBoolean(MatrixOneSinkConfig.DELETE_ENABLED);
         this.router = router;
+    }
+
+    /**
+     * The table-level event a record carries (truncate or drop), or null for a row change: this project's
+     * {@link ChangeEvent#TABLE_EVENT_HEADER}, or a Debezium envelope with op {@code t}.
+     */
+    TableEvent tableEvent(SinkRecord record) {
+        Header header = record.headers().lastWithName(ChangeEvent.TABLE_EVENT_HEADER);
+        Struct envelope = record.value() instanceof Struct struct && isEnvelope(struct.schema()) ? struct : null;
+        boolean truncateOp = envelope != null && ChangeEvent.OP_TRUNCATE.equals(envelope.getString(ChangeEvent.OP));
+        if (header == null && !truncateOp) {
+            return null;
+        }
+        Struct source = envelope == null || envelope.schema().field(ChangeEvent.SOURCE) == null
+                ? null : envelope.getStruct(ChangeEvent.SOURCE);
+        TableId table = router.route(record, source);
+        boolean drop = header != null && ChangeEvent.TABLE_DROPPED.equals(String.valueOf(header.value()));
+        return new TableEvent(table, drop ? TableEvent.Kind.DROP : TableEvent.Kind.TRUNCATE, record);
     }
 
     /** The change, or null for a record with nothing to apply (a tombstone when deletes are off). */

@@ -28,6 +28,8 @@ public final class MatrixOneSinkConfig extends AbstractConfig {
     public static final String PK_FIELDS = "pk.fields";
     public static final String AUTO_CREATE = "auto.create";
     public static final String AUTO_EVOLVE = "auto.evolve";
+    public static final String TABLE_DROP_BEHAVIOR = "table.drop.behavior";
+    public static final String COLUMN_DROP_BEHAVIOR = "column.drop.behavior";
     public static final String MAX_STATEMENT_BYTES = "max.statement.bytes";
     public static final String BATCH_SIZE = "batch.size";
     public static final String MAX_RETRIES = "max.retries";
@@ -40,6 +42,9 @@ public final class MatrixOneSinkConfig extends AbstractConfig {
 
     /** Where the primary key of a record comes from. */
     public enum PkMode { RECORD_KEY, RECORD_VALUE, NONE }
+
+    /** What a table or column gone from the source does on the target. */
+    public enum DropBehavior { KEEP, DROP }
 
     private static final String ROUTING = "Routing";
     private static final String WRITES = "Writes";
@@ -93,6 +98,17 @@ public final class MatrixOneSinkConfig extends AbstractConfig {
         def.define(AUTO_EVOLVE, Type.BOOLEAN, true, Importance.MEDIUM,
                 "Add columns that appear in records but not in the target table.",
                 SCHEMA, ++order, Width.SHORT, "Auto evolve");
+        def.define(TABLE_DROP_BEHAVIOR, Type.STRING, "keep", ConfigSupport.oneOf(DropBehavior.values()), Importance.MEDIUM,
+                "What a table dropped on the source does to its target table: keep (the table and its last rows stay) or "
+                        + "drop (DROP TABLE on the target). A table created again under the same name is emptied and "
+                        + "filled from its new snapshot either way.",
+                SCHEMA, ++order, Width.SHORT, "Table drop behavior");
+        def.define(COLUMN_DROP_BEHAVIOR, Type.STRING, "drop", ConfigSupport.oneOf(DropBehavior.values()), Importance.MEDIUM,
+                "What a column that records no longer carry (dropped or renamed on the source) does to the target "
+                        + "table, with auto.evolve: drop (ALTER TABLE DROP COLUMN, so the target keeps the source's columns) "
+                        + "or keep (the column stays; rows written from then on leave it at its default, so it must be "
+                        + "nullable or have one).",
+                SCHEMA, ++order, Width.SHORT, "Column drop behavior");
         order = 0;
         def.define(MAX_RETRIES, Type.INT, 10, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
                 "Retries of a batch after a retriable MatrixOne error (write-write conflict 20619, retry 20628, lost "
@@ -136,6 +152,14 @@ public final class MatrixOneSinkConfig extends AbstractConfig {
 
     public InsertMode insertMode() {
         return InsertMode.valueOf(getString(INSERT_MODE).toUpperCase(Locale.ROOT));
+    }
+
+    public DropBehavior tableDropBehavior() {
+        return DropBehavior.valueOf(getString(TABLE_DROP_BEHAVIOR).toUpperCase(Locale.ROOT));
+    }
+
+    public DropBehavior columnDropBehavior() {
+        return DropBehavior.valueOf(getString(COLUMN_DROP_BEHAVIOR).toUpperCase(Locale.ROOT));
     }
 
     public PkMode pkMode() {

@@ -48,7 +48,8 @@ public class MatrixOneSinkTask extends SinkTask {
         config = new MatrixOneSinkConfig(props);
         String name = props.getOrDefault("name", "matrixone-sink");
         pool = Connections.pool(config.server(), name + "-sink", 1);
-        tables = new TableManager(config.getBoolean(MatrixOneSinkConfig.AUTO_CREATE), config.getBoolean(MatrixOneSinkConfig.AUTO_EVOLVE));
+        tables = new TableManager(config.getBoolean(MatrixOneSinkConfig.AUTO_CREATE), config.getBoolean(MatrixOneSinkConfig.AUTO_EVOLVE),
+                config.columnDropBehavior());
         reader = new ChangeReader(config, new TableRouter(config.tables(), config.getString(MatrixOneSinkConfig.TABLE_NAME_FORMAT)));
         writer = new BatchWriter(config.insertMode(), config.getInt(MatrixOneSinkConfig.MAX_STATEMENT_BYTES),
                 config.getInt(MatrixOneSinkConfig.BATCH_SIZE), tables);
@@ -65,14 +66,22 @@ public class MatrixOneSinkTask extends SinkTask {
         }
     }
 
+    /**
+     * Row changes are written in one transaction per run of records; a table event (truncate, drop) splits the
+     * runs, so it lands between the rows sent before it and those sent after it.
+     */
     @Override
     public void put(Collection<SinkRecord> records) {
-        if (records.isEmpty()) {
-            return;
-        }
         List<RowChange> changes = new ArrayList<>(records.size());
         for (SinkRecord record : records) {
             try {
+                TableEvent event = reader.tableEvent(record);
+                if (event != null) {
+                    write(changes);
+                    changes.clear();
+                    apply(event);
+                    continue;
+                }
                 RowChange change = reader.read(record);
                 if (change != null) {
                     changes.add(change);
@@ -81,23 +90,19 @@ public class MatrixOneSinkTask extends SinkTask {
                 reject(record, null, e);
             }
         }
+        write(changes);
+    }
+
+    private void write(List<RowChange> changes) {
         if (changes.isEmpty()) {
             return;
         }
         try {
             writeWithRetries(changes);
-        } catch (SQLException e) {
+        } catch (SQLException | RecordConversionException e) {
             // Not retriable: find the rows at fault by writing them one at a time.
-            LOG.warn("Batch of {} rows failed ({}); writing row by row to find the failing rows",
-                    changes.size(), MatrixOneErrors.describe(e));
-            for (RowChange change : changes) {
-                try {
-                    writeWithRetries(List.of(change));
-                } catch (SQLException | RecordConversionException rowError) {
-                    reject(change.record(), change, rowError);
-                }
-            }
-        } catch (RecordConversionException e) {
+            LOG.warn("Batch of {} rows failed ({}); writing row by row to find the failing rows", changes.size(),
+                    e instanceof SQLException sql ? MatrixOneErrors.describe(sql) : e.getMessage());
             for (RowChange change : changes) {
                 try {
                     writeWithRetries(List.of(change));
@@ -109,19 +114,48 @@ public class MatrixOneSinkTask extends SinkTask {
     }
 
     private void writeWithRetries(List<RowChange> changes) throws SQLException {
+        withRetries(changes.stream().map(RowChange::table).distinct().toList(), conn -> {
+            writer.write(conn, changes);
+            long deletes = changes.stream().filter(RowChange::delete).count();
+            long oldest = changes.stream().map(c -> c.record().timestamp()).filter(t -> t != null)
+                    .mapToLong(Long::longValue).min().orElse(0);
+            metrics.batchCommitted(changes.size() - deletes, deletes, oldest);
+        });
+    }
+
+    /** A truncate empties the target table; a drop drops it when table.drop.behavior=drop. */
+    private void apply(TableEvent event) {
+        try {
+            withRetries(List.of(event.table()), conn -> {
+                if (event.kind() == TableEvent.Kind.TRUNCATE) {
+                    tables.truncate(conn, event.table());
+                } else if (config.tableDropBehavior() == MatrixOneSinkConfig.DropBehavior.DROP) {
+                    tables.drop(conn, event.table());
+                } else {
+                    LOG.info("Source table of {} was dropped; the target table is kept (table.drop.behavior=keep)", event.table());
+                }
+            });
+        } catch (SQLException e) {
+            reject(event.record(), null, new SQLException("cannot " + event.kind().name().toLowerCase(java.util.Locale.ROOT)
+                    + " target table " + event.table() + ": " + MatrixOneErrors.describe(e), e));
+        }
+    }
+
+    /** Work on the target that is retried with backoff on retriable MatrixOne errors. */
+    private interface TargetWork {
+        void run(Connection conn) throws SQLException;
+    }
+
+    private void withRetries(List<io.matrixone.cdc.common.TableId> touched, TargetWork work) throws SQLException {
         int maxRetries = config.getInt(MatrixOneSinkConfig.MAX_RETRIES);
         long backoff = config.getLong(MatrixOneSinkConfig.RETRY_BACKOFF_MS);
         for (int attempt = 0; ; attempt++) {
             try {
-                writer.write(connection(), changes);
-                long deletes = changes.stream().filter(RowChange::delete).count();
-                long oldest = changes.stream().map(c -> c.record().timestamp()).filter(t -> t != null)
-                        .mapToLong(Long::longValue).min().orElse(0);
-                metrics.batchCommitted(changes.size() - deletes, deletes, oldest);
+                work.run(connection());
                 return;
             } catch (SQLException e) {
                 if (!MatrixOneErrors.isRetriable(e)) {
-                    changes.forEach(c -> tables.forget(c.table()));
+                    touched.forEach(tables::forget);
                     throw e;
                 }
                 discardConnection(); // it may be the broken part; the retry starts on a fresh one

@@ -1,13 +1,17 @@
 package io.matrixone.cdc.sink;
 
+import io.matrixone.cdc.common.ChangeEvent;
 import io.matrixone.cdc.common.Identifiers;
 import io.matrixone.cdc.common.TableId;
+import io.matrixone.cdc.sink.MatrixOneSinkConfig.DropBehavior;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -15,11 +19,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
 import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Knows the target tables' columns, creates a missing table and adds missing columns when allowed.
+ * Knows the target tables' columns and keys, and makes a table follow the records' schema: creates a
+ * missing table, and with auto.evolve adds new columns, changes a column whose declared source type changed,
+ * drops columns records no longer carry (column.drop.behavior), and re-creates an empty table whose primary
+ * key changed. The full comparison runs only when a table's record schema differs from the last one seen.
  * Column names are compared case-insensitively, as MatrixOne does.
  */
 final class TableManager {
@@ -28,58 +36,145 @@ final class TableManager {
 
     private final boolean autoCreate;
     private final boolean autoEvolve;
-    private final Map<TableId, Set<String>> columns = new HashMap<>();
+    private final DropBehavior columnDrop;
+    private final Map<TableId, Target> known = new HashMap<>();
 
-    TableManager(boolean autoCreate, boolean autoEvolve) {
-        this.autoCreate = autoCreate;
-        this.autoEvolve = autoEvolve;
+    /** A target table as last read: its columns (lower-case name to declared type) and primary key. */
+    private static final class Target {
+        final Map<String, String> columns;
+        final List<String> primaryKey;
+        /** The row schema the table was last checked against. */
+        Schema checked;
+
+        Target(Map<String, String> columns, List<String> primaryKey) {
+            this.columns = columns;
+            this.primaryKey = primaryKey;
+        }
     }
 
-    /** Makes sure {@code table} exists with every column of {@code rowFields}; runs DDL outside the batch transaction. */
-    void ensure(Connection conn, TableId table, List<Field> rowFields, List<Field> keyFields) throws SQLException {
-        Set<String> known = columns.get(table);
-        if (known == null) {
-            known = readColumns(conn, table);
-            if (known.isEmpty()) {
+    TableManager(boolean autoCreate, boolean autoEvolve, DropBehavior columnDrop) {
+        this.autoCreate = autoCreate;
+        this.autoEvolve = autoEvolve;
+        this.columnDrop = columnDrop;
+    }
+
+    /** Makes sure {@code table} exists and fits {@code rowSchema}; runs DDL outside the batch transaction. */
+    void ensure(Connection conn, TableId table, Schema rowSchema, List<Field> keyFields) throws SQLException {
+        Target target = known.get(table);
+        if (target != null && (target.checked == rowSchema || rowSchema.equals(target.checked))) {
+            return;
+        }
+        if (target == null) {
+            target = read(conn, table);
+            if (target == null) {
                 if (!autoCreate) {
                     throw new RecordConversionException("target table " + table + " does not exist and auto.create=false");
                 }
-                create(conn, table, rowFields, keyFields);
-                known = readColumns(conn, table);
+                create(conn, table, rowSchema.fields(), keyFields);
+                target = read(conn, table);
             }
-            columns.put(table, known);
         }
-        for (Field field : rowFields) {
-            if (!known.contains(field.name().toLowerCase(Locale.ROOT))) {
-                if (!autoEvolve) {
-                    throw new RecordConversionException("target table " + table + " has no column '" + field.name()
-                            + "' and auto.evolve=false");
+        target = evolve(conn, table, target, rowSchema.fields(), keyFields);
+        target.checked = rowSchema;
+        known.put(table, target);
+    }
+
+    private Target evolve(Connection conn, TableId table, Target target, List<Field> fields, List<Field> keyFields)
+            throws SQLException {
+        List<String> key = keyFields.stream().map(f -> lower(f.name())).toList();
+        if (!key.isEmpty() && !target.primaryKey.isEmpty() && !key.equals(target.primaryKey)) {
+            return rekey(conn, table, target, fields, keyFields);
+        }
+        for (Field field : fields) {
+            String name = lower(field.name());
+            String declared = target.columns.get(name);
+            if (declared == null) {
+                requireEvolve(table, "has no column '" + field.name() + "'");
+                alter(conn, table, "ADD COLUMN " + Identifiers.quote(field.name()) + " " + ColumnTypes.sqlType(field.schema(), false));
+                target.columns.put(name, sourceType(field));
+            } else if (sourceType(field) != null && !sameType(declared, sourceType(field))) {
+                requireEvolve(table, "declares column '" + field.name() + "' as " + declared + ", the source as " + sourceType(field));
+                boolean notNull = key.contains(name) || !field.schema().isOptional();
+                alter(conn, table, "MODIFY COLUMN " + Identifiers.quote(field.name()) + " " + sourceType(field)
+                        + (notNull ? " NOT NULL" : ""));
+                target.columns.put(name, sourceType(field));
+            }
+        }
+        if (columnDrop == DropBehavior.DROP && autoEvolve) {
+            Set<String> carried = new LinkedHashSet<>();
+            fields.forEach(f -> carried.add(lower(f.name())));
+            for (String column : new ArrayList<>(target.columns.keySet())) {
+                if (!carried.contains(column) && !target.primaryKey.contains(column)) {
+                    alter(conn, table, "DROP COLUMN " + Identifiers.quote(column));
+                    target.columns.remove(column);
                 }
-                String ddl = "ALTER TABLE " + table.quoted() + " ADD COLUMN " + Identifiers.quote(field.name()) + " "
-                        + ColumnTypes.sqlType(field.schema(), false);
-                LOG.info("Adding column: {}", ddl);
-                execute(conn, ddl);
-                known.add(field.name().toLowerCase(Locale.ROOT));
             }
         }
+        return target;
+    }
+
+    /**
+     * The records' primary key is not the target's: the source changed it, and sent a truncate first. An empty
+     * target is re-created with the new key; one that holds rows is refused, naming the table.
+     */
+    private Target rekey(Connection conn, TableId table, Target target, List<Field> fields, List<Field> keyFields)
+            throws SQLException {
+        requireEvolve(table, "has primary key " + target.primaryKey + ", the records key on "
+                + keyFields.stream().map(Field::name).toList());
+        if (!isEmpty(conn, table)) {
+            throw new RecordConversionException("target table " + table + " has primary key " + target.primaryKey
+                    + " and holds rows, but the records now key on " + keyFields.stream().map(Field::name).toList()
+                    + ": empty or drop the target table, then restart the sink task");
+        }
+        LOG.info("Re-creating empty target table {}: its primary key changed to {}", table, keyFields.stream().map(Field::name).toList());
+        execute(conn, "DROP TABLE " + table.quoted());
+        create(conn, table, fields, keyFields);
+        return read(conn, table);
+    }
+
+    /** TRUNCATE on the source (or before a new snapshot): the target table empties too, when it exists. */
+    void truncate(Connection conn, TableId table) throws SQLException {
+        if (exists(conn, table)) {
+            LOG.info("Truncating target table {}", table);
+            execute(conn, "TRUNCATE TABLE " + table.quoted());
+        }
+    }
+
+    /** The source table was dropped: with table.drop.behavior=drop, so is the target's. */
+    void drop(Connection conn, TableId table) throws SQLException {
+        LOG.info("Dropping target table {}: its source table was dropped", table);
+        execute(conn, "DROP TABLE IF EXISTS " + table.quoted());
+        known.remove(table);
     }
 
     /** True when the table exists; what is learned is kept like {@link #ensure}. */
     boolean exists(Connection conn, TableId table) throws SQLException {
-        if (columns.containsKey(table)) {
+        if (known.containsKey(table)) {
             return true;
         }
-        Set<String> known = readColumns(conn, table);
-        if (known.isEmpty()) {
+        Target target = read(conn, table);
+        if (target == null) {
             return false;
         }
-        columns.put(table, known);
+        known.put(table, target);
         return true;
     }
 
     /** Forget what is known, e.g. after a failure that may have come from a table changed elsewhere. */
     void forget(TableId table) {
-        columns.remove(table);
+        known.remove(table);
+    }
+
+    private void requireEvolve(TableId table, String what) {
+        if (!autoEvolve) {
+            throw new RecordConversionException("target table " + table + " " + what + " and auto.evolve=false");
+        }
+    }
+
+    private void alter(Connection conn, TableId table, String change) throws SQLException {
+        String ddl = "ALTER TABLE " + table.quoted() + " " + change;
+        LOG.info("Evolving target table: {}", ddl);
+        execute(conn, ddl);
     }
 
     private void create(Connection conn, TableId table, List<Field> rowFields, List<Field> keyFields) throws SQLException {
@@ -110,19 +205,58 @@ final class TableManager {
         execute(conn, ddl);
     }
 
-    private static Set<String> readColumns(Connection conn, TableId table) throws SQLException {
-        Set<String> names = new LinkedHashSet<>();
-        try (PreparedStatement st = conn.prepareStatement(
-                "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ?")) {
+    /** The table's columns and key, or null when it does not exist. */
+    private static Target read(Connection conn, TableId table) throws SQLException {
+        Map<String, String> columns = new LinkedHashMap<>();
+        try (PreparedStatement st = conn.prepareStatement("SELECT column_name, column_type FROM information_schema.columns "
+                + "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position")) {
             st.setString(1, table.database());
             st.setString(2, table.table());
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    names.add(rs.getString(1).toLowerCase(Locale.ROOT));
+                    if (!rs.getString(1).startsWith("__mo_")) { // MatrixOne's hidden columns (composite keys)
+                        columns.put(lower(rs.getString(1)), rs.getString(2));
+                    }
                 }
             }
         }
-        return names;
+        if (columns.isEmpty()) {
+            return null;
+        }
+        List<String> key = new ArrayList<>();
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SHOW INDEX FROM " + table.quoted())) {
+            while (rs.next()) {
+                if ("PRIMARY".equalsIgnoreCase(rs.getString("Key_name"))) {
+                    key.add(lower(rs.getString("Column_name")));
+                }
+            }
+        }
+        return new Target(columns, key);
+    }
+
+    private static boolean isEmpty(Connection conn, TableId table) throws SQLException {
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT 1 FROM " + table.quoted() + " LIMIT 1")) {
+            return !rs.next();
+        }
+    }
+
+    /** The MatrixOne type the source declared for the field, or null when the record does not say. */
+    private static String sourceType(Field field) {
+        Map<String, String> params = field.schema().parameters();
+        return params == null ? null : params.get(ChangeEvent.COLUMN_TYPE_PARAM);
+    }
+
+    /** Declared types compared as MatrixOne prints them: case and spacing aside. */
+    static boolean sameType(String a, String b) {
+        return normalize(a).equals(normalize(b));
+    }
+
+    private static String normalize(String type) {
+        return type.toLowerCase(Locale.ROOT).replace(" ", "");
+    }
+
+    private static String lower(String name) {
+        return name.toLowerCase(Locale.ROOT);
     }
 
     private static void execute(Connection conn, String sql) throws SQLException {

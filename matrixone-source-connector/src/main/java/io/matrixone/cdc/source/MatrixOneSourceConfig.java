@@ -26,6 +26,7 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
     public static final String LEVEL = "level";
     public static final String TABLES = "tables";
     public static final String EXCLUDE = "exclude";
+    public static final String TABLE_MONITOR_INTERVAL_MS = "table.monitor.interval.ms";
     public static final String SNAPSHOT_MODE = "snapshot.mode";
     public static final String SNAPSHOT_FETCH_SIZE = "snapshot.fetch.size";
     public static final String POLL_INTERVAL_MS = "poll.interval.ms";
@@ -74,6 +75,10 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
         def.define(EXCLUDE, Type.STRING, "", Importance.MEDIUM,
                 "Regular expression on db.table: matching tables are not captured.",
                 CAPTURE, ++order, Width.LONG, "Exclude");
+        def.define(TABLE_MONITOR_INTERVAL_MS, Type.LONG, 5000L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+                "How often the connector looks for tables created in (or gone from) its scope while it runs; a new "
+                        + "table is then snapshotted and streamed from its creation on. 0 turns the watch off.",
+                CAPTURE, ++order, Width.SHORT, "Table monitor interval (ms)");
         order = 0;
         def.define(SNAPSHOT_MODE, Type.STRING, "initial", ConfigSupport.oneOf(SnapshotMode.values()), Importance.HIGH,
                 "initial: snapshot each table once, then stream; never: stream only (from start.ts or now); "

@@ -23,17 +23,19 @@ import org.apache.kafka.connect.source.SourceConnector;
 import org.apache.kafka.connect.util.ConnectorUtils;
 
 /**
- * Captures MatrixOne tables' changes from PITR history into Kafka. Tables are resolved at start from
- * {@code level} / {@code tables} / {@code exclude} and spread over up to {@code tasks.max} tasks.
+ * Captures MatrixOne tables' changes from PITR history into Kafka. Tables are resolved from {@code level} /
+ * {@code tables} / {@code exclude} at start and then watched by a {@link TableMonitor}, and spread over up to
+ * {@code tasks.max} tasks.
  */
 public class MatrixOneSourceConnector extends SourceConnector {
 
     private Map<String, String> props;
-    private List<TableId> tables;
+    private TableMonitor monitor;
 
     @Override
     public void start(Map<String, String> props) {
         MatrixOneSourceConfig config = new MatrixOneSourceConfig(props);
+        List<TableId> tables;
         try (Connection conn = Connections.open(config.server())) {
             tables = TableScope.resolve(conn, config);
         } catch (SQLException e) {
@@ -43,6 +45,7 @@ public class MatrixOneSourceConnector extends SourceConnector {
             throw new ConnectException("no table matches " + TableScope.describe(config) + " on " + config.server().masked());
         }
         this.props = Map.copyOf(props);
+        this.monitor = new TableMonitor(config, context(), context().offsetStorageReader(), tables);
     }
 
     @Override
@@ -53,6 +56,10 @@ public class MatrixOneSourceConnector extends SourceConnector {
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
         List<Map<String, String>> configs = new ArrayList<>();
+        List<TableId> tables = monitor.tables();
+        if (tables.isEmpty()) {
+            return configs; // every table was dropped: no task until one is created in scope again
+        }
         List<List<TableId>> groups = ConnectorUtils.groupPartitions(tables, Math.min(maxTasks, tables.size()));
         for (int i = 0; i < groups.size(); i++) {
             Map<String, String> task = new HashMap<>(props);
@@ -65,6 +72,9 @@ public class MatrixOneSourceConnector extends SourceConnector {
 
     @Override
     public void stop() {
+        if (monitor != null) {
+            monitor.close();
+        }
     }
 
     @Override

@@ -41,6 +41,14 @@ final class Offsets {
         return offset;
     }
 
+    /** The table was dropped at {@code ts}: its capture ended there. */
+    static Map<String, Object> dropped(long ts) {
+        Map<String, Object> offset = new LinkedHashMap<>();
+        offset.put(SourceOffsets.TS, ts);
+        offset.put(SourceOffsets.PHASE, SourceOffsets.PHASE_DROPPED);
+        return offset;
+    }
+
     /** The last key as JSON text: an array of the key values as strings (they are bound back as text). */
     static String keyJson(List<Object> values) {
         StringBuilder json = new StringBuilder("[");

@@ -96,22 +96,52 @@ final class RecordFactory {
         if (envelope == Envelope.FLAT) {
             return new SourceRecord(partition, offset, topic, null, keySchema, key, rowSchema, after, tsMs, headers);
         }
-        Struct source = new Struct(SOURCE_SCHEMA)
+        Struct value = new Struct(envelopeSchema)
+                .put(ChangeEvent.BEFORE, before)
+                .put(ChangeEvent.AFTER, after)
+                .put(ChangeEvent.SOURCE, source(tsNanos, snapshot))
+                .put(ChangeEvent.OP, op)
+                .put(ChangeEvent.TS_MS, System.currentTimeMillis());
+        return new SourceRecord(partition, offset, topic, null, keySchema, key, envelopeSchema, value, tsMs, headers);
+    }
+
+    /**
+     * A table-level event ({@link ChangeEvent#TABLE_TRUNCATED} or {@link ChangeEvent#TABLE_DROPPED}): Debezium's
+     * truncate shape (null key, op {@code t}, no rows), tagged with {@link ChangeEvent#TABLE_EVENT_HEADER}; with
+     * envelope=flat only the header tells it from a tombstone. A null key goes to any partition: the topics
+     * mo-cdc creates have one, which keeps the event in order with the table's rows.
+     */
+    SourceRecord tableEvent(String event, long tsNanos, Map<String, ?> offset) {
+        ConnectHeaders headers = new ConnectHeaders();
+        headers.addString(ChangeEvent.TARGET_TABLE_HEADER, targetTable);
+        headers.addString(ChangeEvent.TABLE_EVENT_HEADER, event);
+        long tsMs = tsNanos / 1_000_000L;
+        if (envelope == Envelope.FLAT) {
+            return new SourceRecord(partition, offset, topic, null, null, null, null, null, tsMs, headers);
+        }
+        Struct value = new Struct(envelopeSchema)
+                .put(ChangeEvent.SOURCE, source(tsNanos, null))
+                .put(ChangeEvent.OP, ChangeEvent.OP_TRUNCATE)
+                .put(ChangeEvent.TS_MS, System.currentTimeMillis());
+        return new SourceRecord(partition, offset, topic, null, null, null, envelopeSchema, value, tsMs, headers);
+    }
+
+    private Struct source(long tsNanos, String snapshot) {
+        return new Struct(SOURCE_SCHEMA)
                 .put(ChangeEvent.SOURCE_VERSION, Version.get())
                 .put(ChangeEvent.SOURCE_CONNECTOR, ChangeEvent.CONNECTOR_NAME)
                 .put(ChangeEvent.SOURCE_NAME, prefix)
                 .put(ChangeEvent.SOURCE_DB, table.id().database())
                 .put(ChangeEvent.SOURCE_TABLE, table.id().table())
-                .put(ChangeEvent.SOURCE_TS_MS, tsMs)
+                .put(ChangeEvent.SOURCE_TS_MS, tsNanos / 1_000_000L)
                 .put(ChangeEvent.SOURCE_TS_NS, tsNanos)
                 .put(ChangeEvent.SOURCE_SNAPSHOT, snapshot);
-        Struct value = new Struct(envelopeSchema)
-                .put(ChangeEvent.BEFORE, before)
-                .put(ChangeEvent.AFTER, after)
-                .put(ChangeEvent.SOURCE, source)
-                .put(ChangeEvent.OP, op)
-                .put(ChangeEvent.TS_MS, System.currentTimeMillis());
-        return new SourceRecord(partition, offset, topic, null, keySchema, key, envelopeSchema, value, tsMs, headers);
+    }
+
+    /** A record that only moves this table's offset, on the heartbeat topic. */
+    SourceRecord heartbeat(String heartbeatTopic, Map<String, ?> offset) {
+        return new SourceRecord(partition, offset, heartbeatTopic, null, null, null,
+                Schema.STRING_SCHEMA, table.id().toString(), System.currentTimeMillis());
     }
 
     /** The tombstone that follows a delete, so compacted topics drop the key. */

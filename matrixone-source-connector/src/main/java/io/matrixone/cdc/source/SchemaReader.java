@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** Reads a table's columns and primary key from the server. */
 final class SchemaReader {
@@ -15,7 +16,13 @@ final class SchemaReader {
     private SchemaReader() {
     }
 
+    /** The table's schema, failing when it does not exist. */
     static TableSchema read(Connection conn, TableId table) throws SQLException {
+        return find(conn, table).orElseThrow(() -> new SQLException("table " + table + " does not exist"));
+    }
+
+    /** The table's schema now, or empty when it does not exist. */
+    static Optional<TableSchema> find(Connection conn, TableId table) throws SQLException {
         List<Column> columns = new ArrayList<>();
         try (PreparedStatement st = conn.prepareStatement("SELECT column_name, data_type, column_type, is_nullable "
                 + "FROM information_schema.columns WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position")) {
@@ -32,7 +39,7 @@ final class SchemaReader {
             }
         }
         if (columns.isEmpty()) {
-            throw new SQLException("table " + table + " does not exist");
+            return Optional.empty();
         }
         // information_schema shows a composite key as one hidden column; SHOW INDEX lists its parts in order.
         List<Column> key = new ArrayList<>();
@@ -44,6 +51,6 @@ final class SchemaReader {
                 }
             }
         }
-        return new TableSchema(table, List.copyOf(columns), List.copyOf(key));
+        return Optional.of(new TableSchema(table, List.copyOf(columns), List.copyOf(key)));
     }
 }

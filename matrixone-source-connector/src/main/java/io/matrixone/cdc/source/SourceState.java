@@ -3,6 +3,7 @@ package io.matrixone.cdc.source;
 import io.matrixone.cdc.common.Identifiers;
 import io.matrixone.cdc.common.SnapshotProgress;
 import io.matrixone.cdc.common.TableId;
+import io.matrixone.cdc.common.TableStates;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,7 +21,8 @@ import java.util.Optional;
  *   would never retract the rows deleted in between; snapshotting again at the same T0 and streaming from
  *   there does.</li>
  * </ul>
- * and {@link SnapshotProgress}'s table, which mo-cdc reads to show snapshot progress.
+ * and {@link SnapshotProgress}'s and {@link TableStates}' tables, which mo-cdc reads to show each table's
+ * snapshot progress and state.
  * All are written in autocommit mode: the fence's commit is what makes it a fence.
  */
 final class SourceState {
@@ -43,6 +45,7 @@ final class SourceState {
                     + " (capture VARCHAR(1024) PRIMARY KEY, t0 BIGINT NOT NULL, chosen_at DATETIME(6) NOT NULL)");
         }
         SnapshotProgress.createTable(conn, database());
+        TableStates.createTable(conn, database());
     }
 
     String database() {

@@ -16,6 +16,11 @@ public final class SourceTaskMetrics implements SourceTaskMetricsMBean, AutoClos
     final AtomicLong deletes = new AtomicLong();
     final AtomicLong windows = new AtomicLong();
     final AtomicLong heartbeats = new AtomicLong();
+    /** Snapshots taken again after a table change that no diff can cross. */
+    final AtomicLong resnapshots = new AtomicLong();
+    final AtomicLong truncates = new AtomicLong();
+    final AtomicLong droppedTables = new AtomicLong();
+    final AtomicLong stoppedTables = new AtomicLong();
     /** Per table: the end of its last window read (server nanoseconds). */
     private final Map<String, Long> windowEnds = new ConcurrentHashMap<>();
     /** Server clock minus this machine's clock, measured at the last window, so lag can be read at any time. */
@@ -59,6 +64,26 @@ public final class SourceTaskMetrics implements SourceTaskMetricsMBean, AutoClos
     @Override
     public long getHeartbeats() {
         return heartbeats.get();
+    }
+
+    @Override
+    public long getResnapshots() {
+        return resnapshots.get();
+    }
+
+    @Override
+    public long getTruncates() {
+        return truncates.get();
+    }
+
+    @Override
+    public long getDroppedTables() {
+        return droppedTables.get();
+    }
+
+    @Override
+    public long getStoppedTables() {
+        return stoppedTables.get();
     }
 
     /** Records that {@code table} has been read up to {@code endNanos}, at server time {@code serverNowNanos}. */

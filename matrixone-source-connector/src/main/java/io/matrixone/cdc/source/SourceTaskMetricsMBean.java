@@ -19,4 +19,16 @@ public interface SourceTaskMetricsMBean {
 
     /** Server time minus the end of the last window read, over all tables (largest). */
     long getLagMs();
+
+    /** Snapshots of a single table taken again because it was altered in a way no diff can cross. */
+    long getResnapshots();
+
+    /** Truncate events sent (TRUNCATE on the source, or before a new snapshot). */
+    long getTruncates();
+
+    /** Tables whose drop ended their capture. */
+    long getDroppedTables();
+
+    /** Tables not captured because they cannot be captured exactly (see mo-cdc task show for the reason). */
+    long getStoppedTables();
 }

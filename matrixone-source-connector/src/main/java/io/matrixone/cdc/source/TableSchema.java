@@ -6,6 +6,11 @@ import java.util.List;
 /** A captured table: its columns in order and its primary key columns in key order. */
 record TableSchema(TableId id, List<Column> columns, List<Column> primaryKey) {
 
+    /** A table that no longer exists: no columns, only its name (for the drop event). */
+    static TableSchema absent(TableId id) {
+        return new TableSchema(id, List.of(), List.of());
+    }
+
     boolean hasPrimaryKey() {
         return !primaryKey.isEmpty();
     }

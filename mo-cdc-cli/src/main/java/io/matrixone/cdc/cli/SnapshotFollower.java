@@ -3,6 +3,7 @@ package io.matrixone.cdc.cli;
 import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.common.MatrixOneUri;
 import io.matrixone.cdc.common.SnapshotProgress;
+import io.matrixone.cdc.common.TableStates;
 import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -36,6 +37,7 @@ final class SnapshotFollower {
     void forgetEarlierTask() {
         try (Connection conn = Connections.open(source)) {
             SnapshotProgress.clear(conn, SnapshotProgress.DEFAULT_STATE_DATABASE, connector);
+            TableStates.clear(conn, SnapshotProgress.DEFAULT_STATE_DATABASE, connector);
         } catch (SQLException e) {
             out.println("could not clear an earlier task's snapshot progress: " + e.getMessage());
         }

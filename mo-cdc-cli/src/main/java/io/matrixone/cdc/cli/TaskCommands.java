@@ -190,7 +190,9 @@ final class TaskCommands {
         @Override
         public Integer call() {
             ConnectRestClient connect = named.existing();
-            printJson(System.out, List.of(TaskView.of(connect, named.taskName)));
+            Map<String, String> view = TaskView.of(connect, named.taskName);
+            view.put("tables", TaskView.tables(connect, named.taskName));
+            printJson(System.out, List.of(view));
             return 0;
         }
     }

@@ -3,7 +3,12 @@ package io.matrixone.cdc.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.matrixone.cdc.common.ConnectionConfig;
 import io.matrixone.cdc.common.MatrixOneUri;
+import io.matrixone.cdc.common.Connections;
+import io.matrixone.cdc.common.SnapshotProgress;
 import io.matrixone.cdc.common.SourceOffsets;
+import io.matrixone.cdc.common.TableStates;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -41,6 +46,28 @@ final class TaskView {
         String created = sourceConfig.get(TaskDefinition.TASK_CREATED);
         view.put("timestamp", created == null ? "" : MO_TIME.format(Instant.parse(created)));
         return view;
+    }
+
+    /**
+     * Each table's capture state, as the source connector keeps it on the source ({@link TableStates}), in the
+     * checkpoint's text shape: {@code "db.t": capturing}, or {@code stopped: <reason>} for a table that cannot be
+     * captured while the others go on. Says so when the source cannot be read.
+     */
+    static String tables(ConnectRestClient connect, String task) {
+        Map<String, String> sourceConfig = connect.config(TaskDefinition.sourceConnector(task));
+        String uri = sourceConfig.get(ConnectionConfig.URI);
+        if (uri == null) {
+            return "";
+        }
+        String database = sourceConfig.getOrDefault("state.database", SnapshotProgress.DEFAULT_STATE_DATABASE);
+        try (Connection conn = Connections.open(MatrixOneUri.parse(uri))) {
+            StringBuilder text = new StringBuilder("{\n");
+            TableStates.of(conn, database, TaskDefinition.sourceConnector(task)).forEach((table, state) ->
+                    text.append("  \"").append(table).append("\": ").append(state).append(",\n"));
+            return text.append('}').toString();
+        } catch (SQLException | RuntimeException e) {
+            return "unknown: the source cannot be read (" + e.getMessage() + ")";
+        }
     }
 
     static String maskedUri(Map<String, String> config) {
@@ -107,7 +134,7 @@ final class TaskView {
             long ts = offset.path(SourceOffsets.TS).asLong();
             String phase = offset.path(SourceOffsets.PHASE).asText();
             String when = MO_TIME.format(Instant.ofEpochSecond(0, ts));
-            tables.put(table, SourceOffsets.PHASE_SNAPSHOT.equals(phase) ? when + " (snapshot)" : when);
+            tables.put(table, SourceOffsets.PHASE_STREAM.equals(phase) ? when : when + " (" + phase + ")");
         }
         StringBuilder text = new StringBuilder("{\n");
         tables.forEach((table, when) -> text.append("  \"").append(table).append("\": ").append(when).append(",\n"));

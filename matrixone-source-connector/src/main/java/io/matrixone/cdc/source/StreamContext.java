@@ -1,0 +1,57 @@
+package io.matrixone.cdc.source;
+
+import io.matrixone.cdc.common.TableId;
+import io.matrixone.cdc.common.TableStates;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.connect.storage.OffsetStorageReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** What every table stream of one task shares: settings, the read horizon, state tables, metrics, offsets. */
+final class StreamContext {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamContext.class);
+
+    final MatrixOneSourceConfig config;
+    final String prefix;
+    final String connectorName;
+    final SourceState state;
+    final ReadHorizon horizon;
+    final SourceTaskMetrics metrics;
+    final OffsetStorageReader offsets;
+    final long pollIntervalNanos;
+    final long windowNanos;
+    /** end.ts, or Long.MAX_VALUE when capture has no end. */
+    final long endNanos;
+    final long heartbeatNanos;
+    final int snapshotFetchSize;
+
+    StreamContext(MatrixOneSourceConfig config, String connectorName, String taskId, SourceTaskMetrics metrics,
+                  OffsetStorageReader offsets) {
+        this.config = config;
+        this.prefix = config.getString(MatrixOneSourceConfig.TOPIC_PREFIX);
+        this.connectorName = connectorName;
+        this.state = new SourceState(config.stateDatabase());
+        this.horizon = new ReadHorizon(state, connectorName + "/" + taskId,
+                TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.WINDOW_LAG_MS)));
+        this.metrics = metrics;
+        this.offsets = offsets;
+        this.pollIntervalNanos = TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.POLL_INTERVAL_MS));
+        this.windowNanos = TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.WINDOW_SIZE_MS));
+        this.endNanos = config.endNanos() == null ? Long.MAX_VALUE : config.endNanos();
+        this.heartbeatNanos = TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.HEARTBEAT_INTERVAL_MS));
+        this.snapshotFetchSize = config.getInt(MatrixOneSourceConfig.SNAPSHOT_FETCH_SIZE);
+    }
+
+    /** Records a table's new state for mo-cdc task show; the log says it too. */
+    void tableState(Connection conn, TableId table, String name, String reason) throws SQLException {
+        if (TableStates.STOPPED.equals(name)) {
+            LOG.error("Table {}: capture stopped: {}", table, reason);
+        } else {
+            LOG.info("Table {}: {}{}", table, name, reason == null ? "" : " (" + reason + ")");
+        }
+        TableStates.set(conn, state.database(), connectorName, table, new TableStates.State(name, reason));
+    }
+}

@@ -1,0 +1,509 @@
+package io.matrixone.cdc.source;
+
+import io.matrixone.cdc.common.ChangeEvent;
+import io.matrixone.cdc.common.SnapshotProgress;
+import io.matrixone.cdc.common.SourceOffsets;
+import io.matrixone.cdc.common.TableId;
+import io.matrixone.cdc.common.TableStates;
+import io.matrixone.cdc.source.MatrixOneSourceConfig.SnapshotMode;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One table's capture through its whole life: a snapshot at one time T0 (keyset chunks), then one
+ * DATA BRANCH DIFF window after the other, across TRUNCATE, ALTER TABLE and DROP.
+ *
+ * <p>Phases: {@code SNAPSHOT} (optionally preceded by a truncate event), {@code STREAM}, and the ends
+ * {@code DROPPED} (the table is gone; a drop event was sent), {@code STOPPED} (it cannot be captured exactly;
+ * the reason is logged and shown by mo-cdc task show; the task's other tables go on) and {@code DONE}
+ * (end.ts reached, or initial_only).
+ *
+ * <p>Table changes: a window is diffed only where the table's identity (its rel_id, see {@link TableHistory})
+ * is the same at both ends. At a change, the windows are cut one nanosecond before its commit time Td, so every
+ * change of the old table is read with the old schema; then:
+ * <ul>
+ *   <li>the name is gone for good: a drop event, capture ends;</li>
+ *   <li>the new table is empty at Td (TRUNCATE): a truncate event, and streaming goes on from Td;</li>
+ *   <li>it holds rows at Td with the same primary key (ALTER TABLE): a snapshot at Td with the new schema. The
+ *   rows are those of the old table at Td - 1, which the target holds, so each is overwritten in place; no row
+ *   is missing or extra, and no change is lost on either side;</li>
+ *   <li>otherwise (primary key changed, re-created, or changed again since): a truncate event and a new snapshot.</li>
+ * </ul>
+ * Every record's offset says where a replay resumes, so a crash between a table change and the next checkpoint
+ * finds the same change again and ends at the same place.
+ */
+final class TableStream {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TableStream.class);
+    /** Bounds the empty windows passed over in one poll(), so a long catch-up still yields to stop(). */
+    private static final int MAX_WINDOWS_PER_POLL = 500;
+    private static final long CHECKPOINT_CHECK_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    enum Phase { SNAPSHOT, STREAM, DROPPED, STOPPED, DONE }
+
+    private final StreamContext ctx;
+    private final TableId id;
+    /** Builds this table's records with the schema in force at {@link #ts}. */
+    private RecordFactory records;
+    private Phase phase;
+    /** Snapshot: the time the snapshot reads at (0 = not chosen yet). Stream: the end of the last window. */
+    private long ts;
+    /** Snapshot: the last key emitted, as text, or null before the first chunk. */
+    private List<String> lastKey;
+    /** Stream: the table's rel_id at {@link #ts}; null until looked up. */
+    private Long relId;
+    /** A truncate event goes out before the snapshot's first chunk (the target may hold rows the snapshot lacks). */
+    private boolean truncateFirst;
+    /** When this table may next read a window (System.nanoTime()). */
+    private long nextReadAt;
+    /** When a record carrying this table's offset was last emitted (System.nanoTime()). */
+    private long lastEmitAt = System.nanoTime();
+    /** Whether the source may still hold this table's saved snapshot time (see SourceState). */
+    private boolean snapshotStartSaved;
+    /** When the committed checkpoint was last looked at (System.nanoTime()). */
+    private long checkpointCheckedAt;
+
+    private TableStream(StreamContext ctx, TableId id) {
+        this.ctx = ctx;
+        this.id = id;
+    }
+
+    TableId id() {
+        return id;
+    }
+
+    Phase phase() {
+        return phase;
+    }
+
+    /** The table's capture state from its committed offset, or a fresh start by snapshot.mode / start.ts. */
+    static TableStream restore(StreamContext ctx, Connection conn, TableId id) throws SQLException {
+        TableStream stream = new TableStream(ctx, id);
+        Optional<TableSchema> schema = SchemaReader.find(conn, id);
+        Map<String, Object> offset = ctx.offsets.offset(Offsets.partition(ctx.prefix, id));
+        if (offset != null && offset.get(SourceOffsets.TS) != null) {
+            long ts = ((Number) offset.get(SourceOffsets.TS)).longValue();
+            Object phase = offset.get(SourceOffsets.PHASE);
+            Object lastPk = offset.get(SourceOffsets.LAST_PK);
+            if (SourceOffsets.PHASE_DROPPED.equals(phase)) {
+                if (schema.isEmpty()) {
+                    stream.records = stream.factory(TableSchema.absent(id));
+                    stream.phase = Phase.DROPPED;
+                    return stream;
+                }
+                return stream.resnapshot(conn, schema.get(), 0, "created again after its drop at " + Timestamps.toText(ts));
+            }
+            if (schema.isEmpty()) {
+                // Dropped while no task ran: its changes after the checkpoint are gone with it.
+                stream.records = stream.factory(TableSchema.absent(id));
+                stream.phase = Phase.STREAM;
+                stream.ts = ts;
+                LOG.warn("Table {}: dropped while the task was not running; changes after its checkpoint {} were not read",
+                        id, Timestamps.toText(ts));
+                stream.pendingDrop = true;
+                return stream;
+            }
+            if (stream.stoppedIfUncapturable(conn, schema.get())) {
+                return stream;
+            }
+            boolean snapshot = SourceOffsets.PHASE_SNAPSHOT.equals(phase);
+            LOG.info("Table {}: resuming {} at {}", id, snapshot ? "snapshot" : "stream", Timestamps.toText(ts));
+            stream.records = stream.factory(schema.get());
+            stream.phase = snapshot ? Phase.SNAPSHOT : stream.afterSnapshot();
+            stream.ts = ts;
+            stream.lastKey = lastPk == null ? null : Offsets.parseKeyJson(lastPk.toString());
+            // A saved snapshot time is needed only until a checkpoint past the snapshot is committed.
+            stream.snapshotStartSaved = true;
+            if (stream.phase == Phase.STREAM) {
+                stream.relId = TableHistory.relIdAt(conn, id, ts);
+                if (!Objects.equals(stream.relId, TableHistory.relIdNow(conn, id))) {
+                    // The schema read now is not the one in force at the checkpoint: no exact diff up to the change.
+                    return stream.resnapshot(conn, schema.get(), 0, "it was altered or re-created while the task was not running");
+                }
+            }
+            ctx.tableState(conn, id, snapshot ? TableStates.SNAPSHOTTING : TableStates.CAPTURING, null);
+            return stream;
+        }
+        if (schema.isEmpty()) {
+            stream.records = stream.factory(TableSchema.absent(id));
+            stream.phase = Phase.DROPPED; // dropped before this task ever read it: nothing to capture
+            ctx.tableState(conn, id, TableStates.DROPPED, "the table does not exist");
+            return stream;
+        }
+        if (stream.stoppedIfUncapturable(conn, schema.get())) {
+            return stream;
+        }
+        stream.records = stream.factory(schema.get());
+        String startTs = ctx.config.getString(MatrixOneSourceConfig.START_TS);
+        if (startTs != null) {
+            stream.phase = Phase.STREAM;
+            stream.ts = Timestamps.parse(startTs, MatrixOneSourceConfig.START_TS);
+        } else if (ctx.config.snapshotMode() == SnapshotMode.NEVER) {
+            stream.phase = Phase.STREAM;
+            stream.ts = ctx.horizon.newest(conn, Long.MAX_VALUE);
+        } else {
+            stream.phase = Phase.SNAPSHOT;
+        }
+        ctx.tableState(conn, id, stream.phase == Phase.SNAPSHOT ? TableStates.SNAPSHOTTING : TableStates.CAPTURING, null);
+        return stream;
+    }
+
+    /** Dropped while no task ran: the drop event goes out on the first poll. */
+    private boolean pendingDrop;
+
+    private RecordFactory factory(TableSchema schema) {
+        return new RecordFactory(schema, ctx.prefix, ctx.config.tables().targetOf(id).orElse(id), ctx.config.envelope());
+    }
+
+    private Phase afterSnapshot() {
+        return ctx.config.snapshotMode() == SnapshotMode.INITIAL_ONLY ? Phase.DONE : Phase.STREAM;
+    }
+
+    /**
+     * A table whose changes cannot be read exactly (no primary key, an ENUM column) is not captured: stopped
+     * with the reason. With initial_only only the missing primary key (the snapshot's keyset order) matters.
+     */
+    private boolean stoppedIfUncapturable(Connection conn, TableSchema schema) throws SQLException {
+        String unsupported = schema.uncapturableReason();
+        if (unsupported == null || (ctx.config.snapshotMode() == SnapshotMode.INITIAL_ONLY && schema.hasPrimaryKey())) {
+            return false;
+        }
+        records = factory(schema);
+        phase = Phase.STOPPED;
+        ctx.metrics.stoppedTables.incrementAndGet();
+        ctx.tableState(conn, id, TableStates.STOPPED, unsupported);
+        return true;
+    }
+
+    /** This poll's records for the table, or an empty list when it has nothing to send now. */
+    List<SourceRecord> poll(Connection conn) throws SQLException {
+        if (pendingDrop) {
+            pendingDrop = false;
+            return dropped(conn, ts);
+        }
+        return switch (phase) {
+            case SNAPSHOT -> snapshotChunk(conn);
+            case STREAM -> streamWindows(conn);
+            case DROPPED, STOPPED, DONE -> List.of();
+        };
+    }
+
+    // ---------------------------------------------------------------- snapshot
+
+    private List<SourceRecord> snapshotChunk(Connection conn) throws SQLException {
+        TableSchema schema = records.table();
+        if (ts == 0) {
+            Long t0 = snapshotTime(conn);
+            if (t0 == null) {
+                return List.of();
+            }
+            ts = t0;
+        }
+        if (truncateFirst) {
+            truncateFirst = false;
+            ctx.metrics.truncates.incrementAndGet();
+            return List.of(records.tableEvent(ChangeEvent.TABLE_TRUNCATED, ts, Offsets.snapshot(ts, null)));
+        }
+        int size = ctx.snapshotFetchSize;
+        List<SnapshotReader.Row> rows = SnapshotReader.chunk(conn, schema, ts, lastKey, size);
+        List<SourceRecord> out = new ArrayList<>(rows.size() + 1);
+        boolean last = rows.size() < size;
+        for (int i = 0; i < rows.size(); i++) {
+            SnapshotReader.Row row = rows.get(i);
+            boolean lastOfSnapshot = last && i == rows.size() - 1;
+            Map<String, Object> offset = lastOfSnapshot ? Offsets.stream(ts)
+                    : Offsets.snapshot(ts, Offsets.keyJson(new ArrayList<>(row.key())));
+            out.add(records.change(ChangeEvent.OP_READ, null, records.row(row.values()), ts,
+                    lastOfSnapshot ? "last" : "true", offset));
+        }
+        ctx.metrics.snapshotRows.addAndGet(rows.size());
+        SnapshotProgress.advance(conn, ctx.state.database(), ctx.connectorName, schema.id(), rows.size());
+        if (!rows.isEmpty()) {
+            lastKey = rows.get(rows.size() - 1).key();
+        }
+        if (last) {
+            LOG.info("Table {}: snapshot complete, streaming from {}", schema.id(), Timestamps.toText(ts));
+            phase = afterSnapshot();
+            lastKey = null;
+            relId = null; // looked up again at the snapshot time by the first window
+            nextReadAt = System.nanoTime() + ctx.pollIntervalNanos;
+            if (rows.isEmpty()) {
+                out.add(heartbeat(Offsets.stream(ts)));
+            }
+            ctx.tableState(conn, id, phase == Phase.DONE ? TableStates.DONE : TableStates.CAPTURING, null);
+        }
+        lastEmitAt = System.nanoTime();
+        return out;
+    }
+
+    /**
+     * The time a table's first snapshot reads at, saved on the source before any of its rows is emitted: the
+     * one an interrupted snapshot of this connector chose if it still lies in the PITR window, else the
+     * horizon. Null when no time is usable yet (a PITR or table created moments ago).
+     */
+    private Long snapshotTime(Connection conn) throws SQLException {
+        PitrWindow.Coverage coverage = coverage(conn, ServerClock.nowNanos(conn));
+        String capture = captureKey();
+        Optional<Long> earlier = ctx.state.snapshotStart(conn, capture).filter(t0 -> t0 >= coverage.startNanos());
+        long t0 = earlier.isPresent() ? earlier.get() : ctx.horizon.newest(conn, Long.MAX_VALUE);
+        if (t0 < coverage.startNanos()) {
+            return null; // the PITR was created moments ago: wait until T0 lies inside it
+        }
+        long rows;
+        try {
+            rows = SnapshotReader.count(conn, records.table(), t0);
+        } catch (SQLException e) {
+            if (SnapshotReader.missingAt(e)) {
+                ctx.state.forgetSnapshotStart(conn, capture); // the table is newer than T0: a later horizon will do
+                return null;
+            }
+            throw e;
+        }
+        if (earlier.isEmpty()) {
+            ctx.state.saveSnapshotStart(conn, capture, t0);
+        }
+        snapshotStartSaved = true;
+        SnapshotProgress.start(conn, ctx.state.database(), ctx.connectorName, id, rows);
+        ctx.metrics.snapshotRowsEstimated.addAndGet(rows);
+        LOG.info("Table {}: snapshot at {}{}", id, Timestamps.toText(t0),
+                earlier.isPresent() ? " (the time of an interrupted snapshot that left no checkpoint)" : "");
+        return t0;
+    }
+
+    /**
+     * A new snapshot of this table alone, with {@code schema}, at {@code t0} (0: at the horizon, after a truncate
+     * event, since the target may hold rows the new snapshot lacks). Said in the log, the table's state and metrics.
+     */
+    private TableStream resnapshot(Connection conn, TableSchema schema, long t0, String why) throws SQLException {
+        if (stoppedIfUncapturable(conn, schema)) {
+            return this;
+        }
+        records = factory(schema);
+        phase = Phase.SNAPSHOT;
+        lastKey = null;
+        relId = null;
+        truncateFirst = t0 == 0;
+        ts = t0 == 0 ? ctx.horizon.newest(conn, Long.MAX_VALUE) : t0;
+        long rows = SnapshotReader.count(conn, schema, ts);
+        SnapshotProgress.start(conn, ctx.state.database(), ctx.connectorName, id, rows);
+        ctx.metrics.resnapshots.incrementAndGet();
+        ctx.metrics.snapshotRowsEstimated.addAndGet(rows);
+        ctx.tableState(conn, id, TableStates.SNAPSHOTTING, "new snapshot at " + Timestamps.toText(ts) + ": " + why
+                + (truncateFirst ? " (the target table is emptied first)" : ""));
+        return this;
+    }
+
+    /** Forgets the saved snapshot time once Connect has committed a checkpoint past the snapshot. */
+    private void forgetSnapshotStartOnceCheckpointed(Connection conn, long nowLocal) throws SQLException {
+        if (!snapshotStartSaved || nowLocal - checkpointCheckedAt < CHECKPOINT_CHECK_NANOS) {
+            return;
+        }
+        checkpointCheckedAt = nowLocal;
+        Map<String, Object> committed = ctx.offsets.offset(records.partition());
+        if (committed != null && SourceOffsets.PHASE_STREAM.equals(committed.get(SourceOffsets.PHASE))) {
+            ctx.state.forgetSnapshotStart(conn, captureKey());
+            snapshotStartSaved = false;
+        }
+    }
+
+    private String captureKey() {
+        return ctx.connectorName + "/" + id;
+    }
+
+    // ---------------------------------------------------------------- stream
+
+    /**
+     * Reads the table's next windows. Every window is exactly window.size.ms long and starts at the previous
+     * one's end, or is cut one nanosecond before a table change, so a replay from a checkpoint reads the very
+     * windows of the first run: a longer replay window would fold changes already delivered into one net diff
+     * and lose, say, a delete that followed an insert the sink already applied. Empty windows are passed over
+     * in one call.
+     */
+    private List<SourceRecord> streamWindows(Connection conn) throws SQLException {
+        long nowLocal = System.nanoTime();
+        if (nowLocal < nextReadAt) {
+            return List.of();
+        }
+        forgetSnapshotStartOnceCheckpointed(conn, nowLocal);
+        long newest = ctx.horizon.newest(conn, ts + ctx.windowNanos);
+        long serverNow = ServerClock.nowNanos(conn);
+        PitrWindow.Coverage coverage = coverage(conn, serverNow);
+        if (ts < coverage.startNanos()) {
+            return checkpointOutsidePitr(conn, coverage);
+        }
+        long readable = Math.min(newest, ctx.endNanos);
+        Long changeAt = null;
+        if (readable > ts) {
+            if (relId == null) {
+                relId = TableHistory.relIdAt(conn, id, ts);
+            }
+            if (!Objects.equals(relId, TableHistory.relIdAt(conn, id, readable))) {
+                changeAt = TableHistory.changedAt(conn, id, relId, ts, readable);
+            }
+        }
+        for (int i = 0; i < MAX_WINDOWS_PER_POLL; i++) {
+            long from = ts;
+            if (from >= ctx.endNanos) {
+                LOG.info("Table {}: reached end.ts {}, nothing more is captured", id, Timestamps.toText(ctx.endNanos));
+                phase = Phase.DONE;
+                ctx.tableState(conn, id, TableStates.DONE, "end.ts reached");
+                break;
+            }
+            if (changeAt != null && from == changeAt - 1) {
+                return tableChanged(conn, changeAt);
+            }
+            // The last window is cut at end.ts and before a table change; a replay cuts them the same way.
+            long to = Math.min(from + ctx.windowNanos, ctx.endNanos);
+            if (changeAt != null) {
+                to = Math.min(to, changeAt - 1);
+            }
+            if (to > newest) {
+                nextReadAt = nowLocal + Math.min(to - newest, ctx.pollIntervalNanos);
+                break;
+            }
+            List<ChangeReader.Change> changes;
+            try {
+                changes = ChangeReader.window(conn, records.table(), from, to);
+            } catch (ChangeReader.SchemaChangedException e) {
+                // The columns changed while the table kept its identity: no exact diff across that change.
+                resnapshot(conn, SchemaReader.read(conn, id), 0, e.getMessage());
+                return List.of();
+            }
+            ctx.metrics.windows.incrementAndGet();
+            ctx.metrics.windowRead(id.toString(), to, serverNow);
+            ts = to;
+            if (!changes.isEmpty()) {
+                lastEmitAt = nowLocal;
+                return windowRecords(changes, from, to);
+            }
+        }
+        if (ctx.heartbeatNanos > 0 && nowLocal - lastEmitAt >= ctx.heartbeatNanos) {
+            lastEmitAt = nowLocal;
+            return List.of(heartbeat(Offsets.stream(ts)));
+        }
+        return List.of();
+    }
+
+    /**
+     * The table's identity changed at {@code changeAt}, and every change before it has been read. What follows
+     * depends on what the name holds at that moment and now (see the class comment).
+     */
+    private List<SourceRecord> tableChanged(Connection conn, long changeAt) throws SQLException {
+        Long newRelId = TableHistory.relIdAt(conn, id, changeAt);
+        Long relNow = TableHistory.relIdNow(conn, id);
+        Optional<TableSchema> now = SchemaReader.find(conn, id);
+        if (relNow == null || now.isEmpty()) {
+            return dropped(conn, changeAt);
+        }
+        String at = Timestamps.toText(changeAt);
+        if (newRelId == null || !newRelId.equals(relNow)) {
+            resnapshot(conn, now.get(), 0, "the table was re-created or changed more than once since " + at);
+            return List.of();
+        }
+        TableSchema schema = now.get();
+        if (SnapshotReader.count(conn, schema, changeAt) == 0) {
+            // TRUNCATE (or a change that left the table empty): the target empties too; streaming goes on.
+            if (stoppedIfUncapturable(conn, schema)) {
+                return List.of();
+            }
+            records = factory(schema);
+            ts = changeAt;
+            relId = newRelId;
+            lastEmitAt = System.nanoTime();
+            ctx.metrics.truncates.incrementAndGet();
+            ctx.tableState(conn, id, TableStates.CAPTURING, "truncated at " + at);
+            return List.of(records.tableEvent(ChangeEvent.TABLE_TRUNCATED, changeAt, Offsets.stream(changeAt)));
+        }
+        boolean sameKey = names(schema.primaryKey()).equals(names(records.table().primaryKey()));
+        resnapshot(conn, schema, sameKey ? changeAt : 0, "altered at " + at
+                + (sameKey ? "; MatrixOne cannot diff across the change, the rows are read again with the new columns"
+                        : "; its primary key changed"));
+        return List.of();
+    }
+
+    private List<SourceRecord> dropped(Connection conn, long droppedAt) throws SQLException {
+        phase = Phase.DROPPED;
+        ts = droppedAt;
+        ctx.metrics.droppedTables.incrementAndGet();
+        ctx.tableState(conn, id, TableStates.DROPPED, "dropped at " + Timestamps.toText(droppedAt));
+        return List.of(records.tableEvent(ChangeEvent.TABLE_DROPPED, droppedAt, Offsets.dropped(droppedAt)));
+    }
+
+    private static List<String> names(List<Column> columns) {
+        return columns.stream().map(c -> c.name().toLowerCase(java.util.Locale.ROOT)).toList();
+    }
+
+    /** One window's records: all but the last carry the window's start as offset, the last its end. */
+    private List<SourceRecord> windowRecords(List<ChangeReader.Change> changes, long from, long to) {
+        List<SourceRecord> out = new ArrayList<>();
+        for (int i = 0; i < changes.size(); i++) {
+            ChangeReader.Change change = changes.get(i);
+            Map<String, Object> offset = Offsets.stream(i == changes.size() - 1 ? to : from);
+            Struct row = records.row(change.values());
+            switch (change.flag()) {
+                case INSERT -> {
+                    out.add(records.change(ChangeEvent.OP_CREATE, null, row, to, null, offset));
+                    ctx.metrics.inserts.incrementAndGet();
+                }
+                case UPDATE -> {
+                    out.add(records.change(ChangeEvent.OP_UPDATE, null, row, to, null, offset));
+                    ctx.metrics.updates.incrementAndGet();
+                }
+                case DELETE -> {
+                    // The tombstone carries the end offset when it is last, so it is committed with the window.
+                    SourceRecord delete = records.change(ChangeEvent.OP_DELETE, row, null, to, null, Offsets.stream(from));
+                    if (delete.value() == null) {
+                        // envelope=flat: the delete is already a tombstone; a second one would only duplicate it.
+                        out.add(records.tombstone(delete, offset));
+                    } else {
+                        out.add(delete);
+                        out.add(records.tombstone(delete, offset));
+                    }
+                    ctx.metrics.deletes.incrementAndGet();
+                }
+            }
+        }
+        return out;
+    }
+
+    private List<SourceRecord> checkpointOutsidePitr(Connection conn, PitrWindow.Coverage coverage) throws SQLException {
+        String gap = "the checkpoint of " + id + " (" + Timestamps.toText(ts) + ") is older than its PITR window, which "
+                + "starts at " + Timestamps.toText(coverage.startNanos()) + " (PITR " + coverage.pitrName() + ", range "
+                + coverage.range() + ")";
+        if (ctx.config.snapshotMode() == SnapshotMode.WHEN_NEEDED) {
+            LOG.warn("{}: changes in between cannot be read safely; taking a new snapshot (snapshot.mode=when_needed)", gap);
+            phase = Phase.SNAPSHOT;
+            ts = 0;
+            lastKey = null;
+            relId = null;
+            ctx.tableState(conn, id, TableStates.SNAPSHOTTING, "checkpoint outside the PITR window (snapshot.mode=when_needed)");
+            return List.of();
+        }
+        throw new ConnectException(gap + ": the changes in between can no longer be read safely. Lengthen the PITR "
+                + "(alter pitr " + coverage.pitrName() + " range ...) so pauses fit in it, and restart from a new snapshot: "
+                + "set snapshot.mode=when_needed, or drop and re-create the task.");
+    }
+
+    private PitrWindow.Coverage coverage(Connection conn, long nowNanos) throws SQLException {
+        Optional<PitrWindow.Coverage> coverage = PitrWindow.of(conn, id, nowNanos);
+        return coverage.orElseThrow(() -> new ConnectException("no PITR covers " + id + ": its history is not kept, so "
+                + "changes cannot be read. Run on the source: " + PitrWindow.howToCreate(id)));
+    }
+
+    /** A record that only moves an idle table's offset, on the heartbeat topic. */
+    private SourceRecord heartbeat(Map<String, Object> offset) {
+        ctx.metrics.heartbeats.incrementAndGet();
+        return records.heartbeat(ctx.config.getString(MatrixOneSourceConfig.HEARTBEAT_TOPIC_PREFIX) + "." + ctx.prefix, offset);
+    }
+}
