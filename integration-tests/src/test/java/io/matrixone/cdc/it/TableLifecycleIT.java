@@ -27,9 +27,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.matrixone.cdc.testing.MatrixOnePipelineExtension;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Tables are created, truncated, altered in every common way, renamed and dropped on the source while a task
@@ -37,170 +38,152 @@ import org.junit.jupiter.api.Test;
  * source table: the same columns, the same rows (count and checksum over every column). Real MatrixOne source
  * and target, real Kafka and Connect.
  */
+@ExtendWith(MatrixOnePipelineExtension.class)
 class TableLifecycleIT {
 
     private static final Duration SYNC = Duration.ofSeconds(120);
     private static final String COLUMNS = "(id int primary key, n int, note varchar(40))";
 
-    private static ConnectClusterHarness connect;
+    private ConnectClusterHarness connect;
 
-    @BeforeAll
-    static void startConnect() {
-        connect = ConnectClusterHarness.start("lifecycle", false);
-    }
-
-    @AfterAll
-    static void stopConnect() {
-        if (connect != null) {
-            connect.close();
-        }
+    @BeforeEach
+    void connect(ConnectClusterHarness harness) {
+        connect = harness;
     }
 
     @Test
-    void aTableCreatedWhileTheTaskRunsIsCapturedFromItsCreation() throws Exception {
-        try (CdcDatabases dbs = CdcDatabases.create("newtable")) {
-            createTable(dbs, "a", 200);
-            Pipeline pipeline = new Pipeline(dbs, "newtable", Map.of());
-            try (RowWriter a = new RowWriter(dbs.source, dbs.srcDb + ".a", 201)) {
-                pipeline.awaitRows("a", 200);
-                // Rows written right after the CREATE, before the table monitor has seen the table, must arrive too.
-                exec(dbs.src, "create table " + dbs.srcDb + ".b " + COLUMNS, "insert into " + dbs.srcDb + ".b (id, n) values (1, 1), (2, 2)");
-                try (RowWriter b = new RowWriter(dbs.source, dbs.srcDb + ".b", 3)) {
-                    Thread.sleep(8000);
-                }
+    void aTableCreatedWhileTheTaskRunsIsCapturedFromItsCreation(CdcDatabases dbs) throws Exception {
+        createTable(dbs, "a", 200);
+        Pipeline pipeline = new Pipeline(dbs, "newtable", Map.of());
+        try (RowWriter a = new RowWriter(dbs.source, dbs.srcDb + ".a", 201)) {
+            pipeline.awaitRows("a", 200);
+            // Rows written right after the CREATE, before the table monitor has seen the table, must arrive too.
+            exec(dbs.src, "create table " + dbs.srcDb + ".b " + COLUMNS, "insert into " + dbs.srcDb + ".b (id, n) values (1, 1), (2, 2)");
+            try (RowWriter b = new RowWriter(dbs.source, dbs.srcDb + ".b", 3)) {
+                Thread.sleep(8000);
             }
-            pipeline.awaitEqual("a");
-            pipeline.awaitEqual("b");
-            assertThat(pipeline.tableStates()).containsEntry(dbs.srcDb + ".a", TableStates.CAPTURING)
-                    .containsEntry(dbs.srcDb + ".b", TableStates.CAPTURING);
-            pipeline.assertRunning();
-            pipeline.delete();
         }
+        pipeline.awaitEqual("a");
+        pipeline.awaitEqual("b");
+        assertThat(pipeline.tableStates()).containsEntry(dbs.srcDb + ".a", TableStates.CAPTURING)
+                .containsEntry(dbs.srcDb + ".b", TableStates.CAPTURING);
+        pipeline.assertRunning();
+        pipeline.delete();
     }
 
     @Test
-    void truncateEmptiesTheTargetThroughATruncateEventAndStreamingGoesOn() throws Exception {
-        try (CdcDatabases dbs = CdcDatabases.create("truncate")) {
-            createTable(dbs, "a", 1000);
-            Pipeline pipeline = new Pipeline(dbs, "truncate", Map.of());
-            try (RowWriter a = new RowWriter(dbs.source, dbs.srcDb + ".a", 1001)) {
-                pipeline.awaitRows("a", 1000);
-                Thread.sleep(2000);
-                exec(dbs.src, "truncate table " + dbs.srcDb + ".a");
-                Thread.sleep(5000);
+    void truncateEmptiesTheTargetThroughATruncateEventAndStreamingGoesOn(CdcDatabases dbs) throws Exception {
+        createTable(dbs, "a", 1000);
+        Pipeline pipeline = new Pipeline(dbs, "truncate", Map.of());
+        try (RowWriter a = new RowWriter(dbs.source, dbs.srcDb + ".a", 1001)) {
+            pipeline.awaitRows("a", 1000);
+            Thread.sleep(2000);
+            exec(dbs.src, "truncate table " + dbs.srcDb + ".a");
+            Thread.sleep(5000);
+        }
+        pipeline.awaitEqual("a");
+        List<ConsumerRecord<byte[], byte[]>> truncates = pipeline.tableEvents("a", ChangeEvent.TABLE_TRUNCATED);
+        assertThat(truncates).as("truncate events on the table's topic").hasSize(1);
+        assertThat(truncates.get(0).key()).as("Debezium's truncate has no key").isNull();
+        assertThat(new String(truncates.get(0).value(), StandardCharsets.UTF_8)).contains("\"op\":\"t\"");
+        pipeline.assertRunning();
+        pipeline.delete();
+    }
+
+    @Test
+    void everyKindOfAlterTableIsFollowedWithNoChangeLost(CdcDatabases dbs) throws Exception {
+        createTable(dbs, "a", 500);
+        Pipeline pipeline = new Pipeline(dbs, "alter", Map.of());
+        String a = dbs.srcDb + ".a";
+        try (RowWriter writer = new RowWriter(dbs.source, a, 501)) {
+            pipeline.awaitRows("a", 500);
+            for (String change : List.of(
+                    "alter table " + a + " add column extra int default 7",
+                    "alter table " + a + " modify column note varchar(100)",
+                    "alter table " + a + " alter column extra set default 9",
+                    "create index n_idx on " + a + " (n)",
+                    "drop index n_idx on " + a,
+                    "alter table " + a + " rename column note to remark",
+                    "alter table " + a + " drop column extra",
+                    "alter table " + a + " add column stamp datetime(6) default '2026-01-01 00:00:00'")) {
+                Thread.sleep(2500);
+                exec(dbs.src, change);
             }
-            pipeline.awaitEqual("a");
-            List<ConsumerRecord<byte[], byte[]>> truncates = pipeline.tableEvents("a", ChangeEvent.TABLE_TRUNCATED);
-            assertThat(truncates).as("truncate events on the table's topic").hasSize(1);
-            assertThat(truncates.get(0).key()).as("Debezium's truncate has no key").isNull();
-            assertThat(new String(truncates.get(0).value(), StandardCharsets.UTF_8)).contains("\"op\":\"t\"");
-            pipeline.assertRunning();
-            pipeline.delete();
+            Thread.sleep(3000);
         }
+        pipeline.awaitEqual("a");
+        assertThat(pipeline.metric("Resnapshots")).as("new snapshots taken for ALTERs").isPositive();
+        pipeline.assertRunning();
+        pipeline.delete();
     }
 
     @Test
-    void everyKindOfAlterTableIsFollowedWithNoChangeLost() throws Exception {
-        try (CdcDatabases dbs = CdcDatabases.create("alter")) {
-            createTable(dbs, "a", 500);
-            Pipeline pipeline = new Pipeline(dbs, "alter", Map.of());
-            String a = dbs.srcDb + ".a";
-            try (RowWriter writer = new RowWriter(dbs.source, a, 501)) {
-                pipeline.awaitRows("a", 500);
-                for (String change : List.of(
-                        "alter table " + a + " add column extra int default 7",
-                        "alter table " + a + " modify column note varchar(100)",
-                        "alter table " + a + " alter column extra set default 9",
-                        "create index n_idx on " + a + " (n)",
-                        "drop index n_idx on " + a,
-                        "alter table " + a + " rename column note to remark",
-                        "alter table " + a + " drop column extra",
-                        "alter table " + a + " add column stamp datetime(6) default '2026-01-01 00:00:00'")) {
-                    Thread.sleep(2500);
-                    exec(dbs.src, change);
-                }
-                Thread.sleep(3000);
-            }
-            pipeline.awaitEqual("a");
-            assertThat(pipeline.metric("Resnapshots")).as("new snapshots taken for ALTERs").isPositive();
-            pipeline.assertRunning();
-            pipeline.delete();
+    void aChangedPrimaryKeyReplacesTheTargetTable(CdcDatabases dbs) throws Exception {
+        createTable(dbs, "a", 300);
+        Pipeline pipeline = new Pipeline(dbs, "rekey", Map.of());
+        String a = dbs.srcDb + ".a";
+        try (RowWriter writer = new RowWriter(dbs.source, a, 301)) {
+            pipeline.awaitRows("a", 300);
+            Thread.sleep(2000);
+            writer.pause();
+            exec(dbs.src, "alter table " + a + " drop primary key, add primary key (id, n)");
+            writer.resume();
+            Thread.sleep(4000);
         }
+        pipeline.awaitEqual("a");
+        assertThat(Sql.rows(dbs.dst, "show index from " + dbs.dstDb + ".a").stream()
+                .filter(r -> r.get(2).equalsIgnoreCase("PRIMARY")).map(r -> r.get(4).toLowerCase()).toList())
+                .as("target primary key").containsExactly("id", "n");
+        pipeline.assertRunning();
+        pipeline.delete();
     }
 
     @Test
-    void aChangedPrimaryKeyReplacesTheTargetTable() throws Exception {
-        try (CdcDatabases dbs = CdcDatabases.create("rekey")) {
-            createTable(dbs, "a", 300);
-            Pipeline pipeline = new Pipeline(dbs, "rekey", Map.of());
-            String a = dbs.srcDb + ".a";
-            try (RowWriter writer = new RowWriter(dbs.source, a, 301)) {
-                pipeline.awaitRows("a", 300);
-                Thread.sleep(2000);
-                writer.pause();
-                exec(dbs.src, "alter table " + a + " drop primary key, add primary key (id, n)");
-                writer.resume();
-                Thread.sleep(4000);
-            }
-            pipeline.awaitEqual("a");
-            assertThat(Sql.rows(dbs.dst, "show index from " + dbs.dstDb + ".a").stream()
-                    .filter(r -> r.get(2).equalsIgnoreCase("PRIMARY")).map(r -> r.get(4).toLowerCase()).toList())
-                    .as("target primary key").containsExactly("id", "n");
-            pipeline.assertRunning();
-            pipeline.delete();
-        }
-    }
-
-    @Test
-    void aDroppedTableEndsItsCaptureAloneAndIsCapturedAgainWhenCreatedAgain() throws Exception {
-        try (CdcDatabases dbs = CdcDatabases.create("droptable")) {
-            createTable(dbs, "a", 100);
-            createTable(dbs, "b", 100);
-            Pipeline pipeline = new Pipeline(dbs, "droptable", Map.of());
-            String b = dbs.srcDb + ".b";
-            String lastOfB;
-            try (RowWriter writerA = new RowWriter(dbs.source, dbs.srcDb + ".a", 101)) {
-                try (RowWriter writerB = new RowWriter(dbs.source, b, 101)) {
-                    pipeline.awaitRows("b", 100);
-                    Thread.sleep(3000);
-                }
-                lastOfB = TableComparison.fingerprint(dbs.source, TableId.parse(b));
-                exec(dbs.src, "drop table " + b);
-                pipeline.awaitState(dbs.srcDb + ".b", TableStates.DROPPED);
-                // table.drop.behavior=keep (the default): the target keeps the table as it last was.
-                assertThat(TableComparison.fingerprint(dbs.target, new TableId(dbs.dstDb, "b"))).isEqualTo(lastOfB);
-                pipeline.assertRunning();
-
-                exec(dbs.src, "create table " + b + " " + COLUMNS, "insert into " + b + " (id, n) values (1000, 1), (1001, 2)");
-                try (RowWriter writerB = new RowWriter(dbs.source, b, 1002)) {
-                    Thread.sleep(6000);
-                }
-            }
-            pipeline.awaitEqual("a");
-            pipeline.awaitEqual("b");
-            pipeline.assertRunning();
-            pipeline.delete();
-        }
-    }
-
-    @Test
-    void withTableDropBehaviorDropTheTargetFollowsDropsAndRenames() throws Exception {
-        try (CdcDatabases dbs = CdcDatabases.create("dropbehavior")) {
-            createTable(dbs, "a", 100);
-            createTable(dbs, "b", 100);
-            Pipeline pipeline = new Pipeline(dbs, "dropbehavior", Map.of("table.drop.behavior", "drop"));
-            try (RowWriter writerA = new RowWriter(dbs.source, dbs.srcDb + ".a", 101)) {
+    void aDroppedTableEndsItsCaptureAloneAndIsCapturedAgainWhenCreatedAgain(CdcDatabases dbs) throws Exception {
+        createTable(dbs, "a", 100);
+        createTable(dbs, "b", 100);
+        Pipeline pipeline = new Pipeline(dbs, "droptable", Map.of());
+        String b = dbs.srcDb + ".b";
+        String lastOfB;
+        try (RowWriter writerA = new RowWriter(dbs.source, dbs.srcDb + ".a", 101)) {
+            try (RowWriter writerB = new RowWriter(dbs.source, b, 101)) {
                 pipeline.awaitRows("b", 100);
-                exec(dbs.src, "drop table " + dbs.srcDb + ".b");
-                exec(dbs.src, "alter table " + dbs.srcDb + ".a rename to c");
                 Thread.sleep(3000);
             }
-            pipeline.awaitEqual("c");
-            pipeline.awaitGone("a");
-            pipeline.awaitGone("b");
+            lastOfB = TableComparison.fingerprint(dbs.source, TableId.parse(b));
+            exec(dbs.src, "drop table " + b);
+            pipeline.awaitState(dbs.srcDb + ".b", TableStates.DROPPED);
+            // table.drop.behavior=keep (the default): the target keeps the table as it last was.
+            assertThat(TableComparison.fingerprint(dbs.target, new TableId(dbs.dstDb, "b"))).isEqualTo(lastOfB);
             pipeline.assertRunning();
-            pipeline.delete();
+
+            exec(dbs.src, "create table " + b + " " + COLUMNS, "insert into " + b + " (id, n) values (1000, 1), (1001, 2)");
+            try (RowWriter writerB = new RowWriter(dbs.source, b, 1002)) {
+                Thread.sleep(6000);
+            }
         }
+        pipeline.awaitEqual("a");
+        pipeline.awaitEqual("b");
+        pipeline.assertRunning();
+        pipeline.delete();
+    }
+
+    @Test
+    void withTableDropBehaviorDropTheTargetFollowsDropsAndRenames(CdcDatabases dbs) throws Exception {
+        createTable(dbs, "a", 100);
+        createTable(dbs, "b", 100);
+        Pipeline pipeline = new Pipeline(dbs, "dropbehavior", Map.of("table.drop.behavior", "drop"));
+        try (RowWriter writerA = new RowWriter(dbs.source, dbs.srcDb + ".a", 101)) {
+            pipeline.awaitRows("b", 100);
+            exec(dbs.src, "drop table " + dbs.srcDb + ".b");
+            exec(dbs.src, "alter table " + dbs.srcDb + ".a rename to c");
+            Thread.sleep(3000);
+        }
+        pipeline.awaitEqual("c");
+        pipeline.awaitGone("a");
+        pipeline.awaitGone("b");
+        pipeline.assertRunning();
+        pipeline.delete();
     }
 
     // ---------------------------------------------------------------- helpers
@@ -211,7 +194,7 @@ class TableLifecycleIT {
     }
 
     /** A source over every table of the source database and a sink into the target database. */
-    private static final class Pipeline {
+    private final class Pipeline {
         private final CdcDatabases dbs;
         private final String name;
 

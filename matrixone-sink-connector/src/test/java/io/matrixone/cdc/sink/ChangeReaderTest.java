@@ -108,4 +108,23 @@ class ChangeReaderTest {
         assertThat(change.keyValues()).isEqualTo(List.of(3));
         assertThat(reader.read(new SinkRecord("t", 0, null, null, null, null, 2))).isNull();
     }
+
+    @Test
+    void truncateOpsAndTableEventHeadersAreTableEventsNotRowChanges() {
+        ChangeReader reader = reader(Map.of());
+        SinkRecord truncate = envelope(ChangeEvent.OP_TRUNCATE, null, null);
+        TableEvent event = reader.tableEvent(new SinkRecord("topic", 0, null, null, ENVELOPE, truncate.value(), 8));
+        assertThat(event.kind()).isEqualTo(TableEvent.Kind.TRUNCATE);
+        assertThat(event.table()).isEqualTo(new TableId("prod", "users"));
+
+        ConnectHeaders headers = new ConnectHeaders();
+        headers.addString(ChangeEvent.TABLE_EVENT_HEADER, ChangeEvent.TABLE_DROPPED);
+        headers.addString(ChangeEvent.TARGET_TABLE_HEADER, "copy.users");
+        SinkRecord flatDrop = new SinkRecord("topic", 0, null, null, null, null, 9, null, null, headers);
+        TableEvent drop = reader.tableEvent(flatDrop);
+        assertThat(drop.kind()).isEqualTo(TableEvent.Kind.DROP);
+        assertThat(drop.table()).isEqualTo(new TableId("copy", "users"));
+
+        assertThat(reader.tableEvent(envelope("c", null, row(1, "a")))).as("a row change").isNull();
+    }
 }

@@ -86,4 +86,23 @@ class RecordFactoryTest {
         assertThat(delete.value()).isNull();
         assertThat(((Struct) delete.key()).get("id")).isEqualTo(3);
     }
+
+    @Test
+    void tableEventsAreDebeziumTruncatesWithANullKeyAndTheEventHeader() {
+        SourceRecord truncate = factory(Envelope.DEBEZIUM).tableEvent(ChangeEvent.TABLE_TRUNCATED, 5_000_000L, Offsets.stream(5_000_000L));
+        assertThat(truncate.key()).isNull();
+        Struct value = (Struct) truncate.value();
+        assertThat(value.getString(ChangeEvent.OP)).isEqualTo(ChangeEvent.OP_TRUNCATE);
+        assertThat(value.get(ChangeEvent.BEFORE)).isNull();
+        assertThat(value.get(ChangeEvent.AFTER)).isNull();
+        assertThat(value.getStruct(ChangeEvent.SOURCE).getInt64(ChangeEvent.SOURCE_TS_NS)).isEqualTo(5_000_000L);
+        assertThat(truncate.headers().lastWithName(ChangeEvent.TABLE_EVENT_HEADER).value()).isEqualTo(ChangeEvent.TABLE_TRUNCATED);
+        assertThat(truncate.headers().lastWithName(ChangeEvent.TARGET_TABLE_HEADER).value()).isEqualTo("db2.t2");
+
+        SourceRecord drop = factory(Envelope.FLAT).tableEvent(ChangeEvent.TABLE_DROPPED, 1L, Offsets.dropped(1L));
+        assertThat(drop.key()).isNull();
+        assertThat(drop.value()).as("flat: only the header tells it from a tombstone").isNull();
+        assertThat(drop.headers().lastWithName(ChangeEvent.TABLE_EVENT_HEADER).value()).isEqualTo(ChangeEvent.TABLE_DROPPED);
+        assertThat(drop.sourceOffset().get("phase")).isEqualTo("dropped");
+    }
 }

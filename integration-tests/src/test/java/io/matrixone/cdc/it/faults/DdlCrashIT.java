@@ -1,0 +1,121 @@
+package io.matrixone.cdc.it.faults;
+
+import static io.matrixone.cdc.testing.Sql.exec;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.matrixone.cdc.cli.MoCdc;
+import io.matrixone.cdc.cli.runtime.EmbeddedRuntime;
+import io.matrixone.cdc.common.Connections;
+import io.matrixone.cdc.common.MatrixOneUri;
+import io.matrixone.cdc.common.TableId;
+import io.matrixone.cdc.testing.MatrixOneTestServers;
+import io.matrixone.cdc.testing.RowWriter;
+import io.matrixone.cdc.testing.Sql;
+import io.matrixone.cdc.testing.TableComparison;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Connect worker is killed (SIGKILL) moments after each of an ALTER TABLE, a TRUNCATE, a CREATE TABLE and a
+ * DROP TABLE on the source, while writers keep changing the tables: between the DDL and the checkpoint that
+ * follows it. A new worker process takes over from the offsets each time; in the end every target table
+ * equals its source table, columns and rows.
+ *
+ * <p>Runs mo-cdc's embedded runtime (a real KRaft broker and Connect worker in their own process) in a temporary
+ * data directory; it needs 127.0.0.1:8083 and :9092 free.
+ */
+class DdlCrashIT {
+
+    private static final String COLUMNS = "(id int primary key, n int, note varchar(40))";
+
+    private static MatrixOneUri source;
+    private static MatrixOneUri target;
+    private static Connection src;
+    private static Connection dst;
+    private static String db;
+    private static Path dataDir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        source = MatrixOneTestServers.source();
+        target = MatrixOneTestServers.target();
+        src = Connections.open(source);
+        dst = Connections.open(target);
+        db = Sql.uniqueDatabase("ddlcrash");
+        dataDir = Files.createTempDirectory("mo-cdc-ddlcrash");
+        Path modules = Path.of("..").toAbsolutePath().normalize();
+        System.setProperty("mo.cdc.plugin.path", modules.resolve("matrixone-source-connector/target/plugin") + ","
+                + modules.resolve("matrixone-sink-connector/target/plugin"));
+        exec(src, "create database " + db, "create pitr " + db + "_pitr for database " + db + " range 1 'h'");
+        for (String table : new String[] {"a", "b"}) {
+            exec(src, "create table " + db + "." + table + " " + COLUMNS, "insert into " + db + "." + table
+                    + " select result, 0, concat('row ', result) from generate_series(1, 3000) g");
+        }
+        exec(dst, "create database " + db + "_copy");
+    }
+
+    @AfterAll
+    static void stop() throws SQLException {
+        if (dataDir != null) {
+            new EmbeddedRuntime(dataDir).stop();
+        }
+        if (src != null) {
+            exec(src, "drop pitr if exists " + db + "_pitr", "drop database if exists " + db);
+            exec(dst, "drop database if exists " + db + "_copy");
+            src.close();
+            dst.close();
+        }
+    }
+
+    @Test
+    void workersKilledRightAfterDdlLoseNothing() throws Exception {
+        assertThat(cli("task", "create", "--task-name", "ddlcrash", "--source-uri", source.unmasked(),
+                "--sink-uri", target.unmasked(), "--level", "database", "--tables", db + ".*:" + db + "_copy",
+                "--data-dir", dataDir.toString())).isZero();
+        EmbeddedRuntime runtime = new EmbeddedRuntime(dataDir);
+        String lastOfB;
+        try (RowWriter a = new RowWriter(source, db + ".a", 3001)) {
+            try (RowWriter b = new RowWriter(source, db + ".b", 3001)) {
+                Thread.sleep(3000);
+                ddlThenKill(runtime, "alter table " + db + ".a add column extra int default 3", 2000);
+                ddlThenKill(runtime, "truncate table " + db + ".b", 1500);
+                ddlThenKill(runtime, "alter table " + db + ".a rename column note to remark", 2500);
+                exec(src, "create table " + db + ".c " + COLUMNS);
+                try (RowWriter c = new RowWriter(source, db + ".c", 1)) {
+                    ddlThenKill(runtime, "insert into " + db + ".c (id, n) values (100000, 1)", 4000);
+                    Thread.sleep(3000);
+                }
+            }
+            lastOfB = TableComparison.fingerprint(source, new TableId(db, "b"));
+            ddlThenKill(runtime, "drop table " + db + ".b", 2000);
+            Thread.sleep(3000);
+        }
+        for (String table : new String[] {"a", "c"}) {
+            TableComparison.awaitEqual(source, new TableId(db, table), target, new TableId(db + "_copy", table), Duration.ofSeconds(180));
+        }
+        assertThat(TableComparison.fingerprint(target, new TableId(db + "_copy", "b")))
+                .as("the dropped table's target keeps its last rows (table.drop.behavior=keep)").isEqualTo(lastOfB);
+        assertThat(cli("task", "drop", "--task-name", "ddlcrash", "--data-dir", dataDir.toString())).isZero();
+    }
+
+    /** Runs the statement, waits {@code delayMs} (the source reads it, the checkpoint is not yet committed), kills. */
+    private static void ddlThenKill(EmbeddedRuntime runtime, String statement, long delayMs) throws Exception {
+        exec(src, statement);
+        Thread.sleep(delayMs);
+        ProcessHandle worker = runtime.process().orElseThrow();
+        worker.destroyForcibly();
+        worker.onExit().get();
+        runtime.start(System.err);
+        assertThat(cli("task", "resume", "--task-name", "ddlcrash", "--data-dir", dataDir.toString())).isZero();
+    }
+
+    private static int cli(String... args) {
+        return MoCdc.run(args);
+    }
+}

@@ -1,0 +1,66 @@
+package io.matrixone.cdc.testing;
+
+import java.sql.SQLException;
+import java.util.Locale;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * The per-test setup the integration tests share, as JUnit parameters: a test method that takes a
+ * {@link CdcDatabases} gets fresh source and target databases (a PITR on the source one) on the two real
+ * MatrixOne servers, dropped after the test; one that takes a {@link ConnectClusterHarness} gets the test
+ * class's real Kafka + Connect worker, started on first use and stopped after the class.
+ *
+ * <pre>{@code
+ * @ExtendWith(MatrixOnePipelineExtension.class)
+ * class MyIT {
+ *     @Test
+ *     void copies(CdcDatabases dbs, ConnectClusterHarness connect) { ... }
+ * }
+ * }</pre>
+ */
+public final class MatrixOnePipelineExtension implements ParameterResolver {
+
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(MatrixOnePipelineExtension.class);
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        Class<?> type = parameter.getParameter().getType();
+        return type == CdcDatabases.class || type == ConnectClusterHarness.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        Class<?> type = parameter.getParameter().getType();
+        String name = context.getRequiredTestClass().getSimpleName().toLowerCase(Locale.ROOT).replaceAll("it$", "");
+        if (type == ConnectClusterHarness.class) {
+            ExtensionContext classContext = context.getParent().filter(p -> p.getTestMethod().isEmpty()).orElse(context);
+            return classContext.getStore(NAMESPACE).getOrComputeIfAbsent(ConnectClusterHarness.class,
+                    k -> new Closing<>(ConnectClusterHarness.start(name, false)), Closing.class).resource;
+        }
+        return context.getStore(NAMESPACE).getOrComputeIfAbsent(CdcDatabases.class, k -> {
+            try {
+                return new Closing<>(CdcDatabases.create(name));
+            } catch (SQLException e) {
+                throw new ParameterResolutionException("cannot create the test databases: " + e.getMessage(), e);
+            }
+        }, Closing.class).resource;
+    }
+
+    /** Closes what the store holds when its test (or class) ends. */
+    @SuppressWarnings("deprecation") // CloseableResource: still what JUnit 5 closes on every configuration
+    private static final class Closing<T extends AutoCloseable> implements ExtensionContext.Store.CloseableResource {
+        final T resource;
+
+        Closing(T resource) {
+            this.resource = resource;
+        }
+
+        @Override
+        public void close() throws Throwable {
+            resource.close();
+        }
+    }
+}
