@@ -9,50 +9,60 @@ import java.util.Objects;
 
 /**
  * A table's identity through time, from MatrixOne's catalog read at a past time
- * ({@code mo_catalog.mo_tables {MO_TS = T}}). TRUNCATE, ALTER TABLE and DROP + CREATE give the name a new
- * {@code rel_id} (or none, while dropped), and DATA BRANCH DIFF across such a change is wrong or refused
- * (docs/matrixone-facts.md). So a window is diffed only where the identity is the same at both ends, and
- * the moment of a change is found by bisection over the catalog's history, to the nanosecond: a fact of
- * history, so a replay after a crash finds the very same moment and reads the very same windows.
+ * ({@code mo_catalog.mo_tables {MO_TS = T}}). TRUNCATE, most ALTER TABLEs and DROP + CREATE give the name a
+ * new {@code rel_id} (or none, while dropped); in-place ALTERs (rename or widen a column, add or drop an index,
+ * a comment) keep it and raise {@code rel_version}. DATA BRANCH DIFF across a new rel_id is wrong or refused,
+ * and across some in-place changes refused (docs/matrixone-facts.md). So a window is diffed only where the
+ * identity is the same at both ends, and the moment of a change is found by bisection over the catalog's
+ * history, to the nanosecond: a fact of history, so a replay after a crash finds the very same moment and
+ * reads the very same windows.
  */
 final class TableHistory {
 
+    /** What the name denotes: the table (rel_id) and its schema version within it. */
+    record Identity(long relId, long version) {
+        boolean sameTable(Identity other) {
+            return other != null && relId == other.relId;
+        }
+    }
+
     private static final String WHERE = " WHERE reldatabase = ? AND relname = ? AND account_id = current_account_id()";
-    private static final String REL_ID_NOW = "SELECT rel_id FROM mo_catalog.mo_tables" + WHERE;
+    private static final String COLUMNS = "SELECT rel_id, rel_version FROM mo_catalog.mo_tables";
 
     private TableHistory() {
     }
 
-    /** The table's rel_id at {@code ts}, or null when no table of that name existed then. */
-    static Long relIdAt(Connection conn, TableId table, long ts) throws SQLException {
-        return relId(conn, table, "SELECT rel_id FROM mo_catalog.mo_tables {MO_TS = " + ts + "}" + WHERE);
+    /** The table's identity at {@code ts}, or null when no table of that name existed then. */
+    static Identity at(Connection conn, TableId table, long ts) throws SQLException {
+        return identity(conn, table, COLUMNS + " {MO_TS = " + ts + "}" + WHERE);
     }
 
-    private static Long relId(Connection conn, TableId table, String sql) throws SQLException {
+    /** The table's identity now, or null when it does not exist. */
+    static Identity now(Connection conn, TableId table) throws SQLException {
+        return identity(conn, table, COLUMNS + WHERE);
+    }
+
+    private static Identity identity(Connection conn, TableId table, String sql) throws SQLException {
         try (PreparedStatement st = conn.prepareStatement(sql)) {
             st.setString(1, table.database());
             st.setString(2, table.table());
             try (ResultSet rs = st.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : null;
+                return rs.next() ? new Identity(rs.getLong(1), rs.getLong(2)) : null;
             }
         }
     }
 
-    /** The table's rel_id now, or null when it does not exist. */
-    static Long relIdNow(Connection conn, TableId table) throws SQLException {
-        return relId(conn, table, REL_ID_NOW);
-    }
-
     /**
-     * The first time in (from, to] at which the table's identity is no longer {@code relId}, given that it was
-     * {@code relId} at {@code from} and is something else at {@code to}: the commit time of the DDL.
+     * The first time in (from, to] at which the table's identity is no longer {@code identity}, given that it
+     * was {@code identity} at {@code from} and is something else at {@code to}: the commit time of the DDL.
+     * The times a name holds one identity are one interval (rel_ids are never reused, versions only grow).
      */
-    static long changedAt(Connection conn, TableId table, Long relId, long from, long to) throws SQLException {
+    static long changedAt(Connection conn, TableId table, Identity identity, long from, long to) throws SQLException {
         long same = from;
         long changed = to;
         while (changed - same > 1) {
             long mid = same + (changed - same) / 2;
-            if (Objects.equals(relIdAt(conn, table, mid), relId)) {
+            if (Objects.equals(at(conn, table, mid), identity)) {
                 same = mid;
             } else {
                 changed = mid;

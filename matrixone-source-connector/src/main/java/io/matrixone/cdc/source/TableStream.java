@@ -61,8 +61,8 @@ final class TableStream {
     private long ts;
     /** Snapshot: the last key emitted, as text, or null before the first chunk. */
     private List<String> lastKey;
-    /** Stream: the table's rel_id at {@link #ts}; null until looked up. */
-    private Long relId;
+    /** Stream: the table's identity at {@link #ts}; null until looked up. */
+    private TableHistory.Identity identity;
     /** A truncate event goes out before the snapshot's first chunk (the target may hold rows the snapshot lacks). */
     private boolean truncateFirst;
     /** When this table may next read a window (System.nanoTime()). */
@@ -125,12 +125,13 @@ final class TableStream {
             stream.lastKey = lastPk == null ? null : Offsets.parseKeyJson(lastPk.toString());
             // A saved snapshot time is needed only until a checkpoint past the snapshot is committed.
             stream.snapshotStartSaved = true;
-            if (stream.phase == Phase.STREAM) {
-                stream.relId = TableHistory.relIdAt(conn, id, ts);
-                if (!Objects.equals(stream.relId, TableHistory.relIdNow(conn, id))) {
-                    // The schema read now is not the one in force at the checkpoint: no exact diff up to the change.
+            if (stream.phase != Phase.DONE) {
+                TableHistory.Identity atCheckpoint = TableHistory.at(conn, id, ts);
+                if (!Objects.equals(atCheckpoint, TableHistory.now(conn, id))) {
+                    // The schema read now is not the one in force at the checkpoint: no exact read up to the change.
                     return stream.resnapshot(conn, schema.get(), 0, "it was altered or re-created while the task was not running");
                 }
+                stream.identity = snapshot ? null : atCheckpoint;
             }
             ctx.tableState(conn, id, snapshot ? TableStates.SNAPSHOTTING : TableStates.CAPTURING, null);
             return stream;
@@ -195,8 +196,27 @@ final class TableStream {
         return switch (phase) {
             case SNAPSHOT -> snapshotChunk(conn);
             case STREAM -> streamWindows(conn);
-            case DROPPED, STOPPED, DONE -> List.of();
+            case DROPPED -> createdAgain(conn);
+            case STOPPED, DONE -> List.of();
         };
+    }
+
+    /**
+     * A dropped table still assigned to this task (the table monitor lets it go only once its drop checkpoint is
+     * committed) may be created again meanwhile: then it is captured again from a new snapshot, the target
+     * emptied first.
+     */
+    private List<SourceRecord> createdAgain(Connection conn) throws SQLException {
+        long nowLocal = System.nanoTime();
+        if (nowLocal < nextReadAt) {
+            return List.of();
+        }
+        nextReadAt = nowLocal + ctx.pollIntervalNanos;
+        Optional<TableSchema> schema = SchemaReader.find(conn, id);
+        if (schema.isPresent()) {
+            resnapshot(conn, schema.get(), 0, "created again after its drop at " + Timestamps.toText(ts));
+        }
+        return List.of();
     }
 
     // ---------------------------------------------------------------- snapshot
@@ -236,7 +256,7 @@ final class TableStream {
             LOG.info("Table {}: snapshot complete, streaming from {}", schema.id(), Timestamps.toText(ts));
             phase = afterSnapshot();
             lastKey = null;
-            relId = null; // looked up again at the snapshot time by the first window
+            identity = null; // looked up again at the snapshot time by the first window
             nextReadAt = System.nanoTime() + ctx.pollIntervalNanos;
             if (rows.isEmpty()) {
                 out.add(heartbeat(Offsets.stream(ts)));
@@ -292,7 +312,7 @@ final class TableStream {
         records = factory(schema);
         phase = Phase.SNAPSHOT;
         lastKey = null;
-        relId = null;
+        identity = null;
         truncateFirst = t0 == 0;
         ts = t0 == 0 ? ctx.horizon.newest(conn, Long.MAX_VALUE) : t0;
         long rows = SnapshotReader.count(conn, schema, ts);
@@ -345,11 +365,11 @@ final class TableStream {
         long readable = Math.min(newest, ctx.endNanos);
         Long changeAt = null;
         if (readable > ts) {
-            if (relId == null) {
-                relId = TableHistory.relIdAt(conn, id, ts);
+            if (identity == null) {
+                identity = TableHistory.at(conn, id, ts);
             }
-            if (!Objects.equals(relId, TableHistory.relIdAt(conn, id, readable))) {
-                changeAt = TableHistory.changedAt(conn, id, relId, ts, readable);
+            if (!Objects.equals(identity, TableHistory.at(conn, id, readable))) {
+                changeAt = TableHistory.changedAt(conn, id, identity, ts, readable);
             }
         }
         for (int i = 0; i < MAX_WINDOWS_PER_POLL; i++) {
@@ -397,39 +417,56 @@ final class TableStream {
 
     /**
      * The table's identity changed at {@code changeAt}, and every change before it has been read. What follows
-     * depends on what the name holds at that moment and now (see the class comment).
+     * depends on what the name holds at that moment and now (see the class comment). Streaming resumes at
+     * {@code changeAt}: the only commit stamped then is the DDL's own.
      */
     private List<SourceRecord> tableChanged(Connection conn, long changeAt) throws SQLException {
-        Long newRelId = TableHistory.relIdAt(conn, id, changeAt);
-        Long relNow = TableHistory.relIdNow(conn, id);
+        TableHistory.Identity after = TableHistory.at(conn, id, changeAt);
+        TableHistory.Identity current = TableHistory.now(conn, id);
         Optional<TableSchema> now = SchemaReader.find(conn, id);
-        if (relNow == null || now.isEmpty()) {
+        if (current == null || now.isEmpty()) {
             return dropped(conn, changeAt);
         }
         String at = Timestamps.toText(changeAt);
-        if (newRelId == null || !newRelId.equals(relNow)) {
+        if (!current.equals(after)) {
             resnapshot(conn, now.get(), 0, "the table was re-created or changed more than once since " + at);
             return List.of();
         }
         TableSchema schema = now.get();
+        TableSchema before = records.table();
+        boolean sameKey = names(schema.primaryKey()).equals(names(before.primaryKey()));
         if (SnapshotReader.count(conn, schema, changeAt) == 0) {
             // TRUNCATE (or a change that left the table empty): the target empties too; streaming goes on.
-            if (stoppedIfUncapturable(conn, schema)) {
-                return List.of();
-            }
-            records = factory(schema);
-            ts = changeAt;
-            relId = newRelId;
-            lastEmitAt = System.nanoTime();
-            ctx.metrics.truncates.incrementAndGet();
-            ctx.tableState(conn, id, TableStates.CAPTURING, "truncated at " + at);
-            return List.of(records.tableEvent(ChangeEvent.TABLE_TRUNCATED, changeAt, Offsets.stream(changeAt)));
+            return continueAt(conn, schema, after, changeAt, "truncated at " + at,
+                    records -> List.of(records.tableEvent(ChangeEvent.TABLE_TRUNCATED, changeAt, Offsets.stream(changeAt))));
         }
-        boolean sameKey = names(schema.primaryKey()).equals(names(records.table().primaryKey()));
+        if (after.sameTable(identity) && sameKey && names(schema.columns()).equals(names(before.columns()))) {
+            // In place, same columns (an index, a comment, a wider type): the rows are as they were.
+            return continueAt(conn, schema, after, changeAt, "altered in place at " + at, records -> List.of());
+        }
         resnapshot(conn, schema, sameKey ? changeAt : 0, "altered at " + at
                 + (sameKey ? "; MatrixOne cannot diff across the change, the rows are read again with the new columns"
                         : "; its primary key changed"));
         return List.of();
+    }
+
+    /** Streams on from {@code changeAt} with the schema in force from then on, starting with {@code first}'s records. */
+    private List<SourceRecord> continueAt(Connection conn, TableSchema schema, TableHistory.Identity after, long changeAt,
+                                          String what, java.util.function.Function<RecordFactory, List<SourceRecord>> first)
+            throws SQLException {
+        if (stoppedIfUncapturable(conn, schema)) {
+            return List.of();
+        }
+        records = factory(schema);
+        ts = changeAt;
+        identity = after;
+        List<SourceRecord> out = first.apply(records);
+        if (!out.isEmpty()) {
+            lastEmitAt = System.nanoTime();
+            ctx.metrics.truncates.incrementAndGet();
+        }
+        ctx.tableState(conn, id, TableStates.CAPTURING, what);
+        return out;
     }
 
     private List<SourceRecord> dropped(Connection conn, long droppedAt) throws SQLException {
@@ -486,7 +523,7 @@ final class TableStream {
             phase = Phase.SNAPSHOT;
             ts = 0;
             lastKey = null;
-            relId = null;
+            identity = null;
             ctx.tableState(conn, id, TableStates.SNAPSHOTTING, "checkpoint outside the PITR window (snapshot.mode=when_needed)");
             return List.of();
         }

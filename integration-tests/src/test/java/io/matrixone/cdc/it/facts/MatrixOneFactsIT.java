@@ -217,6 +217,97 @@ class MatrixOneFactsIT {
     }
 
     /**
+     * Fact 5: DDL and a table's identity. TRUNCATE, ADD COLUMN, SET DEFAULT, DROP COLUMN and a new primary key give
+     * the table a new {@code rel_id} in {@code mo_catalog.mo_tables}; in-place ALTERs (RENAME COLUMN, a wider
+     * VARCHAR, CREATE / DROP INDEX, a comment) keep it and raise {@code rel_version}. The catalog read at a past
+     * time ({MO_TS}) says what the name denoted then, and nothing once the table is dropped. The source's
+     * TableHistory bisects exactly this to find a DDL's commit time.
+     */
+    @Test
+    void ddlChangesTheTableIdentityInTheCatalogHistory() throws Exception {
+        String t = db + ".ident";
+        exec(sql, "create table " + t + " (id int primary key, n int, note varchar(10))", "insert into " + t + " values (1, 1, 'a')");
+        List<String> created = identityNow("ident");
+        List<String> truncated = afterDdl("ident", "truncate table " + t);
+        List<String> added = afterDdl("ident", "alter table " + t + " add column extra int default 7");
+        List<String> defaulted = afterDdl("ident", "alter table " + t + " alter column extra set default 9");
+        List<String> renamed = afterDdl("ident", "alter table " + t + " rename column note to remark");
+        List<String> widened = afterDdl("ident", "alter table " + t + " modify column remark varchar(100)");
+        List<String> indexed = afterDdl("ident", "create index n_idx on " + t + " (n)");
+        List<String> rekeyed = afterDdl("ident", "alter table " + t + " drop primary key, add primary key (id, n)");
+        long beforeDrop = serverNowNanos();
+        List<String> dropped = afterDdl("ident", "drop table " + t);
+
+        assertThat(truncated.get(0)).as("TRUNCATE: new rel_id").isNotEqualTo(created.get(0));
+        assertThat(added.get(0)).as("ADD COLUMN: new rel_id").isNotEqualTo(truncated.get(0));
+        assertThat(defaulted.get(0)).as("SET DEFAULT: new rel_id").isNotEqualTo(added.get(0));
+        assertThat(renamed.get(0)).as("RENAME COLUMN: in place").isEqualTo(defaulted.get(0));
+        assertThat(Long.parseLong(renamed.get(1))).as("RENAME COLUMN: rel_version").isGreaterThan(Long.parseLong(defaulted.get(1)));
+        assertThat(widened.get(0)).as("wider VARCHAR: in place").isEqualTo(renamed.get(0));
+        assertThat(Long.parseLong(widened.get(1))).isGreaterThan(Long.parseLong(renamed.get(1)));
+        assertThat(indexed.get(0)).as("CREATE INDEX: in place").isEqualTo(widened.get(0));
+        assertThat(Long.parseLong(indexed.get(1))).isGreaterThan(Long.parseLong(widened.get(1)));
+        assertThat(rekeyed.get(0)).as("new primary key: new rel_id").isNotEqualTo(indexed.get(0));
+        assertThat(dropped).as("dropped: no row").isEmpty();
+        assertThat(identityAt("ident", beforeDrop)).as("the catalog's history before the drop").isEqualTo(rekeyed);
+    }
+
+    /**
+     * Fact 6: DATA BRANCH DIFF across a DDL. Across a TRUNCATE it is silently wrong (keys 1 and 2, truncated, then
+     * key 9: INSERT 1, INSERT 2, INSERT 9, where the truth is DELETE 1, DELETE 2, INSERT 9); across ADD COLUMN it
+     * is refused ("schema is not equivalent"), across RENAME COLUMN too ("column ... does not exist"). A diff
+     * whose two ends lie after the change, within one identity, is right. So windows never span a change.
+     */
+    @Test
+    void branchDiffAcrossADdlIsWrongOrRefusedAndRightAfterIt() throws Exception {
+        String t = db + ".across";
+        exec(sql, "create table " + t + " (id int primary key, n int, note varchar(10))", "insert into " + t + " values (1, 1, 'a'), (2, 2, 'b')");
+        long t1 = serverNowNanos();
+        Thread.sleep(50);
+        exec(sql, "truncate table " + t, "insert into " + t + " values (9, 9, 'i')");
+        long t2 = serverNowNanos();
+        assertThat(sorted(rows(sql, diff(t, t1, t2)))).as("across TRUNCATE: wrong")
+                .containsExactly(List.of("across", "INSERT", "1", "1", "a"), List.of("across", "INSERT", "2", "2", "b"),
+                        List.of("across", "INSERT", "9", "9", "i"));
+
+        Thread.sleep(50);
+        exec(sql, "alter table " + t + " add column extra int default 5");
+        long t3 = serverNowNanos();
+        assertThatThrownBy(() -> rows(sql, diff(t, t2, t3))).as("across ADD COLUMN: refused")
+                .hasMessageContaining("schema is not equivalent");
+
+        Thread.sleep(50);
+        exec(sql, "update " + t + " set n = 8 where id = 9", "alter table " + t + " rename column note to remark",
+                "update " + t + " set n = 9 where id = 9");
+        long t4 = serverNowNanos();
+        assertThatThrownBy(() -> rows(sql, diff(t, t3, t4))).as("across RENAME COLUMN: refused")
+                .hasMessageContaining("does not exist");
+
+        Thread.sleep(50);
+        exec(sql, "insert into " + t + " (id, n, remark) values (10, 10, 'j')", "delete from " + t + " where id = 9");
+        long t5 = serverNowNanos();
+        assertThat(rows(sql, diff(t, t4, t5))).as("after the change: right")
+                .containsExactlyInAnyOrder(List.of("across", "DELETE", "9", "9", "i", "5"), List.of("across", "INSERT", "10", "10", "j", "5"));
+    }
+
+    /** Runs the DDL, then reads the name's identity (rel_id, rel_version) just after it. */
+    private static List<String> afterDdl(String table, String ddl) throws Exception {
+        Thread.sleep(50);
+        exec(sql, ddl);
+        return identityAt(table, serverNowNanos());
+    }
+
+    private static List<String> identityNow(String table) throws Exception {
+        return identityAt(table, serverNowNanos());
+    }
+
+    private static List<String> identityAt(String table, long ts) throws SQLException {
+        List<List<String>> found = rows(sql, "select rel_id, rel_version from mo_catalog.mo_tables {MO_TS = " + ts + "} where reldatabase = '"
+                + db + "' and relname = '" + table + "' and account_id = current_account_id()");
+        return found.isEmpty() ? List.of() : found.get(0);
+    }
+
+    /**
      * Fact 4: where a change window may end. A time-travel read does not wait for commits still on their way
      * to the CN, and a read at a future {MO_TS} answers at once. So windows ending at the server's
      * {@code utc_timestamp(6)} lose commits, and so do windows ending a fixed lag behind it on a busy
