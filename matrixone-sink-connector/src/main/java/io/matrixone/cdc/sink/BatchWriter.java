@@ -48,7 +48,7 @@ final class BatchWriter {
         // DDL first and outside the transaction: MatrixOne commits DDL on its own.
         for (TableBatch batch : batches.values()) {
             for (RowChange upsert : batch.upserts()) {
-                tables.ensure(conn, batch.table(), upsert.row().schema(), upsert.keyFields());
+                tables.ensure(conn, batch.table(), upsert.row().schema(), upsert.keyFields(), ChangeReader.sourceTimeNanos(upsert.record()));
             }
         }
         // A delete for a table that does not exist (yet) leaves the target as wanted: the row is absent.
@@ -98,12 +98,13 @@ final class BatchWriter {
 
     private void writeUpserts(Connection conn, TableBatch batch) throws SQLException {
         // Rows with the same columns share statements; a schema change mid-batch starts a new group.
-        Map<List<String>, List<RowChange>> byColumns = new LinkedHashMap<>();
+        Map<List<Field>, List<RowChange>> byColumns = new LinkedHashMap<>();
         for (RowChange change : batch.upserts()) {
-            byColumns.computeIfAbsent(names(change.row().schema().fields()), k -> new ArrayList<>()).add(change);
+            byColumns.computeIfAbsent(tables.writable(batch.table(), change.row().schema().fields()), k -> new ArrayList<>()).add(change);
         }
-        for (Map.Entry<List<String>, List<RowChange>> group : byColumns.entrySet()) {
-            List<String> columns = group.getKey();
+        for (Map.Entry<List<Field>, List<RowChange>> group : byColumns.entrySet()) {
+            List<Field> fields = group.getKey();
+            List<String> columns = names(fields);
             List<String> keyColumns = names(group.getValue().get(0).keyFields());
             int fixedBytes = utf8Length(SqlStatements.write(mode, batch.table(), columns, keyColumns, 0));
             for (List<RowChange> chunk : chunks(group.getValue(), false, fixedBytes)) {
@@ -111,8 +112,8 @@ final class BatchWriter {
                 try (PreparedStatement st = conn.prepareStatement(sql)) {
                     int index = 1;
                     for (RowChange change : chunk) {
-                        for (Field field : change.row().schema().fields()) {
-                            st.setObject(index++, ValueConverter.toJdbc(field.schema(), change.row().get(field)));
+                        for (Field field : fields) {
+                            st.setObject(index++, ValueConverter.toJdbc(field.schema(), change.row().get(field.name())));
                         }
                     }
                     st.executeUpdate();

@@ -82,6 +82,24 @@ final class ChangeReader {
         return upsert(record, struct, router.route(record, null));
     }
 
+    /**
+     * When the record's row was read at the source, in nanoseconds: this project's {@code source.ts_ns}, else the
+     * record's timestamp; 0 when unknown. Orders a table's schemas, so a replayed older record never takes the
+     * target table back to an older schema.
+     */
+    static long sourceTimeNanos(SinkRecord record) {
+        if (record == null) {
+            return 0;
+        }
+        if (record.value() instanceof Struct struct && isEnvelope(struct.schema()) && struct.schema().field(ChangeEvent.SOURCE) != null) {
+            Struct source = struct.getStruct(ChangeEvent.SOURCE);
+            if (source != null && source.schema().field(ChangeEvent.SOURCE_TS_NS) != null && source.get(ChangeEvent.SOURCE_TS_NS) != null) {
+                return source.getInt64(ChangeEvent.SOURCE_TS_NS);
+            }
+        }
+        return record.timestamp() == null ? 0 : record.timestamp() * 1_000_000L;
+    }
+
     static boolean isEnvelope(Schema schema) {
         return schema.field(ChangeEvent.OP) != null && schema.field(ChangeEvent.AFTER) != null
                 && schema.field(ChangeEvent.BEFORE) != null;

@@ -1,6 +1,7 @@
 package io.matrixone.cdc.sink;
 
 import io.matrixone.cdc.common.ChangeEvent;
+import io.matrixone.cdc.common.DeclaredTypes;
 import io.matrixone.cdc.common.Identifiers;
 import io.matrixone.cdc.common.TableId;
 import io.matrixone.cdc.sink.MatrixOneSinkConfig.DropBehavior;
@@ -45,6 +46,8 @@ final class TableManager {
         final List<String> primaryKey;
         /** The row schema the table was last checked against. */
         Schema checked;
+        /** The source time of the newest record whose schema the table was made to fit. */
+        long since;
 
         Target(Map<String, String> columns, List<String> primaryKey) {
             this.columns = columns;
@@ -58,10 +61,15 @@ final class TableManager {
         this.columnDrop = columnDrop;
     }
 
-    /** Makes sure {@code table} exists and fits {@code rowSchema}; runs DDL outside the batch transaction. */
-    void ensure(Connection conn, TableId table, Schema rowSchema, List<Field> keyFields) throws SQLException {
+    /**
+     * Makes sure {@code table} exists and fits {@code rowSchema}, the schema of a row read at the source at
+     * {@code sourceTime}; runs DDL outside the batch transaction. A row older than the schema the table last
+     * followed (a redelivery across a schema change) changes nothing: it is written with the columns the table
+     * has (see {@link #writable}), and the newer rows after it carry the table's current shape.
+     */
+    void ensure(Connection conn, TableId table, Schema rowSchema, List<Field> keyFields, long sourceTime) throws SQLException {
         Target target = known.get(table);
-        if (target != null && (target.checked == rowSchema || rowSchema.equals(target.checked))) {
+        if (target != null && (target.checked == rowSchema || rowSchema.equals(target.checked) || sourceTime < target.since)) {
             return;
         }
         if (target == null) {
@@ -76,7 +84,17 @@ final class TableManager {
         }
         target = evolve(conn, table, target, rowSchema.fields(), keyFields);
         target.checked = rowSchema;
+        target.since = Math.max(target.since, sourceTime);
         known.put(table, target);
+    }
+
+    /** The fields of {@code fields} that the table has a column for (all, unless a row is older than its schema). */
+    List<Field> writable(TableId table, List<Field> fields) {
+        Target target = known.get(table);
+        if (target == null || fields.stream().allMatch(f -> target.columns.containsKey(lower(f.name())))) {
+            return fields;
+        }
+        return fields.stream().filter(f -> target.columns.containsKey(lower(f.name()))).toList();
     }
 
     private Target evolve(Connection conn, TableId table, Target target, List<Field> fields, List<Field> keyFields)
@@ -92,7 +110,7 @@ final class TableManager {
                 requireEvolve(table, "has no column '" + field.name() + "'");
                 alter(conn, table, "ADD COLUMN " + Identifiers.quote(field.name()) + " " + ColumnTypes.sqlType(field.schema(), false));
                 target.columns.put(name, sourceType(field));
-            } else if (sourceType(field) != null && !sameType(declared, sourceType(field))) {
+            } else if (sourceType(field) != null && !DeclaredTypes.same(declared, sourceType(field))) {
                 requireEvolve(table, "declares column '" + field.name() + "' as " + declared + ", the source as " + sourceType(field));
                 boolean notNull = key.contains(name) || !field.schema().isOptional();
                 alter(conn, table, "MODIFY COLUMN " + Identifiers.quote(field.name()) + " " + sourceType(field)
@@ -208,14 +226,14 @@ final class TableManager {
     /** The table's columns and key, or null when it does not exist. */
     private static Target read(Connection conn, TableId table) throws SQLException {
         Map<String, String> columns = new LinkedHashMap<>();
-        try (PreparedStatement st = conn.prepareStatement("SELECT column_name, column_type FROM information_schema.columns "
+        try (PreparedStatement st = conn.prepareStatement("SELECT column_name, data_type, column_type FROM information_schema.columns "
                 + "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position")) {
             st.setString(1, table.database());
             st.setString(2, table.table());
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     if (!rs.getString(1).startsWith("__mo_")) { // MatrixOne's hidden columns (composite keys)
-                        columns.put(lower(rs.getString(1)), rs.getString(2));
+                        columns.put(lower(rs.getString(1)), DeclaredTypes.of(rs.getString(2), rs.getString(3)));
                     }
                 }
             }
@@ -244,15 +262,6 @@ final class TableManager {
     private static String sourceType(Field field) {
         Map<String, String> params = field.schema().parameters();
         return params == null ? null : params.get(ChangeEvent.COLUMN_TYPE_PARAM);
-    }
-
-    /** Declared types compared as MatrixOne prints them: case and spacing aside. */
-    static boolean sameType(String a, String b) {
-        return normalize(a).equals(normalize(b));
-    }
-
-    private static String normalize(String type) {
-        return type.toLowerCase(Locale.ROOT).replace(" ", "");
     }
 
     private static String lower(String name) {

@@ -1,5 +1,6 @@
 package io.matrixone.cdc.source;
 
+import io.matrixone.cdc.common.DeclaredTypes;
 import java.util.Locale;
 
 /**
@@ -10,19 +11,9 @@ import java.util.Locale;
  */
 record Column(String name, String dataType, String declaredType, boolean nullable) {
 
-    /**
-     * From information_schema.columns. MatrixOne reports integer and size-less types with a
-     * pseudo width ({@code INT(32)}, {@code TEXT(0)}); those are dropped to get the declared type.
-     */
+    /** From information_schema.columns (the declared type as {@link DeclaredTypes} forms it). */
     static Column fromInformationSchema(String name, String dataType, String columnType, boolean nullable) {
-        String type = dataType.toUpperCase(Locale.ROOT);
-        // Upper case like DDL is usually written ("VARCHAR(50)"), except ENUM labels, which are data.
-        String declared = columnType.toUpperCase(Locale.ROOT).startsWith("ENUM") ? "ENUM" + columnType.substring(4)
-                : columnType.toUpperCase(Locale.ROOT);
-        if (type.contains("INT") || declared.endsWith("(0)")) {
-            declared = type;
-        }
-        return new Column(name, type, declared, nullable);
+        return new Column(name, dataType.toUpperCase(Locale.ROOT), DeclaredTypes.of(dataType, columnType), nullable);
     }
 
     boolean unsigned() {

@@ -21,6 +21,22 @@ final class SchemaReader {
         return find(conn, table).orElseThrow(() -> new SQLException("table " + table + " does not exist"));
     }
 
+    /**
+     * The table's schema as it was at {@code ts} (also for a table dropped since), or empty when it did not exist
+     * then: MatrixOne's SHOW CREATE TABLE at that time.
+     */
+    static Optional<TableSchema> readAt(Connection conn, TableId table, long ts) throws SQLException {
+        try (Statement st = conn.createStatement();
+             ResultSet rs = st.executeQuery("SHOW CREATE TABLE " + table.quoted() + " {MO_TS = " + ts + "}")) {
+            return rs.next() ? Optional.of(CreateTableParser.parse(table, rs.getString(2))) : Optional.empty();
+        } catch (SQLException e) {
+            if (SnapshotReader.missingAt(e)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
     /** The table's schema now, or empty when it does not exist. */
     static Optional<TableSchema> find(Connection conn, TableId table) throws SQLException {
         List<Column> columns = new ArrayList<>();

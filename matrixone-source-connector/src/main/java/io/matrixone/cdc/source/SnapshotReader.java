@@ -64,7 +64,8 @@ final class SnapshotReader {
     static boolean missingAt(SQLException e) {
         String message = e.getMessage();
         return message != null && (message.contains("does not exist") || message.contains("Unknown database")
-                || message.contains("cannot find database") || message.contains("cannot find table"));
+                || message.contains("cannot find database") || message.contains("cannot find table")
+                || message.contains("no such table"));
     }
 
     /** Rows in the table at {@code ts}, for progress reporting. */

@@ -29,16 +29,19 @@ import org.slf4j.LoggerFactory;
  * the reason is logged and shown by mo-cdc task show; the task's other tables go on) and {@code DONE}
  * (end.ts reached, or initial_only).
  *
- * <p>Table changes: a window is diffed only where the table's identity (its rel_id, see {@link TableHistory})
- * is the same at both ends. At a change, the windows are cut one nanosecond before its commit time Td, so every
- * change of the old table is read with the old schema; then:
+ * <p>Table changes: a window is diffed only where the table's identity (rel_id and rel_version, see
+ * {@link TableHistory}) is the same at both ends. At a change, the windows are cut one nanosecond before its commit
+ * time Td, so every change of the old table is read with the old schema; then, with the schema in force at Td
+ * (SHOW CREATE TABLE at Td):
  * <ul>
- *   <li>the name is gone for good: a drop event, capture ends;</li>
- *   <li>the new table is empty at Td (TRUNCATE): a truncate event, and streaming goes on from Td;</li>
- *   <li>it holds rows at Td with the same primary key (ALTER TABLE): a snapshot at Td with the new schema. The
- *   rows are those of the old table at Td - 1, which the target holds, so each is overwritten in place; no row
- *   is missing or extra, and no change is lost on either side;</li>
- *   <li>otherwise (primary key changed, re-created, or changed again since): a truncate event and a new snapshot.</li>
+ *   <li>no table at Td: a drop event, capture ends (a table created again under the name later is captured again
+ *   from a new snapshot, after a truncate event);</li>
+ *   <li>the table is empty at Td (TRUNCATE): a truncate event, and streaming goes on from Td;</li>
+ *   <li>changed in place with the same columns and key (an index, a comment, a wider type): streaming goes on;</li>
+ *   <li>other columns, same primary key (ADD / DROP / RENAME COLUMN, a new default): a snapshot at Td with the new
+ *   columns. The rows are those of the old table at Td - 1, which the target holds, so each is overwritten in
+ *   place; no row is missing or extra, and no change is lost on either side;</li>
+ *   <li>a new primary key: a truncate event and a snapshot at Td.</li>
  * </ul>
  * Every record's offset says where a replay resumes, so a crash between a table change and the next checkpoint
  * finds the same change again and ends at the same place.
@@ -87,81 +90,64 @@ final class TableStream {
         return phase;
     }
 
-    /** The table's capture state from its committed offset, or a fresh start by snapshot.mode / start.ts. */
+    /**
+     * The table's capture state from its committed offset, or a fresh start by snapshot.mode / start.ts. The schema
+     * is the one in force at the checkpoint (SHOW CREATE TABLE at that time), so changes up to a DDL made while no
+     * task ran, even a DROP, are read with the columns they were made with.
+     */
     static TableStream restore(StreamContext ctx, Connection conn, TableId id) throws SQLException {
         TableStream stream = new TableStream(ctx, id);
-        Optional<TableSchema> schema = SchemaReader.find(conn, id);
         Map<String, Object> offset = ctx.offsets.offset(Offsets.partition(ctx.prefix, id));
         if (offset != null && offset.get(SourceOffsets.TS) != null) {
             long ts = ((Number) offset.get(SourceOffsets.TS)).longValue();
             Object phase = offset.get(SourceOffsets.PHASE);
             Object lastPk = offset.get(SourceOffsets.LAST_PK);
+            stream.ts = ts;
             if (SourceOffsets.PHASE_DROPPED.equals(phase)) {
-                if (schema.isEmpty()) {
-                    stream.records = stream.factory(TableSchema.absent(id));
-                    stream.phase = Phase.DROPPED;
-                    return stream;
-                }
-                return stream.resnapshot(conn, schema.get(), 0, "created again after its drop at " + Timestamps.toText(ts));
-            }
-            if (schema.isEmpty()) {
-                // Dropped while no task ran: its changes after the checkpoint are gone with it.
                 stream.records = stream.factory(TableSchema.absent(id));
-                stream.phase = Phase.STREAM;
-                stream.ts = ts;
-                LOG.warn("Table {}: dropped while the task was not running; changes after its checkpoint {} were not read",
-                        id, Timestamps.toText(ts));
-                stream.pendingDrop = true;
-                return stream;
-            }
-            if (stream.stoppedIfUncapturable(conn, schema.get())) {
+                stream.phase = Phase.DROPPED; // captured again from a new snapshot if it is created again
                 return stream;
             }
             boolean snapshot = SourceOffsets.PHASE_SNAPSHOT.equals(phase);
             LOG.info("Table {}: resuming {} at {}", id, snapshot ? "snapshot" : "stream", Timestamps.toText(ts));
-            stream.records = stream.factory(schema.get());
-            stream.phase = snapshot ? Phase.SNAPSHOT : stream.afterSnapshot();
-            stream.ts = ts;
             stream.lastKey = lastPk == null ? null : Offsets.parseKeyJson(lastPk.toString());
             // A saved snapshot time is needed only until a checkpoint past the snapshot is committed.
             stream.snapshotStartSaved = true;
-            if (stream.phase != Phase.DONE) {
-                TableHistory.Identity atCheckpoint = TableHistory.at(conn, id, ts);
-                if (!Objects.equals(atCheckpoint, TableHistory.now(conn, id))) {
-                    // The schema read now is not the one in force at the checkpoint: no exact read up to the change.
-                    return stream.resnapshot(conn, schema.get(), 0, "it was altered or re-created while the task was not running");
-                }
-                stream.identity = snapshot ? null : atCheckpoint;
-            }
-            ctx.tableState(conn, id, snapshot ? TableStates.SNAPSHOTTING : TableStates.CAPTURING, null);
-            return stream;
+            return stream.startWith(conn, SchemaReader.readAt(conn, id, ts), snapshot ? Phase.SNAPSHOT : stream.afterSnapshot());
         }
-        if (schema.isEmpty()) {
-            stream.records = stream.factory(TableSchema.absent(id));
-            stream.phase = Phase.DROPPED; // dropped before this task ever read it: nothing to capture
-            ctx.tableState(conn, id, TableStates.DROPPED, "the table does not exist");
-            return stream;
-        }
-        if (stream.stoppedIfUncapturable(conn, schema.get())) {
-            return stream;
-        }
-        stream.records = stream.factory(schema.get());
         String startTs = ctx.config.getString(MatrixOneSourceConfig.START_TS);
         if (startTs != null) {
-            stream.phase = Phase.STREAM;
             stream.ts = Timestamps.parse(startTs, MatrixOneSourceConfig.START_TS);
-        } else if (ctx.config.snapshotMode() == SnapshotMode.NEVER) {
-            stream.phase = Phase.STREAM;
-            stream.ts = ctx.horizon.newest(conn, Long.MAX_VALUE);
-        } else {
-            stream.phase = Phase.SNAPSHOT;
+            return stream.startWith(conn, SchemaReader.readAt(conn, id, stream.ts), Phase.STREAM);
         }
-        ctx.tableState(conn, id, stream.phase == Phase.SNAPSHOT ? TableStates.SNAPSHOTTING : TableStates.CAPTURING, null);
-        return stream;
+        if (ctx.config.snapshotMode() == SnapshotMode.NEVER) {
+            stream.ts = ctx.horizon.newest(conn, Long.MAX_VALUE);
+            return stream.startWith(conn, SchemaReader.readAt(conn, id, stream.ts), Phase.STREAM);
+        }
+        // The snapshot's time is chosen on the first poll; the schema is read again at that time.
+        return stream.startWith(conn, SchemaReader.find(conn, id), Phase.SNAPSHOT);
     }
 
-    /** Dropped while no task ran: the drop event goes out on the first poll. */
-    private boolean pendingDrop;
+    /**
+     * Starts in {@code phase} with {@code schema}. Streaming from a time when the name denoted no table (a start.ts
+     * before its creation) waits for its creation; a table gone before a snapshot could start is dropped.
+     */
+    private TableStream startWith(Connection conn, Optional<TableSchema> schema, Phase start) throws SQLException {
+        if (schema.isEmpty() && start != Phase.STREAM) {
+            records = factory(TableSchema.absent(id));
+            phase = Phase.DROPPED;
+            ctx.tableState(conn, id, TableStates.DROPPED, "the table does not exist");
+            return this;
+        }
+        records = factory(schema.orElse(TableSchema.absent(id)));
+        if (schema.isPresent() && stoppedIfUncapturable(conn, schema.get())) {
+            return this;
+        }
+        phase = start;
+        ctx.tableState(conn, id, start == Phase.SNAPSHOT ? TableStates.SNAPSHOTTING
+                : start == Phase.DONE ? TableStates.DONE : TableStates.CAPTURING, null);
+        return this;
+    }
 
     private RecordFactory factory(TableSchema schema) {
         return new RecordFactory(schema, ctx.prefix, ctx.config.tables().targetOf(id).orElse(id), ctx.config.envelope());
@@ -189,10 +175,6 @@ final class TableStream {
 
     /** This poll's records for the table, or an empty list when it has nothing to send now. */
     List<SourceRecord> poll(Connection conn) throws SQLException {
-        if (pendingDrop) {
-            pendingDrop = false;
-            return dropped(conn, ts);
-        }
         return switch (phase) {
             case SNAPSHOT -> snapshotChunk(conn);
             case STREAM -> streamWindows(conn);
@@ -214,7 +196,7 @@ final class TableStream {
         nextReadAt = nowLocal + ctx.pollIntervalNanos;
         Optional<TableSchema> schema = SchemaReader.find(conn, id);
         if (schema.isPresent()) {
-            resnapshot(conn, schema.get(), 0, "created again after its drop at " + Timestamps.toText(ts));
+            resnapshot(conn, 0, true, "created again after its drop at " + Timestamps.toText(ts));
         }
         return List.of();
     }
@@ -280,16 +262,16 @@ final class TableStream {
         if (t0 < coverage.startNanos()) {
             return null; // the PITR was created moments ago: wait until T0 lies inside it
         }
-        long rows;
-        try {
-            rows = SnapshotReader.count(conn, records.table(), t0);
-        } catch (SQLException e) {
-            if (SnapshotReader.missingAt(e)) {
-                ctx.state.forgetSnapshotStart(conn, capture); // the table is newer than T0: a later horizon will do
-                return null;
-            }
-            throw e;
+        Optional<TableSchema> schema = SchemaReader.readAt(conn, id, t0);
+        if (schema.isEmpty()) {
+            ctx.state.forgetSnapshotStart(conn, capture); // the table is newer than T0: a later horizon will do
+            return null;
         }
+        if (stoppedIfUncapturable(conn, schema.get())) {
+            return null;
+        }
+        records = factory(schema.get()); // the columns in force at T0
+        long rows = SnapshotReader.count(conn, records.table(), t0);
         if (earlier.isEmpty()) {
             ctx.state.saveSnapshotStart(conn, capture, t0);
         }
@@ -302,26 +284,28 @@ final class TableStream {
     }
 
     /**
-     * A new snapshot of this table alone, with {@code schema}, at {@code t0} (0: at the horizon, after a truncate
-     * event, since the target may hold rows the new snapshot lacks). Said in the log, the table's state and metrics.
+     * A new snapshot of this table alone at {@code t0} (0: at the horizon) with the columns in force then, after a
+     * truncate event when the target may hold rows the snapshot lacks. Said in the log, the table's state and
+     * metrics. Nothing changes while the table does not exist at {@code t0} (created after the horizon).
      */
-    private TableStream resnapshot(Connection conn, TableSchema schema, long t0, String why) throws SQLException {
-        if (stoppedIfUncapturable(conn, schema)) {
-            return this;
+    private void resnapshot(Connection conn, long t0, boolean truncate, String why) throws SQLException {
+        long at = t0 == 0 ? ctx.horizon.newest(conn, Long.MAX_VALUE) : t0;
+        Optional<TableSchema> schema = SchemaReader.readAt(conn, id, at);
+        if (schema.isEmpty() || stoppedIfUncapturable(conn, schema.get())) {
+            return;
         }
-        records = factory(schema);
+        records = factory(schema.get());
         phase = Phase.SNAPSHOT;
+        ts = at;
         lastKey = null;
         identity = null;
-        truncateFirst = t0 == 0;
-        ts = t0 == 0 ? ctx.horizon.newest(conn, Long.MAX_VALUE) : t0;
-        long rows = SnapshotReader.count(conn, schema, ts);
+        truncateFirst = truncate;
+        long rows = SnapshotReader.count(conn, records.table(), ts);
         SnapshotProgress.start(conn, ctx.state.database(), ctx.connectorName, id, rows);
         ctx.metrics.resnapshots.incrementAndGet();
         ctx.metrics.snapshotRowsEstimated.addAndGet(rows);
         ctx.tableState(conn, id, TableStates.SNAPSHOTTING, "new snapshot at " + Timestamps.toText(ts) + ": " + why
-                + (truncateFirst ? " (the target table is emptied first)" : ""));
-        return this;
+                + (truncate ? " (the target table is emptied first)" : ""));
     }
 
     /** Forgets the saved snapshot time once Connect has committed a checkpoint past the snapshot. */
@@ -372,6 +356,10 @@ final class TableStream {
                 changeAt = TableHistory.changedAt(conn, id, identity, ts, readable);
             }
         }
+        if (identity == null && readable > ts) {
+            // The name denoted no table at ts (a start.ts before its creation): nothing to read until it does.
+            ts = changeAt == null ? readable : changeAt - 1;
+        }
         for (int i = 0; i < MAX_WINDOWS_PER_POLL; i++) {
             long from = ts;
             if (from >= ctx.endNanos) {
@@ -397,7 +385,7 @@ final class TableStream {
                 changes = ChangeReader.window(conn, records.table(), from, to);
             } catch (ChangeReader.SchemaChangedException e) {
                 // The columns changed while the table kept its identity: no exact diff across that change.
-                resnapshot(conn, SchemaReader.read(conn, id), 0, e.getMessage());
+                resnapshot(conn, 0, true, e.getMessage());
                 return List.of();
             }
             ctx.metrics.windows.incrementAndGet();
@@ -417,22 +405,17 @@ final class TableStream {
 
     /**
      * The table's identity changed at {@code changeAt}, and every change before it has been read. What follows
-     * depends on what the name holds at that moment and now (see the class comment). Streaming resumes at
+     * depends on what the name holds at that moment (see the class comment). Streaming resumes at
      * {@code changeAt}: the only commit stamped then is the DDL's own.
      */
     private List<SourceRecord> tableChanged(Connection conn, long changeAt) throws SQLException {
         TableHistory.Identity after = TableHistory.at(conn, id, changeAt);
-        TableHistory.Identity current = TableHistory.now(conn, id);
-        Optional<TableSchema> now = SchemaReader.find(conn, id);
-        if (current == null || now.isEmpty()) {
+        Optional<TableSchema> then = after == null ? Optional.empty() : SchemaReader.readAt(conn, id, changeAt);
+        if (then.isEmpty()) {
             return dropped(conn, changeAt);
         }
         String at = Timestamps.toText(changeAt);
-        if (!current.equals(after)) {
-            resnapshot(conn, now.get(), 0, "the table was re-created or changed more than once since " + at);
-            return List.of();
-        }
-        TableSchema schema = now.get();
+        TableSchema schema = then.get();
         TableSchema before = records.table();
         boolean sameKey = names(schema.primaryKey()).equals(names(before.primaryKey()));
         if (SnapshotReader.count(conn, schema, changeAt) == 0) {
@@ -444,9 +427,9 @@ final class TableStream {
             // In place, same columns (an index, a comment, a wider type): the rows are as they were.
             return continueAt(conn, schema, after, changeAt, "altered in place at " + at, records -> List.of());
         }
-        resnapshot(conn, schema, sameKey ? changeAt : 0, "altered at " + at
-                + (sameKey ? "; MatrixOne cannot diff across the change, the rows are read again with the new columns"
-                        : "; its primary key changed"));
+        resnapshot(conn, changeAt, !sameKey, "altered at " + at + (sameKey
+                ? "; MatrixOne cannot diff across the change, the rows are read again with the new columns"
+                : "; its primary key changed"));
         return List.of();
     }
 

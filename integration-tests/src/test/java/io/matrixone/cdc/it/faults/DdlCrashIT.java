@@ -84,16 +84,16 @@ class DdlCrashIT {
             try (RowWriter b = new RowWriter(source, db + ".b", 3001)) {
                 Thread.sleep(3000);
                 ddlThenKill(runtime, "alter table " + db + ".a add column extra int default 3", 2000);
-                ddlThenKill(runtime, "truncate table " + db + ".b", 1500);
-                ddlThenKill(runtime, "alter table " + db + ".a rename column note to remark", 2500);
+                ddlThenKill(runtime, "truncate table " + db + ".b", 1200);
+                ddlThenKill(runtime, "alter table " + db + ".a rename column note to remark", 2800);
                 exec(src, "create table " + db + ".c " + COLUMNS);
                 try (RowWriter c = new RowWriter(source, db + ".c", 1)) {
-                    ddlThenKill(runtime, "insert into " + db + ".c (id, n) values (100000, 1)", 4000);
+                    ddlThenKill(runtime, "insert into " + db + ".c (id, n) values (100000, 1)", 3500);
                     Thread.sleep(3000);
                 }
             }
             lastOfB = TableComparison.fingerprint(source, new TableId(db, "b"));
-            ddlThenKill(runtime, "drop table " + db + ".b", 2000);
+            ddlThenKill(runtime, "drop table " + db + ".b", 1600);
             Thread.sleep(3000);
         }
         for (String table : new String[] {"a", "c"}) {
@@ -104,7 +104,12 @@ class DdlCrashIT {
         assertThat(cli("task", "drop", "--task-name", "ddlcrash", "--data-dir", dataDir.toString())).isZero();
     }
 
-    /** Runs the statement, waits {@code delayMs} (the source reads it, the checkpoint is not yet committed), kills. */
+    /**
+     * Runs the statement, waits {@code delayMs} (the source reads it; its checkpoint is committed within a second or
+     * so, so the delays fall before and after that), kills the worker, starts a new one and waits until changes flow
+     * to the target again: a worker is slow to get going after a kill (its broker restarts with it), and killing it
+     * again before would test nothing.
+     */
     private static void ddlThenKill(EmbeddedRuntime runtime, String statement, long delayMs) throws Exception {
         exec(src, statement);
         Thread.sleep(delayMs);
@@ -113,6 +118,23 @@ class DdlCrashIT {
         worker.onExit().get();
         runtime.start(System.err);
         assertThat(cli("task", "resume", "--task-name", "ddlcrash", "--data-dir", dataDir.toString())).isZero();
+        int marker = -(++markers);
+        exec(src, "insert into " + db + ".a (id, n) values (" + marker + ", 0)");
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        while (!"1".equals(scalarOrNull("select count(*) from " + db + "_copy.a where id = " + marker))) {
+            assertThat(System.nanoTime()).as("changes reach the target after restart %d", markers).isLessThan(deadline);
+            Thread.sleep(500);
+        }
+    }
+
+    private static int markers;
+
+    private static String scalarOrNull(String query) {
+        try {
+            return Sql.scalar(dst, query);
+        } catch (SQLException e) {
+            return null;
+        }
     }
 
     private static int cli(String... args) {
