@@ -87,7 +87,8 @@ class ScenarioIT {
                 .contains("\"task-name\": \"activity_sync\"",
                         "\"source-uri\": \"mysql://root:******@" + source.host() + ":" + source.port() + "\"",
                         "\"sink-uri\": \"mysql://root:******@" + target.host() + ":" + target.port() + "\"",
-                        "\"state\": \"running\"", "\"err-msg\": \"\"", "\"checkpoint\": \"{\\n", "\"timestamp\": \"")
+                        "\"state\": \"running\"", "\"err-msg\": \"\"", "\"checkpoint\": \"{\\n", "\"timestamp\": \"",
+                        "\"tables\": \"{\\n  \\\"" + prodDb + ".user_activities\\\": ")
                 .doesNotContain(PASSWORD + "@");
 
         awaitTarget(List.of(row(1, 1001, "login", "2024-01-01 09:00:00", "mobile"), row(2, 1002, "like", "2024-01-01 10:15:00", "desktop"),

@@ -204,7 +204,6 @@ final class TableStream {
     // ---------------------------------------------------------------- snapshot
 
     private List<SourceRecord> snapshotChunk(Connection conn) throws SQLException {
-        TableSchema schema = records.table();
         if (ts == 0) {
             Long t0 = snapshotTime(conn);
             if (t0 == null) {
@@ -212,6 +211,7 @@ final class TableStream {
             }
             ts = t0;
         }
+        TableSchema schema = records.table(); // as it was at the snapshot time
         if (truncateFirst) {
             truncateFirst = false;
             ctx.metrics.truncates.incrementAndGet();

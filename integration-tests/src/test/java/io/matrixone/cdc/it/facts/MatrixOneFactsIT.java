@@ -297,6 +297,30 @@ class MatrixOneFactsIT {
         return identityAt(table, serverNowNanos());
     }
 
+    /**
+     * Fact 7: SHOW CREATE TABLE at a past time gives the definition in force then, also once the table is dropped,
+     * and fails with "no such table" before it existed. The source reads the schema of a checkpoint this way.
+     */
+    @Test
+    void showCreateTableAtAPastTimeGivesTheDefinitionThen() throws Exception {
+        String t = db + ".defs";
+        long beforeCreate = serverNowNanos();
+        Thread.sleep(50);
+        exec(sql, "create table " + t + " (id int primary key, note varchar(10))");
+        long created = serverNowNanos();
+        Thread.sleep(50);
+        exec(sql, "alter table " + t + " rename column note to remark", "drop table " + t);
+
+        assertThat(scalarAt("show create table " + t + " {MO_TS = " + created + "}")).contains("`note` varchar(10)")
+                .doesNotContain("remark");
+        assertThatThrownBy(() -> rows(sql, "show create table " + t + " {MO_TS = " + beforeCreate + "}"))
+                .hasMessageContaining("no such table");
+    }
+
+    private static String scalarAt(String showCreate) throws SQLException {
+        return rows(sql, showCreate).get(0).get(1);
+    }
+
     private static List<String> identityNow(String table) throws Exception {
         return identityAt(table, serverNowNanos());
     }
