@@ -104,10 +104,10 @@ public final class MatrixOneSinkConfig extends AbstractConfig {
                         + "filled from its new snapshot either way.",
                 SCHEMA, ++order, Width.SHORT, "Table drop behavior");
         def.define(COLUMN_DROP_BEHAVIOR, Type.STRING, "drop", ConfigSupport.oneOf(DropBehavior.values()), Importance.MEDIUM,
-                "What a column that records no longer carry (dropped or renamed on the source) does to the target "
-                        + "table, with auto.evolve: drop (ALTER TABLE DROP COLUMN, so the target keeps the source's columns) "
-                        + "or keep (the column stays; rows written from then on leave it at its default, so it must be "
-                        + "nullable or have one).",
+                "What a column that a table's records carried and no longer carry (dropped or renamed on the source) "
+                        + "does to the target table, with auto.evolve: drop (ALTER TABLE DROP COLUMN, so the target keeps the "
+                        + "source's columns) or keep (the column stays; rows written from then on leave it at its default, so "
+                        + "it must be nullable or have one). Target columns that records never carried are never dropped.",
                 SCHEMA, ++order, Width.SHORT, "Column drop behavior");
         order = 0;
         def.define(MAX_RETRIES, Type.INT, 10, ConfigDef.Range.atLeast(0), Importance.MEDIUM,

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Knows the target tables' columns and keys, and makes a table follow the records' schema: creates a
  * missing table, and with auto.evolve adds new columns, changes a column whose declared source type changed,
- * drops columns records no longer carry (column.drop.behavior), and re-creates an empty table whose primary
+ * drops columns records carried and no longer do (column.drop.behavior), and re-creates an empty table whose primary
  * key changed. The full comparison runs only when a table's record schema differs from the last one seen.
  * Column names are compared case-insensitively, as MatrixOne does.
  */
@@ -82,7 +82,7 @@ final class TableManager {
                 target = read(conn, table);
             }
         }
-        target = evolve(conn, table, target, rowSchema.fields(), keyFields);
+        target = evolve(conn, table, target, rowSchema, keyFields);
         target.checked = rowSchema;
         target.since = Math.max(target.since, sourceTime);
         known.put(table, target);
@@ -97,8 +97,9 @@ final class TableManager {
         return fields.stream().filter(f -> target.columns.containsKey(lower(f.name()))).toList();
     }
 
-    private Target evolve(Connection conn, TableId table, Target target, List<Field> fields, List<Field> keyFields)
+    private Target evolve(Connection conn, TableId table, Target target, Schema rowSchema, List<Field> keyFields)
             throws SQLException {
+        List<Field> fields = rowSchema.fields();
         List<String> key = keyFields.stream().map(f -> lower(f.name())).toList();
         if (!key.isEmpty() && !target.primaryKey.isEmpty() && !key.equals(target.primaryKey)) {
             return rekey(conn, table, target, fields, keyFields);
@@ -118,12 +119,15 @@ final class TableManager {
                 target.columns.put(name, sourceType(field));
             }
         }
-        if (columnDrop == DropBehavior.DROP && autoEvolve) {
+        // Only a column the records carried before and no longer do (dropped or renamed on the source) is dropped:
+        // columns of the target that records never carried are someone else's.
+        if (columnDrop == DropBehavior.DROP && autoEvolve && target.checked != null) {
             Set<String> carried = new LinkedHashSet<>();
             fields.forEach(f -> carried.add(lower(f.name())));
-            for (String column : new ArrayList<>(target.columns.keySet())) {
-                if (!carried.contains(column) && !target.primaryKey.contains(column)) {
-                    alter(conn, table, "DROP COLUMN " + Identifiers.quote(column));
+            for (Field before : target.checked.fields()) {
+                String column = lower(before.name());
+                if (!carried.contains(column) && target.columns.containsKey(column) && !target.primaryKey.contains(column)) {
+                    alter(conn, table, "DROP COLUMN " + Identifiers.quote(before.name()));
                     target.columns.remove(column);
                 }
             }

@@ -12,7 +12,6 @@ import io.matrixone.cdc.testing.MatrixOneTestServers;
 import io.matrixone.cdc.testing.RowWriter;
 import io.matrixone.cdc.testing.Sql;
 import io.matrixone.cdc.testing.TableComparison;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -48,10 +47,7 @@ class DdlCrashIT {
         src = Connections.open(source);
         dst = Connections.open(target);
         db = Sql.uniqueDatabase("ddlcrash");
-        dataDir = Files.createTempDirectory("mo-cdc-ddlcrash");
-        Path modules = Path.of("..").toAbsolutePath().normalize();
-        System.setProperty("mo.cdc.plugin.path", modules.resolve("matrixone-source-connector/target/plugin") + ","
-                + modules.resolve("matrixone-sink-connector/target/plugin"));
+        dataDir = FaultPipeline.embeddedRuntimeDir("mo-cdc-ddlcrash");
         exec(src, "create database " + db, "create pitr " + db + "_pitr for database " + db + " range 1 'h'");
         for (String table : new String[] {"a", "b"}) {
             exec(src, "create table " + db + "." + table + " " + COLUMNS, "insert into " + db + "." + table

@@ -9,7 +9,6 @@ import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.common.MatrixOneUri;
 import io.matrixone.cdc.testing.MatrixOneTestServers;
 import io.matrixone.cdc.testing.Sql;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -53,11 +52,7 @@ class WorkerCrashIT {
         src = Connections.open(source);
         dst = Connections.open(target);
         db = Sql.uniqueDatabase("crash");
-        dataDir = Files.createTempDirectory("mo-cdc-crash");
-        // The embedded worker loads the connectors from the plugin dirs 'mvn package' builds.
-        Path modules = Path.of("..").toAbsolutePath().normalize();
-        System.setProperty("mo.cdc.plugin.path", modules.resolve("matrixone-source-connector/target/plugin") + ","
-                + modules.resolve("matrixone-sink-connector/target/plugin"));
+        dataDir = FaultPipeline.embeddedRuntimeDir("mo-cdc-crash");
         exec(src, "create database " + db, "create pitr " + db + "_pitr for database " + db + " range 1 'h'",
                 "create table " + db + ".events (id int primary key, n int, note varchar(40))",
                 "insert into " + db + ".events select result, 0, concat('row ', result) from generate_series(1, 20000) g");
