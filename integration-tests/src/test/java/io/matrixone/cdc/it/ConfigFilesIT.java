@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.matrixone.cdc.cli.ConnectRestClient;
+import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.testing.ConnectClusterHarness;
 import io.matrixone.cdc.testing.MatrixOneTestServers;
+import io.matrixone.cdc.testing.Sql;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -34,9 +38,19 @@ class ConfigFilesIT {
     private static ConnectRestClient rest;
 
     @BeforeAll
-    static void start() {
-        // The source's and sink's validation connect to the servers the files name: the real ones.
-        MatrixOneTestServers.source();
+    static void start() throws SQLException {
+        // The source's and sink's validation connect to the servers the files name: the real ones, holding the
+        // product scenario's table and PITR as scripts/demo.sh makes them (a fresh server has neither).
+        try (Connection src = Connections.open(MatrixOneTestServers.source())) {
+            try {
+                Sql.exec(src, "create pitr if not exists pitr_activity for account range 2 'h'");
+            } catch (SQLException e) {
+                assertThat(e.getMessage()).as("an account holds one account-level PITR").contains("already has a pitr");
+            }
+            Sql.exec(src, "create database if not exists production_db",
+                    "create table if not exists production_db.user_activities (activity_id int primary key, user_id int, "
+                            + "activity_type varchar(50), timestamp datetime, device varchar(20))");
+        }
         MatrixOneTestServers.target();
         connect = ConnectClusterHarness.start("config-files-it", false);
         rest = new ConnectRestClient(connect.restUrl());

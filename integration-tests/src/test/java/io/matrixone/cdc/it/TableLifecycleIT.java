@@ -186,6 +186,28 @@ class TableLifecycleIT {
         pipeline.delete();
     }
 
+    @Test
+    void aTableThatCannotBeCapturedExactlyStopsAloneWithItsReason(CdcDatabases dbs) throws Exception {
+        createTable(dbs, "a", 100);
+        createTable(dbs, "b", 100);
+        Pipeline pipeline = new Pipeline(dbs, "stopped", Map.of());
+        try (RowWriter writer = new RowWriter(dbs.source, dbs.srcDb + ".a", 101)) {
+            pipeline.awaitRows("b", 100);
+            // MatrixOne's DATA BRANCH DIFF returns nothing for a table with an ENUM column: b can no longer be read exactly.
+            exec(dbs.src, "alter table " + dbs.srcDb + ".b add column kind enum('x', 'y')");
+            pipeline.awaitState(dbs.srcDb + ".b", TableStates.STOPPED);
+            Thread.sleep(3000);
+        }
+        pipeline.awaitEqual("a");
+        try (Connection c = Connections.open(dbs.source)) {
+            assertThat(TableStates.of(c, SnapshotProgress.DEFAULT_STATE_DATABASE, "stopped-source").get(dbs.srcDb + ".b").reason())
+                    .contains("ENUM column(s) [kind]").contains("exclude");
+        }
+        assertThat(pipeline.metric("StoppedTables")).isEqualTo(1);
+        pipeline.assertRunning();
+        pipeline.delete();
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static void createTable(CdcDatabases dbs, String table, int rows) throws Exception {

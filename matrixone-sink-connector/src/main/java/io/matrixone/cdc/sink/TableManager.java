@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Knows the target tables' columns and keys, and makes a table follow the records' schema: creates a
- * missing table, and with auto.evolve adds new columns, changes a column whose declared source type changed,
+ * missing table, and with auto.evolve adds new columns, changes a column whose declared source type changed in the
+ * records (not one the target was made with another type),
  * drops columns records carried and no longer do (column.drop.behavior), and re-creates an empty table whose primary
  * key changed. The full comparison runs only when a table's record schema differs from the last one seen.
  * Column names are compared case-insensitively, as MatrixOne does.
@@ -101,7 +102,8 @@ final class TableManager {
             throws SQLException {
         List<Field> fields = rowSchema.fields();
         List<String> key = keyFields.stream().map(f -> lower(f.name())).toList();
-        if (!key.isEmpty() && !target.primaryKey.isEmpty() && !key.equals(target.primaryKey)) {
+        // Re-keyed only after records of this table with another schema were seen: the source changed its key.
+        if (target.checked != null && !key.isEmpty() && !target.primaryKey.isEmpty() && !key.equals(target.primaryKey)) {
             return rekey(conn, table, target, fields, keyFields);
         }
         for (Field field : fields) {
@@ -111,7 +113,7 @@ final class TableManager {
                 requireEvolve(table, "has no column '" + field.name() + "'");
                 alter(conn, table, "ADD COLUMN " + Identifiers.quote(field.name()) + " " + ColumnTypes.sqlType(field.schema(), false));
                 target.columns.put(name, sourceType(field));
-            } else if (sourceType(field) != null && !DeclaredTypes.same(declared, sourceType(field))) {
+            } else if (retypedAtSource(target.checked, field) && !DeclaredTypes.same(declared, sourceType(field))) {
                 requireEvolve(table, "declares column '" + field.name() + "' as " + declared + ", the source as " + sourceType(field));
                 boolean notNull = key.contains(name) || !field.schema().isOptional();
                 alter(conn, table, "MODIFY COLUMN " + Identifiers.quote(field.name()) + " " + sourceType(field)
@@ -260,6 +262,18 @@ final class TableManager {
         try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT 1 FROM " + table.quoted() + " LIMIT 1")) {
             return !rs.next();
         }
+    }
+
+    /**
+     * Whether the source changed the field's declared type since the records this table last followed: only a
+     * change seen in the records re-types a target column, never a target that was made with another type.
+     */
+    private static boolean retypedAtSource(Schema previous, Field field) {
+        if (previous == null || sourceType(field) == null) {
+            return false;
+        }
+        Field before = previous.field(field.name());
+        return before != null && sourceType(before) != null && !DeclaredTypes.same(sourceType(before), sourceType(field));
     }
 
     /** The MatrixOne type the source declared for the field, or null when the record does not say. */
