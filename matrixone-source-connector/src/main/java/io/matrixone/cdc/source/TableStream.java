@@ -82,14 +82,6 @@ final class TableStream {
         this.id = id;
     }
 
-    TableId id() {
-        return id;
-    }
-
-    Phase phase() {
-        return phase;
-    }
-
     /**
      * The table's capture state from its committed offset, or a fresh start by snapshot.mode / start.ts. The schema
      * is the one in force at the checkpoint (SHOW CREATE TABLE at that time), so changes up to a DDL made while no
