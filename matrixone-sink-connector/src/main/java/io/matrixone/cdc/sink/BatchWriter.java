@@ -48,7 +48,7 @@ final class BatchWriter {
         // DDL first and outside the transaction: MatrixOne commits DDL on its own.
         for (TableBatch batch : batches.values()) {
             for (RowChange upsert : batch.upserts()) {
-                tables.ensure(conn, batch.table(), upsert.row().schema(), upsert.keyFields(), ChangeReader.sourceTimeNanos(upsert.record()));
+                tables.ensure(conn, batch.table(), upsert.row().schema(), upsert.keyFields(), upsert.record());
             }
         }
         // A delete for a table that does not exist (yet) leaves the target as wanted: the row is absent.

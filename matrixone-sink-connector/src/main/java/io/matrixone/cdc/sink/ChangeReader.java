@@ -40,9 +40,7 @@ final class ChangeReader {
         if (header == null && !truncateOp) {
             return null;
         }
-        Struct source = envelope == null || envelope.schema().field(ChangeEvent.SOURCE) == null
-                ? null : envelope.getStruct(ChangeEvent.SOURCE);
-        TableId table = router.route(record, source);
+        TableId table = router.route(record, envelope == null ? null : sourceOf(envelope));
         boolean drop = header != null && ChangeEvent.TABLE_DROPPED.equals(String.valueOf(header.value()));
         return new TableEvent(table, drop ? TableEvent.Kind.DROP : TableEvent.Kind.TRUNCATE, record);
     }
@@ -62,8 +60,7 @@ final class ChangeReader {
                     + "); use a converter with schemas, e.g. JsonConverter with schemas.enable=true, or Avro");
         }
         if (isEnvelope(struct.schema())) {
-            Struct source = struct.schema().field(ChangeEvent.SOURCE) == null ? null : struct.getStruct(ChangeEvent.SOURCE);
-            TableId table = router.route(record, source);
+            TableId table = router.route(record, sourceOf(struct));
             String op = struct.getString(ChangeEvent.OP);
             switch (op == null ? "" : op) {
                 case ChangeEvent.OP_READ, ChangeEvent.OP_CREATE, ChangeEvent.OP_UPDATE -> {
@@ -91,13 +88,18 @@ final class ChangeReader {
         if (record == null) {
             return 0;
         }
-        if (record.value() instanceof Struct struct && isEnvelope(struct.schema()) && struct.schema().field(ChangeEvent.SOURCE) != null) {
-            Struct source = struct.getStruct(ChangeEvent.SOURCE);
+        if (record.value() instanceof Struct struct && isEnvelope(struct.schema())) {
+            Struct source = sourceOf(struct);
             if (source != null && source.schema().field(ChangeEvent.SOURCE_TS_NS) != null && source.get(ChangeEvent.SOURCE_TS_NS) != null) {
                 return source.getInt64(ChangeEvent.SOURCE_TS_NS);
             }
         }
         return record.timestamp() == null ? 0 : record.timestamp() * 1_000_000L;
+    }
+
+    /** The envelope's {@code source} block, or null when it has none. */
+    private static Struct sourceOf(Struct envelope) {
+        return envelope.schema().field(ChangeEvent.SOURCE) == null ? null : envelope.getStruct(ChangeEvent.SOURCE);
     }
 
     static boolean isEnvelope(Schema schema) {

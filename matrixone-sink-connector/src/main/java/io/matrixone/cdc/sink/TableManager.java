@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.StringJoiner;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.sink.SinkRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,14 +64,18 @@ final class TableManager {
     }
 
     /**
-     * Makes sure {@code table} exists and fits {@code rowSchema}, the schema of a row read at the source at
-     * {@code sourceTime}; runs DDL outside the batch transaction. A row older than the schema the table last
+     * Makes sure {@code table} exists and fits {@code rowSchema}, the schema of {@code record}'s row, read at the
+     * source at the record's source time; runs DDL outside the batch transaction. A row older than the schema the table last
      * followed (a redelivery across a schema change) changes nothing: it is written with the columns the table
      * has (see {@link #writable}), and the newer rows after it carry the table's current shape.
      */
-    void ensure(Connection conn, TableId table, Schema rowSchema, List<Field> keyFields, long sourceTime) throws SQLException {
+    void ensure(Connection conn, TableId table, Schema rowSchema, List<Field> keyFields, SinkRecord record) throws SQLException {
         Target target = known.get(table);
-        if (target != null && (target.checked == rowSchema || rowSchema.equals(target.checked) || sourceTime < target.since)) {
+        if (target != null && (target.checked == rowSchema || rowSchema.equals(target.checked))) {
+            return; // the usual case, once per row: looked at before anything else is read from the record
+        }
+        long sourceTime = ChangeReader.sourceTimeNanos(record);
+        if (target != null && sourceTime < target.since) {
             return;
         }
         if (target == null) {

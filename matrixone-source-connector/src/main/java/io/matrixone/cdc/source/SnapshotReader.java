@@ -68,6 +68,14 @@ final class SnapshotReader {
                 || message.contains("no such table"));
     }
 
+    /** Whether the table held no row at {@code ts}: one row read at most, however big the table. */
+    static boolean isEmpty(Connection conn, TableSchema table, long ts) throws SQLException {
+        try (var st = conn.createStatement();
+             ResultSet rs = st.executeQuery("SELECT 1 FROM " + table.id().quoted() + " {MO_TS = " + ts + "} LIMIT 1")) {
+            return !rs.next();
+        }
+    }
+
     /** Rows in the table at {@code ts}, for progress reporting. */
     static long count(Connection conn, TableSchema table, long ts) throws SQLException {
         try (var st = conn.createStatement();

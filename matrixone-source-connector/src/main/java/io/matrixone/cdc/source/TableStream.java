@@ -410,7 +410,7 @@ final class TableStream {
         TableSchema schema = then.get();
         TableSchema before = records.table();
         boolean sameKey = names(schema.primaryKey()).equals(names(before.primaryKey()));
-        if (SnapshotReader.count(conn, schema, changeAt) == 0) {
+        if (SnapshotReader.isEmpty(conn, schema, changeAt)) {
             // TRUNCATE (or a change that left the table empty): the target empties too; streaming goes on.
             return continueAt(conn, schema, after, changeAt, "truncated at " + at,
                     records -> List.of(records.tableEvent(ChangeEvent.TABLE_TRUNCATED, changeAt, Offsets.stream(changeAt))));
