@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 module=integration-tests
-mvn -B -ntp -q -pl test-support,matrixone-source-connector,matrixone-sink-connector install -DskipTests
+mvn -B -ntp -q -pl "$module" -am install -DskipTests
 mvn -B -ntp -q -pl "$module" test-compile
 mvn -B -ntp -q -pl "$module" dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
 exec java -Xmx2g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \

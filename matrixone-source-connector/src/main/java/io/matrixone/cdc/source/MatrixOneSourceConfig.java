@@ -31,7 +31,7 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
     public static final String SNAPSHOT_FETCH_SIZE = "snapshot.fetch.size";
     public static final String POLL_INTERVAL_MS = "poll.interval.ms";
     public static final String WINDOW_LAG_MS = "window.lag.ms";
-    public static final String WINDOW_SIZE_MS = "window.size.ms";
+    public static final String WINDOW_MAX_MS = "window.max.ms";
     public static final String STATE_DATABASE = "state.database";
     public static final String START_TS = "start.ts";
     public static final String END_TS = "end.ts";
@@ -89,11 +89,14 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
                 "Rows per snapshot chunk (keyset pagination in primary-key order).",
                 READING, ++order, Width.SHORT, "Snapshot fetch size");
         def.define(POLL_INTERVAL_MS, Type.LONG, 1000L, ConfigDef.Range.atLeast(10), Importance.MEDIUM,
-                "How often each table's changes are read (one DATA BRANCH DIFF window per table per interval).",
+                "How often an idle table's changes are read (one DATA BRANCH DIFF per table per interval). A table "
+                        + "that had changes in the last interval is read again as soon as the fenced horizon moves "
+                        + "(at most every 100 ms).",
                 READING, ++order, Width.SHORT, "Poll interval (ms)");
-        def.define(WINDOW_LAG_MS, Type.LONG, 500L, ConfigDef.Range.atLeast(0), Importance.LOW,
-                "A window ends this long before the fenced server time (see state.database): a margin for clock offset "
-                        + "between MatrixOne nodes; 500 ms is MatrixOne's default max-clock-offset.",
+        def.define(WINDOW_LAG_MS, Type.LONG, 0L, ConfigDef.Range.atLeast(0), Importance.LOW,
+                "A window ends this long before the fenced server time (see state.database). The fence needs no "
+                        + "margin (its commit is stamped after the server time it follows, whatever the clocks of the "
+                        + "nodes); a margin only adds lag.",
                 READING, ++order, Width.SHORT, "Window safety lag (ms)");
         def.define(STATE_DATABASE, Type.STRING, SnapshotProgress.DEFAULT_STATE_DATABASE, new ConfigDef.NonEmptyString(), Importance.LOW,
                 "Database on the source (created if missing, never captured) holding the connector's small tables. "
@@ -105,11 +108,12 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
                         + "The source user needs CREATE on it and INSERT, UPDATE, DELETE, "
                         + "SELECT on its tables.",
                 READING, ++order, Width.MEDIUM, "State database");
-        def.define(WINDOW_SIZE_MS, Type.LONG, 1000L, ConfigDef.Range.atLeast(10), Importance.LOW,
-                "Length of every change window. Windows follow each other from the checkpoint, so a restart reads "
-                        + "the same windows again and no change already delivered is folded into a longer net diff "
-                        + "(which could lose a delete that followed a delivered insert). Keep it while a task has checkpoints.",
-                READING, ++order, Width.SHORT, "Window size (ms)");
+        def.define(WINDOW_MAX_MS, Type.LONG, 10_000L, ConfigDef.Range.atLeast(10), Importance.LOW,
+                "Longest change window. A table reads everything from its checkpoint up to the fenced horizon in "
+                        + "one DATA BRANCH DIFF, up to this long (a table far behind catches up in windows this long; "
+                        + "their changes are held in memory together). A table that just had changes is read again "
+                        + "as soon as the horizon moves; an idle one every poll.interval.ms.",
+                READING, ++order, Width.SHORT, "Longest window (ms)");
         def.define(START_TS, Type.STRING, null, Importance.LOW,
                 "Start streaming from this time without a snapshot (mo_cdc --start-ts): 'yyyy-MM-dd HH:mm:ss[.ffffff]' "
                         + "in UTC or Unix-epoch nanoseconds. Must lie inside the PITR window.",

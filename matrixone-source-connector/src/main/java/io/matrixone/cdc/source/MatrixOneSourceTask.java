@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * Schedules its share of the tables: each is a {@link TableStream} that knows its own phase (snapshot,
  * stream, dropped, stopped) and what to read next. Each poll() returns one stream's batch, one snapshot
  * chunk or one window, so with exactly-once support (transaction.boundary=poll) a window is one Kafka
- * transaction; the streams take turns.
+ * transaction; the streams take turns. What every stream needs each round (the fenced horizon, the PITRs,
+ * the tables' catalog identities) is read once for all of them ({@link StreamContext}).
  *
  * <p>Offsets are the checkpoint. Inside a window every record but the last carries the window's start,
  * the last carries its end: Connect commits an offset only once every earlier record is acknowledged,
@@ -55,6 +56,11 @@ public class MatrixOneSourceTask extends SourceTask {
         try {
             conn = Connections.open(config.server());
             streams.state.create(conn);
+            for (String name : assigned.split(",")) {
+                if (!name.isBlank()) {
+                    streams.catalog.include(TableId.parse(name));
+                }
+            }
             for (String name : assigned.split(",")) {
                 if (!name.isBlank()) {
                     tables.add(TableStream.restore(streams, conn, TableId.parse(name)));
@@ -110,6 +116,7 @@ public class MatrixOneSourceTask extends SourceTask {
         if (conn == null || conn.isClosed()) {
             conn = Connections.open(config.server());
             streams.horizon.reset();
+            streams.catalog.reset();
         }
     }
 

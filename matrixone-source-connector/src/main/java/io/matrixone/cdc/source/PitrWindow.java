@@ -7,6 +7,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -24,27 +26,34 @@ final class PitrWindow {
     record Coverage(long startNanos, String pitrName, String range) {
     }
 
-    private PitrWindow() {
+    /** One PITR as SHOW PITR lists it: its scope, and its creation (UTC) and range in nanoseconds. */
+    private record Pitr(String name, String level, String database, String table, long createdNanos, long rangeNanos,
+                        String range) {
+        boolean covers(TableId id) {
+            return switch (level) {
+                case "cluster", "account" -> true;
+                case "database" -> id.database().equalsIgnoreCase(database);
+                case "table" -> id.database().equalsIgnoreCase(database) && id.table().equalsIgnoreCase(table);
+                default -> false;
+            };
+        }
     }
 
-    /** The coverage of {@code table} at server time {@code nowNanos}, or empty when no PITR covers it. */
-    static Optional<Coverage> of(Connection conn, TableId table, long nowNanos) throws SQLException {
-        Coverage best = null;
+    private final List<Pitr> pitrs;
+
+    private PitrWindow(List<Pitr> pitrs) {
+        this.pitrs = pitrs;
+    }
+
+    /**
+     * Every PITR the source user sees, read once: a task asks for each of its tables from this list (PITRs change
+     * rarely, and SHOW PITR per table and poll was a statement per table per second on the source).
+     */
+    static PitrWindow read(Connection conn) throws SQLException {
+        List<Pitr> pitrs = new ArrayList<>();
         long sessionOffsetNanos = sessionOffsetNanos(conn);
         try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("show pitr")) {
             while (rs.next()) {
-                String level = rs.getString("PITR_LEVEL").toLowerCase(Locale.ROOT);
-                String db = rs.getString("DATABASE_NAME");
-                String tbl = rs.getString("TABLE_NAME");
-                boolean covers = switch (level) {
-                    case "cluster", "account" -> true;
-                    case "database" -> table.database().equalsIgnoreCase(db);
-                    case "table" -> table.database().equalsIgnoreCase(db) && table.table().equalsIgnoreCase(tbl);
-                    default -> false;
-                };
-                if (!covers) {
-                    continue;
-                }
                 // CREATED_TIME has whole seconds: add one so the window never claims a moment before creation.
                 // CREATED_TIME is in the session time zone (proved: after set time_zone='+08:00' the same PITR shows
                 // 8 hours later), so convert it to UTC before comparing with the UTC server clock.
@@ -52,9 +61,22 @@ final class PitrWindow {
                         - sessionOffsetNanos + 1_000_000_000L;
                 long length = rs.getLong("PITR_LENGTH");
                 String unit = rs.getString("PITR_UNIT").toLowerCase(Locale.ROOT);
-                long start = Math.max(created, nowNanos - rangeNanos(length, unit));
+                pitrs.add(new Pitr(rs.getString("PITR_NAME"), rs.getString("PITR_LEVEL").toLowerCase(Locale.ROOT),
+                        rs.getString("DATABASE_NAME"), rs.getString("TABLE_NAME"), created, rangeNanos(length, unit),
+                        length + " '" + unit + "'"));
+            }
+        }
+        return new PitrWindow(pitrs);
+    }
+
+    /** The longest-reaching coverage of {@code table} at server time {@code nowNanos}, or empty. */
+    Optional<Coverage> coverage(TableId table, long nowNanos) {
+        Coverage best = null;
+        for (Pitr pitr : pitrs) {
+            if (pitr.covers(table)) {
+                long start = Math.max(pitr.createdNanos(), nowNanos - pitr.rangeNanos());
                 if (best == null || start < best.startNanos()) {
-                    best = new Coverage(start, rs.getString("PITR_NAME"), length + " '" + unit + "'");
+                    best = new Coverage(start, pitr.name(), pitr.range());
                 }
             }
         }

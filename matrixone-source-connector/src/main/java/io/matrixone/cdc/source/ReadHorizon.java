@@ -14,7 +14,11 @@ import java.sql.SQLException;
  * session's next statement only once the CN has applied the log up to the session's last commit, which
  * holds every commit stamped before it. Reads at W or earlier from then on miss nothing. The write is
  * one row per task in {@link SourceState}'s fence table.
- * {@code window.lag.ms} is then only a margin for clock offset between MatrixOne nodes.
+ * {@code window.lag.ms} is then only an optional margin (0 by default: the fence's commit is stamped after W
+ * whatever the clocks of the nodes, since a transaction commits after its snapshot, which is taken after W).
+ *
+ * <p>The server time read at the last fence, advanced by this machine's monotonic clock, also serves as "the
+ * server's now" for PITR coverage and lag figures, so no stream reads the clock itself.
  */
 final class ReadHorizon {
 
@@ -26,6 +30,7 @@ final class ReadHorizon {
     private final long lagNanos;
     private long horizon;
     private long fencedAt;
+    private long fencedServerNow;
     private boolean tableReady;
 
     ReadHorizon(SourceState state, String task, long lagNanos) {
@@ -42,10 +47,17 @@ final class ReadHorizon {
     long newest(Connection conn, long wantedNanos) throws SQLException {
         long now = System.nanoTime();
         if (horizon == 0 || (horizon < wantedNanos && now - fencedAt >= MIN_FENCE_INTERVAL_NANOS)) {
-            horizon = fence(conn);
+            fencedServerNow = fence(conn);
+            horizon = fencedServerNow - lagNanos;
             fencedAt = now;
         }
         return horizon;
+    }
+
+    /** The server's time now, as of the last fence plus the time elapsed here since (fences first if none yet). */
+    long serverNow(Connection conn) throws SQLException {
+        newest(conn, 0);
+        return fencedServerNow + (System.nanoTime() - fencedAt);
     }
 
     void reset() {
@@ -60,6 +72,6 @@ final class ReadHorizon {
         }
         long serverNow = ServerClock.nowNanos(conn);
         state.fence(conn, task, serverNow);
-        return serverNow - lagNanos;
+        return serverNow;
     }
 }

@@ -9,10 +9,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.NavigableSet;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /**
- * The connector's own two tables on the source, in {@code state.database} (never captured):
+ * The connector's own tables on the source, in {@code state.database} (never captured):
  * <ul>
  *   <li>{@code fence}: one row per task, rewritten before windows are read (see {@link ReadHorizon});</li>
  *   <li>{@code snapshot_start}: the time T0 a table's snapshot reads at, written before its first record
@@ -20,6 +22,12 @@ import java.util.Optional;
  *   a snapshot can leave rows in Kafka (and in the target) but no offset. Snapshotting again at a new T0
  *   would never retract the rows deleted in between; snapshotting again at the same T0 and streaming from
  *   there does.</li>
+ *   <li>{@code window_end}: the end of every window that delivered changes, written before its records are handed
+ *   to Connect. Windows are as long as the horizon allows, so a replay after a crash must not read one longer
+ *   window across a point where the first run already delivered rows: folded into one net diff, a change made
+ *   and undone across that point (an update, a delete after an insert) would never reach the sink. A restored
+ *   stream ends its windows at these points until it has passed them; they are deleted once Connect has
+ *   committed a checkpoint past them.</li>
  * </ul>
  * and {@link SnapshotProgress}'s and {@link TableStates}' tables, which mo-cdc reads to show each table's
  * snapshot progress and state.
@@ -29,10 +37,12 @@ final class SourceState {
 
     private final TableId fence;
     private final TableId snapshotStart;
+    private final TableId windowEnd;
 
     SourceState(String database) {
         this.fence = new TableId(database, "fence");
         this.snapshotStart = new TableId(database, "snapshot_start");
+        this.windowEnd = new TableId(database, "window_end");
     }
 
     /** Creates the database and tables when missing; also the check that the source user may write them. */
@@ -43,6 +53,8 @@ final class SourceState {
                     + " (task VARCHAR(255) PRIMARY KEY, horizon BIGINT NOT NULL, fenced_at DATETIME(6) NOT NULL)");
             st.execute("CREATE TABLE IF NOT EXISTS " + snapshotStart.quoted()
                     + " (capture VARCHAR(1024) PRIMARY KEY, t0 BIGINT NOT NULL, chosen_at DATETIME(6) NOT NULL)");
+            st.execute("CREATE TABLE IF NOT EXISTS " + windowEnd.quoted()
+                    + " (capture VARCHAR(1024) NOT NULL, ts BIGINT NOT NULL, PRIMARY KEY (capture, ts))");
         }
         SnapshotProgress.createTable(conn, database());
         TableStates.createTable(conn, database());
@@ -73,6 +85,40 @@ final class SourceState {
     void forgetSnapshotStart(Connection conn, String capture) throws SQLException {
         try (PreparedStatement st = conn.prepareStatement("DELETE FROM " + snapshotStart.quoted() + " WHERE capture = ?")) {
             st.setString(1, capture);
+            st.executeUpdate();
+        }
+    }
+
+    /** Saves the end of a window whose changes are about to be delivered. */
+    void saveWindowEnd(Connection conn, String capture, long ts) throws SQLException {
+        try (PreparedStatement st = conn.prepareStatement("REPLACE INTO " + windowEnd.quoted() + " VALUES (?, ?)")) {
+            st.setString(1, capture);
+            st.setLong(2, ts);
+            st.executeUpdate();
+        }
+    }
+
+    /** The ends of windows that delivered changes after {@code ts}, in time order. */
+    NavigableSet<Long> windowEndsAfter(Connection conn, String capture, long ts) throws SQLException {
+        NavigableSet<Long> ends = new TreeSet<>();
+        try (PreparedStatement st = conn.prepareStatement("SELECT ts FROM " + windowEnd.quoted()
+                + " WHERE capture = ? AND ts > ?")) {
+            st.setString(1, capture);
+            st.setLong(2, ts);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    ends.add(rs.getLong(1));
+                }
+            }
+        }
+        return ends;
+    }
+
+    /** Once a checkpoint at {@code ts} is committed, no replay starts before it. */
+    void forgetWindowEndsUpTo(Connection conn, String capture, long ts) throws SQLException {
+        try (PreparedStatement st = conn.prepareStatement("DELETE FROM " + windowEnd.quoted() + " WHERE capture = ? AND ts <= ?")) {
+            st.setString(1, capture);
+            st.setLong(2, ts);
             st.executeUpdate();
         }
     }

@@ -9,7 +9,10 @@ import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** What every table stream of one task shares: settings, the read horizon, state tables, metrics, offsets. */
+/**
+ * What every table stream of one task shares: settings, the read horizon, the catalog facts read once for all
+ * tables, state tables, metrics, offsets.
+ */
 final class StreamContext {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamContext.class);
@@ -19,10 +22,11 @@ final class StreamContext {
     final String connectorName;
     final SourceState state;
     final ReadHorizon horizon;
+    final SharedCatalog catalog = new SharedCatalog();
     final SourceTaskMetrics metrics;
     final OffsetStorageReader offsets;
     final long pollIntervalNanos;
-    final long windowNanos;
+    final long maxWindowNanos;
     /** end.ts, or Long.MAX_VALUE when capture has no end. */
     final long endNanos;
     final long heartbeatNanos;
@@ -39,7 +43,7 @@ final class StreamContext {
         this.metrics = metrics;
         this.offsets = offsets;
         this.pollIntervalNanos = TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.POLL_INTERVAL_MS));
-        this.windowNanos = TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.WINDOW_SIZE_MS));
+        this.maxWindowNanos = TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.WINDOW_MAX_MS));
         this.endNanos = config.endNanos() == null ? Long.MAX_VALUE : config.endNanos();
         this.heartbeatNanos = TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.HEARTBEAT_INTERVAL_MS));
         this.snapshotFetchSize = config.getInt(MatrixOneSourceConfig.SNAPSHOT_FETCH_SIZE);

@@ -5,6 +5,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -35,6 +39,32 @@ final class TableHistory {
     /** The table's identity at {@code ts}, or null when no table of that name existed then. */
     static Identity at(Connection conn, TableId table, long ts) throws SQLException {
         return identity(conn, table, COLUMNS + " {MO_TS = " + ts + "}" + WHERE);
+    }
+
+    /**
+     * The identities at {@code ts} of every table in {@code databases}, in one catalog read: what a task checks for
+     * all of its tables at the horizon each round.
+     */
+    static Map<TableId, Identity> allAt(Connection conn, Collection<String> databases, long ts) throws SQLException {
+        Map<TableId, Identity> identities = new HashMap<>();
+        if (databases.isEmpty()) {
+            return identities;
+        }
+        String sql = "SELECT reldatabase, relname, rel_id, rel_version FROM mo_catalog.mo_tables {MO_TS = " + ts + "}"
+                + " WHERE account_id = current_account_id() AND reldatabase IN ("
+                + String.join(", ", Collections.nCopies(databases.size(), "?")) + ")";
+        try (PreparedStatement st = conn.prepareStatement(sql)) {
+            int i = 1;
+            for (String database : databases) {
+                st.setString(i++, database);
+            }
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    identities.put(new TableId(rs.getString(1), rs.getString(2)), new Identity(rs.getLong(3), rs.getLong(4)));
+                }
+            }
+        }
+        return identities;
     }
 
     /** The table's identity now, or null when it does not exist. */

@@ -11,8 +11,10 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -52,6 +54,8 @@ final class TableStream {
     /** Bounds the empty windows passed over in one poll(), so a long catch-up still yields to stop(). */
     private static final int MAX_WINDOWS_PER_POLL = 500;
     private static final long CHECKPOINT_CHECK_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** A table that had changes within the last poll interval is read again this soon (the fence's own pace). */
+    private static final long BUSY_READ_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     enum Phase { SNAPSHOT, STREAM, DROPPED, STOPPED, DONE }
 
@@ -76,6 +80,15 @@ final class TableStream {
     private boolean snapshotStartSaved;
     /** When the committed checkpoint was last looked at (System.nanoTime()). */
     private long checkpointCheckedAt;
+    /** When a window of this table last had changes (System.nanoTime()). */
+    private long lastChangeAt;
+    /**
+     * Stream: ends of windows after the checkpoint that an earlier run delivered changes of (see SourceState). No
+     * window is read across one of them, so a replay delivers no net diff that folds a change already delivered.
+     */
+    private NavigableSet<Long> deliveredEnds = new TreeSet<>();
+    /** Whether window ends this run saved may still need deleting once checkpointed. */
+    private boolean windowEndsSaved;
 
     private TableStream(StreamContext ctx, TableId id) {
         this.ctx = ctx;
@@ -105,6 +118,12 @@ final class TableStream {
             stream.lastKey = lastPk == null ? null : Offsets.parseKeyJson(lastPk.toString());
             // A saved snapshot time is needed only until a checkpoint past the snapshot is committed.
             stream.snapshotStartSaved = true;
+            stream.deliveredEnds = ctx.state.windowEndsAfter(conn, stream.captureKey(), ts);
+            stream.windowEndsSaved = !stream.deliveredEnds.isEmpty();
+            if (!stream.deliveredEnds.isEmpty()) {
+                LOG.info("Table {}: replaying {} window(s) an earlier run delivered, up to {}", id,
+                        stream.deliveredEnds.size(), Timestamps.toText(stream.deliveredEnds.last()));
+            }
             return stream.startWith(conn, SchemaReader.readAt(conn, id, ts), snapshot ? Phase.SNAPSHOT : stream.afterSnapshot());
         }
         String startTs = ctx.config.getString(MatrixOneSourceConfig.START_TS);
@@ -247,7 +266,7 @@ final class TableStream {
      * horizon. Null when no time is usable yet (a PITR or table created moments ago).
      */
     private Long snapshotTime(Connection conn) throws SQLException {
-        PitrWindow.Coverage coverage = coverage(conn, ServerClock.nowNanos(conn));
+        PitrWindow.Coverage coverage = coverage(conn, ctx.horizon.serverNow(conn));
         String capture = captureKey();
         Optional<Long> earlier = ctx.state.snapshotStart(conn, capture).filter(t0 -> t0 >= coverage.startNanos());
         long t0 = earlier.isPresent() ? earlier.get() : ctx.horizon.newest(conn, Long.MAX_VALUE);
@@ -300,16 +319,27 @@ final class TableStream {
                 + (truncate ? " (the target table is emptied first)" : ""));
     }
 
-    /** Forgets the saved snapshot time once Connect has committed a checkpoint past the snapshot. */
-    private void forgetSnapshotStartOnceCheckpointed(Connection conn, long nowLocal) throws SQLException {
-        if (!snapshotStartSaved || nowLocal - checkpointCheckedAt < CHECKPOINT_CHECK_NANOS) {
+    /**
+     * Forgets what only a replay needs once Connect has committed a checkpoint past it: the saved snapshot time,
+     * and the saved ends of windows up to the checkpoint.
+     */
+    private void forgetOnceCheckpointed(Connection conn, long nowLocal) throws SQLException {
+        if ((!snapshotStartSaved && !windowEndsSaved) || nowLocal - checkpointCheckedAt < CHECKPOINT_CHECK_NANOS) {
             return;
         }
         checkpointCheckedAt = nowLocal;
         Map<String, Object> committed = ctx.offsets.offset(records.partition());
-        if (committed != null && SourceOffsets.PHASE_STREAM.equals(committed.get(SourceOffsets.PHASE))) {
+        if (committed == null || !SourceOffsets.PHASE_STREAM.equals(committed.get(SourceOffsets.PHASE))) {
+            return;
+        }
+        if (snapshotStartSaved) {
             ctx.state.forgetSnapshotStart(conn, captureKey());
             snapshotStartSaved = false;
+        }
+        if (windowEndsSaved) {
+            long checkpoint = ((Number) committed.get(SourceOffsets.TS)).longValue();
+            ctx.state.forgetWindowEndsUpTo(conn, captureKey(), checkpoint);
+            windowEndsSaved = checkpoint < ts;
         }
     }
 
@@ -320,20 +350,19 @@ final class TableStream {
     // ---------------------------------------------------------------- stream
 
     /**
-     * Reads the table's next windows. Every window is exactly window.size.ms long and starts at the previous
-     * one's end, or is cut one nanosecond before a table change, so a replay from a checkpoint reads the very
-     * windows of the first run: a longer replay window would fold changes already delivered into one net diff
-     * and lose, say, a delete that followed an insert the sink already applied. Empty windows are passed over
-     * in one call.
+     * Reads the table's next window: from the checkpoint up to the fenced horizon, in one diff (at most
+     * window.max.ms, cut one nanosecond before a table change, and never across a point where an earlier run
+     * delivered changes: see {@link SourceState}). A table with recent changes is read again as soon as the
+     * horizon moves, an idle one every poll.interval.ms; a table far behind passes over empty windows in one call.
      */
     private List<SourceRecord> streamWindows(Connection conn) throws SQLException {
         long nowLocal = System.nanoTime();
         if (nowLocal < nextReadAt) {
             return List.of();
         }
-        forgetSnapshotStartOnceCheckpointed(conn, nowLocal);
-        long newest = ctx.horizon.newest(conn, ts + ctx.windowNanos);
-        long serverNow = ServerClock.nowNanos(conn);
+        forgetOnceCheckpointed(conn, nowLocal);
+        long newest = ctx.horizon.newest(conn, ts + 1);
+        long serverNow = ctx.horizon.serverNow(conn);
         PitrWindow.Coverage coverage = coverage(conn, serverNow);
         if (ts < coverage.startNanos()) {
             return checkpointOutsidePitr(conn, coverage);
@@ -344,7 +373,7 @@ final class TableStream {
             if (identity == null) {
                 identity = TableHistory.at(conn, id, ts);
             }
-            if (!Objects.equals(identity, TableHistory.at(conn, id, readable))) {
+            if (!Objects.equals(identity, ctx.catalog.identityAt(conn, id, readable))) {
                 changeAt = TableHistory.changedAt(conn, id, identity, ts, readable);
             }
         }
@@ -352,6 +381,8 @@ final class TableStream {
             // The name denoted no table at ts (a start.ts before its creation): nothing to read until it does.
             ts = changeAt == null ? readable : changeAt - 1;
         }
+        boolean busy = nowLocal - lastChangeAt < ctx.pollIntervalNanos;
+        nextReadAt = nowLocal + (busy ? BUSY_READ_INTERVAL_NANOS : ctx.pollIntervalNanos);
         for (int i = 0; i < MAX_WINDOWS_PER_POLL; i++) {
             long from = ts;
             if (from >= ctx.endNanos) {
@@ -363,13 +394,8 @@ final class TableStream {
             if (changeAt != null && from == changeAt - 1) {
                 return tableChanged(conn, changeAt);
             }
-            // The last window is cut at end.ts and before a table change; a replay cuts them the same way.
-            long to = Math.min(from + ctx.windowNanos, ctx.endNanos);
-            if (changeAt != null) {
-                to = Math.min(to, changeAt - 1);
-            }
-            if (to > newest) {
-                nextReadAt = nowLocal + Math.min(to - newest, ctx.pollIntervalNanos);
+            long to = windowEnd(from, readable, changeAt);
+            if (to <= from) {
                 break;
             }
             List<ChangeReader.Change> changes;
@@ -384,15 +410,35 @@ final class TableStream {
             ctx.metrics.windowRead(id.toString(), to, serverNow);
             ts = to;
             if (!changes.isEmpty()) {
+                if (!deliveredEnds.remove(to)) {
+                    ctx.state.saveWindowEnd(conn, captureKey(), to); // before any of its records can reach Kafka
+                    windowEndsSaved = true;
+                }
                 lastEmitAt = nowLocal;
+                lastChangeAt = nowLocal;
+                nextReadAt = nowLocal + BUSY_READ_INTERVAL_NANOS;
                 return windowRecords(changes, from, to);
             }
+            deliveredEnds.remove(to);
         }
         if (ctx.heartbeatNanos > 0 && nowLocal - lastEmitAt >= ctx.heartbeatNanos) {
             lastEmitAt = nowLocal;
             return List.of(heartbeat(Offsets.stream(ts)));
         }
         return List.of();
+    }
+
+    /**
+     * Where the window from {@code from} ends: as far as the table may be read, at most window.max.ms, one nanosecond
+     * before a table change, and never past the next point where an earlier run delivered changes.
+     */
+    private long windowEnd(long from, long readable, Long changeAt) {
+        long to = Math.min(readable, from + ctx.maxWindowNanos);
+        if (changeAt != null) {
+            to = Math.min(to, changeAt - 1);
+        }
+        Long delivered = deliveredEnds.higher(from);
+        return delivered == null ? to : Math.min(to, delivered);
     }
 
     /**
@@ -508,7 +554,7 @@ final class TableStream {
     }
 
     private PitrWindow.Coverage coverage(Connection conn, long nowNanos) throws SQLException {
-        Optional<PitrWindow.Coverage> coverage = PitrWindow.of(conn, id, nowNanos);
+        Optional<PitrWindow.Coverage> coverage = ctx.catalog.pitrs(conn).coverage(id, nowNanos);
         return coverage.orElseThrow(() -> new ConnectException("no PITR covers " + id + ": its history is not kept, so "
                 + "changes cannot be read. Run on the source: " + PitrWindow.howToCreate(id)));
     }

@@ -114,8 +114,8 @@ class MatrixOneSourceExactlyOnceIT {
             assertThat((Long) jmx.getAttribute(metrics, "StreamUpdates")).isGreaterThanOrEqualTo(1);
             assertThat((Long) jmx.getAttribute(metrics, "StreamDeletes")).isGreaterThanOrEqualTo(1);
             assertThat((Long) jmx.getAttribute(metrics, "Windows")).isGreaterThanOrEqualTo(1);
-            // Window ends trail the server clock by the 1 s safety lag plus at most a poll interval or so.
-            assertThat((Long) jmx.getAttribute(metrics, "LagMs")).isBetween(500L, 30_000L);
+            // Window ends trail the server clock by about a poll interval (an idle table's), never ahead of it.
+            assertThat((Long) jmx.getAttribute(metrics, "LagMs")).isBetween(0L, 30_000L);
         }
         cluster.deleteConnector("eos-src");
     }

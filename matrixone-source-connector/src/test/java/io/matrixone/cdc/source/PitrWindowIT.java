@@ -25,7 +25,7 @@ class PitrWindowIT {
                 long before = ServerClock.nowNanos(conn);
                 exec(conn, "create pitr " + db + "_p for database " + db + " range 1 'h'");
                 long now = ServerClock.nowNanos(conn);
-                Optional<PitrWindow.Coverage> coverage = PitrWindow.of(conn, TableId.parse(db + ".t"), now);
+                Optional<PitrWindow.Coverage> coverage = PitrWindow.read(conn).coverage(TableId.parse(db + ".t"), now);
                 assertThat(coverage).isPresent();
                 // The chosen PITR (this one, or an older account PITR) against its creation in epoch nanoseconds from
                 // mo_catalog.mo_pitr, which no time zone touches: SHOW PITR's whole-second CREATED_TIME plus one second
@@ -37,7 +37,7 @@ class PitrWindowIT {
                         c.range().split("'")[1]));
                 assertThat(c.startNanos()).isBetween(expected - 1_000_000_000L, expected + 1_000_000_000L);
                 assertThat(c.startNanos()).isLessThanOrEqualTo(Math.max(before, expected) + 1_000_000_000L);
-                assertThat(PitrWindow.of(conn, TableId.parse(db + "_other.t"), now)).satisfiesAnyOf(
+                assertThat(PitrWindow.read(conn).coverage(TableId.parse(db + "_other.t"), now)).satisfiesAnyOf(
                         other -> assertThat(other).isEmpty(),
                         other -> assertThat(other.get().pitrName()).isNotEqualTo(db + "_p")); // an account PITR may exist
             } finally {

@@ -1,6 +1,7 @@
 package io.matrixone.cdc.cli;
 
 import io.matrixone.cdc.common.ConnectionConfig;
+import io.matrixone.cdc.common.ProducerTuning;
 import io.matrixone.cdc.common.MatrixOneUri;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -78,6 +79,7 @@ public final class TaskDefinition {
         config.put("snapshot.mode", o.noFull || o.startTs != null ? "never" : "initial");
         config.put("topic.creation.default.replication.factor", "-1");
         config.put("topic.creation.default.partitions", "1");
+        config.putAll(ProducerTuning.OVERRIDES);
         return config;
     }
 

@@ -1,12 +1,16 @@
 package io.matrixone.cdc.testing.bench;
 
 import io.matrixone.cdc.common.MatrixOneUri;
+import io.matrixone.cdc.common.ProducerTuning;
 import io.matrixone.cdc.testing.ConnectJson;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The benchmarks' connector settings: the connectors' defaults, Connect's JSON converter with schemas. */
+/**
+ * The benchmarks' connector settings: the connectors' defaults, Connect's JSON converter with schemas, and the
+ * producer settings mo-cdc gives the source connectors it creates.
+ */
 public final class BenchConnectors {
 
     private BenchConnectors() {
@@ -18,6 +22,7 @@ public final class BenchConnectors {
         config.putAll(Map.of("connector.class", "io.matrixone.cdc.source.MatrixOneSourceConnector", "tasks.max", "1",
                 "connection.uri", server.unmasked(), "topic.prefix", prefix, "tables", tables,
                 "topic.creation.default.replication.factor", "1", "topic.creation.default.partitions", "1"));
+        config.putAll(ProducerTuning.OVERRIDES);
         return config;
     }
 

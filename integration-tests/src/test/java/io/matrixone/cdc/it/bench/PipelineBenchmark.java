@@ -1,0 +1,213 @@
+package io.matrixone.cdc.it.bench;
+
+import static io.matrixone.cdc.testing.Sql.exec;
+
+import io.matrixone.cdc.common.Connections;
+import io.matrixone.cdc.common.MatrixOneUri;
+import io.matrixone.cdc.testing.ConnectClusterHarness;
+import io.matrixone.cdc.testing.Sql;
+import io.matrixone.cdc.testing.bench.Bench;
+import io.matrixone.cdc.testing.bench.BenchConnectors;
+import io.matrixone.cdc.testing.bench.BenchTable;
+import io.matrixone.cdc.testing.bench.BuiltinCdc;
+import io.matrixone.cdc.testing.bench.LagTracker;
+import io.matrixone.cdc.testing.bench.PacedWriter;
+import io.matrixone.cdc.testing.bench.TargetPoller;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+
+/**
+ * mo-cdc's whole pipeline (source connector -> Kafka -> sink connector, on a real Connect worker with the
+ * connectors' defaults) beside MatrixOne's built-in CDC ({@code create cdc}) on the same table, in one run, both
+ * measured end to end on the target server the same way:
+ * <ol>
+ * <li>full copy of an N-row table: connectors created (or create cdc) -> target count = N, polled every second;
+ *     then target = source (count and checksum over all columns);
+ * <li>streaming at a steady rate of inserts, updates and deletes ({@link PacedWriter}): lag from the writer's
+ *     commit to the row visible on the target ({@link TargetPoller}, every 100 ms), p50 and p99;
+ * </ol>
+ * Only one of the two runs at a time. mo-cdc streams from the end of its copy, so it first catches up on the
+ * changes made while the built-in CDC ran, and ends with target = source. Prints figures and ratios with the
+ * machine's load and the worker JVM's heap peak; asserts nothing. Run with scripts/bench-pipeline.sh.
+ */
+public final class PipelineBenchmark {
+
+    private static final long TARGET_POLL_MS = 100;
+
+    private final long rows;
+    private final double rate;
+    private final int seconds;
+    private final MatrixOneUri source;
+    private final MatrixOneUri target;
+    private final String db = Sql.uniqueDatabase("pipebench");
+    private final String table = db + ".b";
+    private final String builtinCopy = db + "_bi.b";
+    private final List<String> summary = new ArrayList<>();
+
+    private PipelineBenchmark(String[] args) {
+        rows = Long.parseLong(arg(args, 0, "1000000"));
+        rate = Double.parseDouble(arg(args, 1, "2000"));
+        seconds = Integer.parseInt(arg(args, 2, "60"));
+        source = MatrixOneUri.parse(arg(args, 3, "mysql://root:111@127.0.0.1:6001"));
+        target = MatrixOneUri.parse(arg(args, 4, "mysql://root:111@127.0.0.1:6002"));
+    }
+
+    public static void main(String[] args) throws Exception {
+        new PipelineBenchmark(args).run();
+    }
+
+    private void run() throws Exception {
+        System.out.printf("rows=%,d rate=%,.0f changes/s stream=%d s; mo-cdc: one source and one sink task, their defaults, "
+                + "JSON with schemas (%s)%n", rows, rate, seconds, Bench.load());
+        try (Connection src = Connections.open(source); Connection dst = Connections.open(target);
+                ConnectClusterHarness connect = ConnectClusterHarness.start("pipeline-bench", false);
+                Bench.HeapPeak heap = new Bench.HeapPeak()) {
+            exec(src, "create database " + db, "create pitr " + db + "_pitr for database " + db + " range 2 'h'");
+            exec(dst, "create database " + db, "create database " + db + "_bi");
+            long loadStart = System.nanoTime();
+            BenchTable.create(src, table, rows);
+            System.out.printf("loaded %,d rows in %.1f s%n", rows, (System.nanoTime() - loadStart) / 1e9);
+            EmbeddedConnectCluster cluster = connect.cluster();
+
+            // 1. mo-cdc full copy, end to end
+            double moCopy = copy("mo-cdc", table, () -> startPipeline(cluster, "copy", Map.of()));
+            long copyEnd = Sql.serverNowNanos(src);
+            stopPipeline(cluster, "copy");
+            awaitSame(src, dst, table, table);
+
+            LagTracker tracker = new LagTracker(1);
+            try (PacedWriter writer = new PacedWriter(source, List.of(table), rows, 0, 0, tracker)) {
+                // 2. built-in CDC full copy and streaming
+                double builtinCopyRate;
+                Phase builtin;
+                String label = db.replace("pipebench", "bi");
+                try (BuiltinCdc task = BuiltinCdc.create(source, target, label, table + ":" + builtinCopy)) {
+                    builtinCopyRate = copy("built-in CDC", builtinCopy, () -> { });
+                    try (TargetPoller poller = new TargetPoller(target, List.of(builtinCopy), TARGET_POLL_MS, tracker)) {
+                        builtin = Phase.run(writer, rate, tracker, seconds);
+                    }
+                    awaitSame(src, dst, table, builtinCopy);
+                    System.out.printf("built-in CDC streaming: %s, lag commit -> row on target %s (%s)%n", builtin.rate(),
+                            Bench.lagSummary(builtin.lags()), Bench.load());
+                }
+
+                // 3. mo-cdc streaming from the end of its copy: first the changes made meanwhile, then the same rate
+                long caughtUp = System.nanoTime();
+                startPipeline(cluster, "stream", Map.of("snapshot.mode", "never", "start.ts", Long.toString(copyEnd)));
+                awaitSame(src, dst, table, table);
+                System.out.printf("mo-cdc caught up on the %d s of changes made while it was stopped in %.1f s%n",
+                        seconds, (System.nanoTime() - caughtUp) / 1e9);
+                Phase mo;
+                try (TargetPoller poller = new TargetPoller(target, List.of(table), TARGET_POLL_MS, tracker)) {
+                    mo = Phase.run(writer, rate, tracker, seconds);
+                }
+                awaitSame(src, dst, table, table);
+                System.out.printf("mo-cdc streaming: %s, lag commit -> row on target %s (%s)%n", mo.rate(),
+                        Bench.lagSummary(mo.lags()), Bench.load());
+                stopPipeline(cluster, "stream");
+
+                summary.add(String.format("full copy of %,d rows, end to end: mo-cdc %,.0f rows/s, built-in %,.0f rows/s -> %.2fx",
+                        rows, moCopy, builtinCopyRate, moCopy / builtinCopyRate));
+                summary.add(ratio("streaming lag p50", mo.lags(), builtin.lags(), 50));
+                summary.add(ratio("streaming lag p99", mo.lags(), builtin.lags(), 99));
+            }
+            summary.add(String.format("worker JVM heap peak (broker + worker + benchmark in one JVM): %,d MiB", heap.peakMiB()));
+            System.out.println("SUMMARY (" + Bench.load() + ")");
+            summary.forEach(line -> System.out.println("  " + line));
+        } finally {
+            try (Connection src = Connections.open(source); Connection dst = Connections.open(target)) {
+                exec(src, "drop pitr if exists " + db + "_pitr", "drop database if exists " + db);
+                exec(dst, "drop database if exists " + db, "drop database if exists " + db + "_bi");
+            }
+        }
+    }
+
+    private static String ratio(String what, List<Long> mo, List<Long> builtin, int p) {
+        long a = Bench.percentile(mo, p);
+        long b = Bench.percentile(builtin, p);
+        return String.format("%s: mo-cdc %,d ms, built-in %,d ms -> %.2fx the built-in's", what, a, b, b > 0 ? (double) a / b : Double.NaN);
+    }
+
+    interface Start {
+        void start() throws Exception;
+    }
+
+    /** Starts a copy and returns rows/s from the start to the target holding every row (polled every second). */
+    private double copy(String who, String copyTable, Start start) throws Exception {
+        long began = System.nanoTime();
+        start.start();
+        long deadline = began + Duration.ofMinutes(30).toNanos();
+        long count = -1;
+        while (count < rows) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(who + ": " + copyTable + " has " + count + " of " + rows + " rows after 30 min");
+            }
+            Thread.sleep(1000);
+            try (Connection dst = Connections.open(target)) {
+                count = BenchTable.count(dst, copyTable);
+            } catch (SQLException notYet) {
+                count = -1; // the table is not created yet
+            }
+        }
+        double s = (System.nanoTime() - began) / 1e9;
+        System.out.printf("%s full copy: %,d rows in %.1f s = %,.0f rows/s, start -> target count (%s)%n", who, rows, s, rows / s,
+                Bench.load());
+        return rows / s;
+    }
+
+    private void startPipeline(EmbeddedConnectCluster cluster, String prefix, Map<String, String> sourceExtra) {
+        String topic = prefix + "." + table;
+        cluster.kafka().createTopic(topic, 1);
+        Map<String, String> config = BenchConnectors.source(source, prefix, table);
+        config.putAll(sourceExtra);
+        cluster.configureConnector(prefix + "-source", config);
+        cluster.configureConnector(prefix + "-sink", BenchConnectors.sink(target, List.of(topic)));
+    }
+
+    private static void stopPipeline(EmbeddedConnectCluster cluster, String prefix) {
+        cluster.deleteConnector(prefix + "-source");
+        cluster.deleteConnector(prefix + "-sink");
+    }
+
+    /** Waits until {@code copy} equals {@code table} (count:checksum over all columns), then says so. */
+    private static void awaitSame(Connection src, Connection dst, String table, String copy) throws Exception {
+        String expected = BenchTable.checksum(src, table);
+        String actual = BenchTable.checksum(dst, copy);
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (!(expected.equals(actual)) && System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+            expected = BenchTable.checksum(src, table);
+            actual = BenchTable.checksum(dst, copy);
+        }
+        System.out.printf("CHECK: %s %s the source (count:checksum %s / %s)%n", copy, expected.equals(actual) ? "equals" : "DIFFERS FROM",
+                actual, expected);
+    }
+
+    /** One streaming phase: the writer at the rate for some seconds, then until every transaction was seen. */
+    record Phase(String rate, List<Long> lags) {
+        static Phase run(PacedWriter writer, double rate, LagTracker tracker, int seconds) throws Exception {
+            long changes = writer.changes();
+            long txns = writer.transactions();
+            long fromMs = System.currentTimeMillis();
+            writer.rate(rate);
+            Thread.sleep(seconds * 1000L);
+            long toMs = System.currentTimeMillis();
+            writer.rate(0);
+            double achieved = (writer.changes() - changes) * 1000.0 / (toMs - fromMs);
+            double txnRate = (writer.transactions() - txns) * 1000.0 / (toMs - fromMs);
+            boolean all = tracker.awaitAllSeen(300_000);
+            String unseen = all ? "" : ", " + tracker.pending() + " transactions NOT SEEN after 5 min";
+            return new Phase(String.format("%,.0f changes/s in %,.0f txns/s for %d s%s", achieved, txnRate, seconds, unseen),
+                    tracker.lagsCommittedBetween(fromMs, toMs));
+        }
+    }
+
+    private static String arg(String[] args, int i, String fallback) {
+        return args.length > i ? args[i] : fallback;
+    }
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# mo-cdc's whole pipeline (source connector -> Kafka -> sink connector, their defaults, on a real Connect worker)
+# beside MatrixOne's built-in CDC (create cdc) on the same table in one run, both measured on the target server:
+# full copy of N rows (start -> target count), then streaming lag commit -> row on the target (p50/p99) at a
+# steady rate of inserts, updates and deletes. Prints the figures, their ratios and the load; asserts nothing.
+#   scripts/bench-pipeline.sh [rows=1000000] [changes-per-second=2000] [stream-seconds=60] \
+#       [source-uri=mysql://root:111@127.0.0.1:6001] [target-uri=mysql://root:111@127.0.0.1:6002]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+module=integration-tests
+# -am builds what the module needs (the connectors, common, test-support) into the local repository first.
+mvn -B -ntp -q -pl "$module" -am install -DskipTests
+mvn -B -ntp -q -pl "$module" dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
+exec java -Xmx2g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  -cp "$module/target/test-classes:$(cat "$module/target/bench.classpath")" \
+  io.matrixone.cdc.it.bench.PipelineBenchmark "${1:-1000000}" "${2:-2000}" "${3:-60}" \
+  "${4:-mysql://root:111@127.0.0.1:6001}" "${5:-mysql://root:111@127.0.0.1:6002}"
