@@ -115,7 +115,9 @@ public class MatrixOneSinkTask extends SinkTask {
 
     private void writeWithRetries(List<RowChange> changes) throws SQLException {
         withRetries(changes.stream().map(RowChange::table).distinct().toList(), conn -> {
+            long began = System.nanoTime();
             writer.write(conn, changes);
+            LOG.debug("Wrote {} row changes in {} ms", changes.size(), (System.nanoTime() - began) / 1_000_000);
             long deletes = changes.stream().filter(RowChange::delete).count();
             long oldest = changes.stream().map(c -> c.record().timestamp()).filter(t -> t != null)
                     .mapToLong(Long::longValue).min().orElse(0);

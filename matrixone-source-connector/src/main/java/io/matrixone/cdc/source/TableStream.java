@@ -82,17 +82,15 @@ final class TableStream {
     private long checkpointCheckedAt;
     /** When a window of this table last had changes (System.nanoTime()). */
     private long lastChangeAt;
-    /**
-     * Stream: ends of windows after the checkpoint that an earlier run delivered changes of (see SourceState). No
-     * window is read across one of them, so a replay delivers no net diff that folds a change already delivered.
-     */
-    private NavigableSet<Long> deliveredEnds = new TreeSet<>();
+    /** Stream: where windows end (see WindowPlan); a restored stream first follows the points an earlier run delivered. */
+    private WindowPlan windows;
     /** Whether window ends this run saved may still need deleting once checkpointed. */
     private boolean windowEndsSaved;
 
     private TableStream(StreamContext ctx, TableId id) {
         this.ctx = ctx;
         this.id = id;
+        this.windows = new WindowPlan(ctx.maxWindowNanos, new TreeSet<>());
     }
 
     /**
@@ -118,11 +116,12 @@ final class TableStream {
             stream.lastKey = lastPk == null ? null : Offsets.parseKeyJson(lastPk.toString());
             // A saved snapshot time is needed only until a checkpoint past the snapshot is committed.
             stream.snapshotStartSaved = true;
-            stream.deliveredEnds = ctx.state.windowEndsAfter(conn, stream.captureKey(), ts);
-            stream.windowEndsSaved = !stream.deliveredEnds.isEmpty();
-            if (!stream.deliveredEnds.isEmpty()) {
-                LOG.info("Table {}: replaying {} window(s) an earlier run delivered, up to {}", id,
-                        stream.deliveredEnds.size(), Timestamps.toText(stream.deliveredEnds.last()));
+            NavigableSet<Long> delivered = ctx.state.windowEndsAfter(conn, stream.captureKey(), ts);
+            stream.windows = new WindowPlan(ctx.maxWindowNanos, delivered);
+            stream.windowEndsSaved = !delivered.isEmpty();
+            if (!delivered.isEmpty()) {
+                LOG.info("Table {}: replaying {} window(s) an earlier run delivered, up to {}", id, delivered.size(),
+                        Timestamps.toText(delivered.last()));
             }
             return stream.startWith(conn, SchemaReader.readAt(conn, id, ts), snapshot ? Phase.SNAPSHOT : stream.afterSnapshot());
         }
@@ -350,10 +349,9 @@ final class TableStream {
     // ---------------------------------------------------------------- stream
 
     /**
-     * Reads the table's next window: from the checkpoint up to the fenced horizon, in one diff (at most
-     * window.max.ms, cut one nanosecond before a table change, and never across a point where an earlier run
-     * delivered changes: see {@link SourceState}). A table with recent changes is read again as soon as the
-     * horizon moves, an idle one every poll.interval.ms; a table far behind passes over empty windows in one call.
+     * Reads the table's next window: from the checkpoint up to the fenced horizon, in one diff (where it ends:
+     * {@link WindowPlan}). A table with recent changes is read again as soon as the horizon moves, an idle one
+     * every poll.interval.ms; a table far behind passes over empty windows in one call.
      */
     private List<SourceRecord> streamWindows(Connection conn) throws SQLException {
         long nowLocal = System.nanoTime();
@@ -394,13 +392,18 @@ final class TableStream {
             if (changeAt != null && from == changeAt - 1) {
                 return tableChanged(conn, changeAt);
             }
-            long to = windowEnd(from, readable, changeAt);
+            long to = windows.end(from, readable, changeAt);
             if (to <= from) {
                 break;
             }
             List<ChangeReader.Change> changes;
+            long readStart = System.nanoTime();
             try {
                 changes = ChangeReader.window(conn, records.table(), from, to);
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("Table {}: window of {} ms, {} ms behind the server: {} changes in {} ms", id, (to - from) / 1_000_000,
+                            (serverNow - to) / 1_000_000, changes.size(), (System.nanoTime() - readStart) / 1_000_000);
+                }
             } catch (ChangeReader.SchemaChangedException e) {
                 // The columns changed while the table kept its identity: no exact diff across that change.
                 resnapshot(conn, 0, true, e.getMessage());
@@ -409,8 +412,9 @@ final class TableStream {
             ctx.metrics.windows.incrementAndGet();
             ctx.metrics.windowRead(id.toString(), to, serverNow);
             ts = to;
+            boolean saved = windows.read(to);
             if (!changes.isEmpty()) {
-                if (!deliveredEnds.remove(to)) {
+                if (!saved) {
                     ctx.state.saveWindowEnd(conn, captureKey(), to); // before any of its records can reach Kafka
                     windowEndsSaved = true;
                 }
@@ -419,26 +423,12 @@ final class TableStream {
                 nextReadAt = nowLocal + BUSY_READ_INTERVAL_NANOS;
                 return windowRecords(changes, from, to);
             }
-            deliveredEnds.remove(to);
         }
         if (ctx.heartbeatNanos > 0 && nowLocal - lastEmitAt >= ctx.heartbeatNanos) {
             lastEmitAt = nowLocal;
             return List.of(heartbeat(Offsets.stream(ts)));
         }
         return List.of();
-    }
-
-    /**
-     * Where the window from {@code from} ends: as far as the table may be read, at most window.max.ms, one nanosecond
-     * before a table change, and never past the next point where an earlier run delivered changes.
-     */
-    private long windowEnd(long from, long readable, Long changeAt) {
-        long to = Math.min(readable, from + ctx.maxWindowNanos);
-        if (changeAt != null) {
-            to = Math.min(to, changeAt - 1);
-        }
-        Long delivered = deliveredEnds.higher(from);
-        return delivered == null ? to : Math.min(to, delivered);
     }
 
     /**

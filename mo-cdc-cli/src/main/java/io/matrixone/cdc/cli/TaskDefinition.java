@@ -1,8 +1,9 @@
 package io.matrixone.cdc.cli;
 
 import io.matrixone.cdc.common.ConnectionConfig;
-import io.matrixone.cdc.common.ProducerTuning;
+import io.matrixone.cdc.common.ClientTuning;
 import io.matrixone.cdc.common.MatrixOneUri;
+import io.matrixone.cdc.common.SchemaCachingJsonConverter;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -43,12 +44,15 @@ public final class TaskDefinition {
         return task;
     }
 
-    /** Settings every task's connectors share: converters that keep schemas, and the task's identity. */
+    /**
+     * Settings every task's connectors share: converters that keep schemas (JsonConverter's format, written and read
+     * without re-serializing each record's schema), and the task's identity.
+     */
     private static Map<String, String> common(String task, String id, String created) {
         Map<String, String> config = new LinkedHashMap<>();
-        config.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
+        config.put("key.converter", SchemaCachingJsonConverter.class.getName());
         config.put("key.converter.schemas.enable", "true");
-        config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        config.put("value.converter", SchemaCachingJsonConverter.class.getName());
         config.put("value.converter.schemas.enable", "true");
         config.put("value.converter.decimal.format", "NUMERIC");
         config.put(TASK_ID, id);
@@ -79,7 +83,7 @@ public final class TaskDefinition {
         config.put("snapshot.mode", o.noFull || o.startTs != null ? "never" : "initial");
         config.put("topic.creation.default.replication.factor", "-1");
         config.put("topic.creation.default.partitions", "1");
-        config.putAll(ProducerTuning.OVERRIDES);
+        config.putAll(ClientTuning.SOURCE);
         return config;
     }
 
@@ -96,6 +100,7 @@ public final class TaskDefinition {
         // The sink retries a target outage inside put() (max.retries with backoff: about 8 minutes by
         // default); the consumer must not be dropped from its group meanwhile (5 minutes by default).
         config.put("consumer.override.max.poll.interval.ms", "900000");
+        config.putAll(ClientTuning.SINK);
         config.put(SINK_TYPE, o.sinkType.toLowerCase(Locale.ROOT));
         if (o.maxSqlLength != null) {
             config.put("max.statement.bytes", String.valueOf(o.maxSqlLength));

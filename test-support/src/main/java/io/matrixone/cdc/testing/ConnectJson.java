@@ -1,5 +1,6 @@
 package io.matrixone.cdc.testing;
 
+import io.matrixone.cdc.common.SchemaCachingJsonConverter;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.kafka.connect.data.Schema;
@@ -17,11 +18,15 @@ public final class ConnectJson {
     private static final JsonConverter KEYS = converter(ConverterType.KEY);
     private static final JsonConverter VALUES = converter(ConverterType.VALUE);
 
-    /** Worker/connector settings for this format. */
+    /**
+     * Connector settings for this format, as mo-cdc sets them: the connectors write and read it with
+     * {@link SchemaCachingJsonConverter}, and tests read and write it with JsonConverter itself, which proves the
+     * two speak the same bytes.
+     */
     public static final Map<String, String> CONVERTER_CONFIG = Map.of(
-            "key.converter", JsonConverter.class.getName(),
+            "key.converter", SchemaCachingJsonConverter.class.getName(),
             "key.converter.schemas.enable", "true",
-            "value.converter", JsonConverter.class.getName(),
+            "value.converter", SchemaCachingJsonConverter.class.getName(),
             "value.converter.schemas.enable", "true");
 
     private ConnectJson() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.common.MatrixOneUri;
+import io.matrixone.cdc.common.SchemaCachingJsonConverter;
 import io.matrixone.cdc.common.TableId;
 import io.matrixone.cdc.testing.PrivateMatrixOne;
 import io.matrixone.cdc.testing.Sql;
@@ -106,8 +107,8 @@ final class FaultPipeline {
 
     private static Map<String, String> converters() {
         Map<String, String> config = new LinkedHashMap<>();
-        config.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
-        config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        config.put("key.converter", SchemaCachingJsonConverter.class.getName());
+        config.put("value.converter", SchemaCachingJsonConverter.class.getName());
         config.put("value.converter.decimal.format", "NUMERIC");
         return config;
     }

@@ -1,7 +1,7 @@
 package io.matrixone.cdc.testing.bench;
 
 import io.matrixone.cdc.common.MatrixOneUri;
-import io.matrixone.cdc.common.ProducerTuning;
+import io.matrixone.cdc.common.ClientTuning;
 import io.matrixone.cdc.testing.ConnectJson;
 import java.util.HashMap;
 import java.util.List;
@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * The benchmarks' connector settings: the connectors' defaults, Connect's JSON converter with schemas, and the
- * producer settings mo-cdc gives the source connectors it creates.
+ * Kafka client settings mo-cdc gives the connectors it creates.
  */
 public final class BenchConnectors {
 
@@ -22,7 +22,7 @@ public final class BenchConnectors {
         config.putAll(Map.of("connector.class", "io.matrixone.cdc.source.MatrixOneSourceConnector", "tasks.max", "1",
                 "connection.uri", server.unmasked(), "topic.prefix", prefix, "tables", tables,
                 "topic.creation.default.replication.factor", "1", "topic.creation.default.partitions", "1"));
-        config.putAll(ProducerTuning.OVERRIDES);
+        config.putAll(ClientTuning.SOURCE);
         return config;
     }
 
@@ -31,6 +31,7 @@ public final class BenchConnectors {
         Map<String, String> config = new HashMap<>(ConnectJson.CONVERTER_CONFIG);
         config.putAll(Map.of("connector.class", "io.matrixone.cdc.sink.MatrixOneSinkConnector", "tasks.max", "1",
                 "connection.uri", server.unmasked(), "topics", String.join(",", topics)));
+        config.putAll(ClientTuning.SINK);
         return config;
     }
 }

@@ -1,0 +1,32 @@
+package io.matrixone.cdc.common;
+
+import java.util.Map;
+
+/**
+ * The Kafka client settings mo-cdc's connectors run fastest with, as connector-level overrides (KIP-458; Connect
+ * allows them by default since Kafka 3.0). mo-cdc puts them in every task it creates; config/*.properties carry the
+ * same lines for connectors made by hand.
+ */
+public final class ClientTuning {
+
+    /**
+     * The source's producer. Records in JSON with embedded schemas repeat the same schema text in every record: lz4
+     * shrinks them several times over, so a snapshot no longer waits for space in the producer's buffer (where thread
+     * dumps found it), and larger batches with a few milliseconds of linger go out in fewer requests.
+     */
+    public static final Map<String, String> SOURCE = Map.of(
+            "producer.override.compression.type", "lz4",
+            "producer.override.linger.ms", "5",
+            "producer.override.batch.size", "262144");
+
+    /**
+     * The sink's consumer. Each put() is one transaction on the target, and MatrixOne writes a 3,000-row statement
+     * about 2.5 times faster per row than a 500-row one (Kafka's default max.poll.records): a snapshot copied in
+     * 500-row puts ran at a third of the built-in CDC's rate.
+     */
+    public static final Map<String, String> SINK = Map.of(
+            "consumer.override.max.poll.records", "6000");
+
+    private ClientTuning() {
+    }
+}

@@ -1,0 +1,53 @@
+package io.matrixone.cdc.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+class WindowPlanTest {
+
+    @Test
+    void aWindowReachesTheHorizonUpToItsLongestLength() {
+        WindowPlan plan = new WindowPlan(1_000, new TreeSet<>());
+        assertThat(plan.end(100, 350, null)).isEqualTo(350);
+        assertThat(plan.end(100, 5_000, null)).isEqualTo(1_100);
+        assertThat(plan.replaying()).isFalse();
+    }
+
+    @Test
+    void aWindowEndsOneNanosecondBeforeATableChange() {
+        WindowPlan plan = new WindowPlan(1_000, new TreeSet<>());
+        assertThat(plan.end(100, 900, 500L)).isEqualTo(499);
+    }
+
+    @Test
+    void aReplayNeverReadsAcrossAPointAnEarlierRunDelivered() {
+        // The first run delivered windows ending at 230 and 610; the replay starts at the checkpoint 100.
+        WindowPlan plan = new WindowPlan(10_000, new TreeSet<>(List.of(230L, 610L)));
+        List<Long> ends = new ArrayList<>();
+        long from = 100;
+        while (from < 2_000) {
+            long to = plan.end(from, 2_000, null);
+            ends.add(to);
+            plan.read(to);
+            from = to;
+        }
+        assertThat(ends).containsExactly(230L, 610L, 2_000L);
+        assertThat(plan.replaying()).isFalse();
+    }
+
+    @Test
+    void readSaysWhetherTheEndWasAlreadySaved() {
+        WindowPlan plan = new WindowPlan(10_000, new TreeSet<>(List.of(230L, 610L)));
+        // A table change cut the replay short of 230: that end is still ahead.
+        assertThat(plan.read(200)).isFalse();
+        assertThat(plan.replaying()).isTrue();
+        assertThat(plan.read(230)).isTrue();
+        // Ends passed over (a window cut elsewhere, then beyond them) are dropped.
+        assertThat(plan.read(700)).isFalse();
+        assertThat(plan.replaying()).isFalse();
+    }
+}
