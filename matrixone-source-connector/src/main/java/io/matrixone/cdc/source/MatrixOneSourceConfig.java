@@ -89,9 +89,9 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
                 "Rows per snapshot chunk (keyset pagination in primary-key order).",
                 READING, ++order, Width.SHORT, "Snapshot fetch size");
         def.define(POLL_INTERVAL_MS, Type.LONG, 1000L, ConfigDef.Range.atLeast(10), Importance.MEDIUM,
-                "How often an idle table's changes are read (one DATA BRANCH DIFF per table per interval). A table "
-                        + "that had changes in the last interval is read again as soon as the fenced horizon moves "
-                        + "(at most every 100 ms).",
+                "How often a table idle for a while is read (one DATA BRANCH DIFF per table per interval). A table "
+                        + "that just had changes is read again as soon as the fenced horizon moves (at most every 100 ms), "
+                        + "then less often the longer it stays idle (a quarter of its idle time), up to this interval.",
                 READING, ++order, Width.SHORT, "Poll interval (ms)");
         def.define(WINDOW_LAG_MS, Type.LONG, 0L, ConfigDef.Range.atLeast(0), Importance.LOW,
                 "A window ends this long before the fenced server time (see state.database). The fence needs no "
@@ -111,8 +111,7 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
         def.define(WINDOW_MAX_MS, Type.LONG, 10_000L, ConfigDef.Range.atLeast(10), Importance.LOW,
                 "Longest change window. A table reads everything from its checkpoint up to the fenced horizon in "
                         + "one DATA BRANCH DIFF, up to this long (a table far behind catches up in windows this long; "
-                        + "their changes are held in memory together). A table that just had changes is read again "
-                        + "as soon as the horizon moves; an idle one every poll.interval.ms.",
+                        + "their changes are held in memory together).",
                 READING, ++order, Width.SHORT, "Longest window (ms)");
         def.define(START_TS, Type.STRING, null, Importance.LOW,
                 "Start streaming from this time without a snapshot (mo_cdc --start-ts): 'yyyy-MM-dd HH:mm:ss[.ffffff]' "

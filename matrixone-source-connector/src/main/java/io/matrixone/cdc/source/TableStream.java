@@ -54,7 +54,7 @@ final class TableStream {
     /** Bounds the empty windows passed over in one poll(), so a long catch-up still yields to stop(). */
     private static final int MAX_WINDOWS_PER_POLL = 500;
     private static final long CHECKPOINT_CHECK_NANOS = TimeUnit.SECONDS.toNanos(10);
-    /** A table that had changes within the last poll interval is read again this soon (the fence's own pace). */
+    /** A table that just had changes is read again this soon (the fence's own pace). */
     private static final long BUSY_READ_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     enum Phase { SNAPSHOT, STREAM, DROPPED, STOPPED, DONE }
@@ -350,8 +350,8 @@ final class TableStream {
 
     /**
      * Reads the table's next window: from the checkpoint up to the fenced horizon, in one diff (where it ends:
-     * {@link WindowPlan}). A table with recent changes is read again as soon as the horizon moves, an idle one
-     * every poll.interval.ms; a table far behind passes over empty windows in one call.
+     * {@link WindowPlan}). A table with recent changes is read again as soon as the horizon moves, one idle for a
+     * while every poll.interval.ms; a table far behind passes over empty windows in one call.
      */
     private List<SourceRecord> streamWindows(Connection conn) throws SQLException {
         long nowLocal = System.nanoTime();
@@ -379,8 +379,9 @@ final class TableStream {
             // The name denoted no table at ts (a start.ts before its creation): nothing to read until it does.
             ts = changeAt == null ? readable : changeAt - 1;
         }
-        boolean busy = nowLocal - lastChangeAt < ctx.pollIntervalNanos;
-        nextReadAt = nowLocal + (busy ? BUSY_READ_INTERVAL_NANOS : ctx.pollIntervalNanos);
+        // The longer a table has been idle, the less often it is read: a quarter of its idle time, between the
+        // busy interval and poll.interval.ms. A table that just had changes is read again as soon as the horizon moves.
+        nextReadAt = nowLocal + Math.max(BUSY_READ_INTERVAL_NANOS, Math.min(ctx.pollIntervalNanos, (nowLocal - lastChangeAt) / 4));
         for (int i = 0; i < MAX_WINDOWS_PER_POLL; i++) {
             long from = ts;
             if (from >= ctx.endNanos) {

@@ -190,6 +190,8 @@ public final class PipelineBenchmark {
 
     /** One streaming phase: the writer at the rate for some seconds, then until every transaction was seen. */
     record Phase(String rate, List<Long> lags) {
+        private static final long SLICE_MS = 10_000;
+
         static Phase run(PacedWriter writer, double rate, LagTracker tracker, int seconds) throws Exception {
             long changes = writer.changes();
             long txns = writer.transactions();
@@ -202,8 +204,14 @@ public final class PipelineBenchmark {
             double txnRate = (writer.transactions() - txns) * 1000.0 / (toMs - fromMs);
             boolean all = tracker.awaitAllSeen(300_000);
             String unseen = all ? "" : ", " + tracker.pending() + " transactions NOT SEEN after 5 min";
-            return new Phase(String.format("%,.0f changes/s in %,.0f txns/s for %d s%s", achieved, txnRate, seconds, unseen),
-                    tracker.lagsCommittedBetween(fromMs, toMs));
+            StringBuilder slices = new StringBuilder();
+            for (long slice = fromMs; slice < toMs; slice += SLICE_MS) {
+                List<Long> lags = tracker.lagsCommittedBetween(slice, Math.min(toMs, slice + SLICE_MS));
+                slices.append(String.format("%n    %3d s: p50 %,d ms, p99 %,d ms", (slice - fromMs) / 1000, Bench.percentile(lags, 50),
+                        Bench.percentile(lags, 99)));
+            }
+            return new Phase(String.format("%,.0f changes/s in %,.0f txns/s for %d s%s; lag every %d s:%s", achieved, txnRate, seconds,
+                    unseen, SLICE_MS / 1000, slices), tracker.lagsCommittedBetween(fromMs, toMs));
         }
     }
 

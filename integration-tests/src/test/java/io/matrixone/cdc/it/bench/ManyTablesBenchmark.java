@@ -1,0 +1,193 @@
+package io.matrixone.cdc.it.bench;
+
+import static io.matrixone.cdc.testing.Sql.exec;
+
+import io.matrixone.cdc.common.Connections;
+import io.matrixone.cdc.common.MatrixOneUri;
+import io.matrixone.cdc.testing.ConnectClusterHarness;
+import io.matrixone.cdc.testing.Sql;
+import io.matrixone.cdc.testing.bench.Bench;
+import io.matrixone.cdc.testing.bench.BenchConnectors;
+import io.matrixone.cdc.testing.bench.BenchTable;
+import io.matrixone.cdc.testing.bench.BuiltinCdc;
+import io.matrixone.cdc.testing.bench.LagTracker;
+import io.matrixone.cdc.testing.bench.PacedWriter;
+import io.matrixone.cdc.testing.bench.TargetPoller;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+
+/**
+ * Many tables, few of them busy: N tables at level database, all idle, then B of them sharing a steady rate of
+ * inserts, updates and deletes, for mo-cdc's pipeline (source -> Kafka -> sink, the connectors' defaults) and for
+ * MatrixOne's built-in CDC, one after the other in one run. Prints:
+ * <ul>
+ * <li>the source server's CPU time (its mo-service process, /proc) over an idle interval with no CDC, with
+ *     mo-cdc capturing and with the built-in CDC capturing: the extra cost of idle tables;
+ * <li>the busy tables' lag, writer's commit -> row visible on the target, p50/p99.
+ * </ul>
+ * Asserts nothing. Run with scripts/bench-tables.sh.
+ */
+public final class ManyTablesBenchmark {
+
+    private static final long TARGET_POLL_MS = 100;
+    private static final long ROWS_EACH = 1000;
+
+    private final int tableCount;
+    private final int busyCount;
+    private final double rate;
+    private final int seconds;
+    private final MatrixOneUri source = MatrixOneUri.parse(System.getProperty("source.uri", "mysql://root:111@127.0.0.1:6001"));
+    private final MatrixOneUri target = MatrixOneUri.parse(System.getProperty("target.uri", "mysql://root:111@127.0.0.1:6002"));
+    private final Path sourcePid = Path.of(System.getProperty("source.pid.file",
+            System.getProperty("user.home") + "/.cache/mo-cdc/servers/source/pid"));
+    private final String db = Sql.uniqueDatabase("tablesbench");
+    private final List<String> tables = new ArrayList<>();
+
+    private ManyTablesBenchmark(String[] args) {
+        tableCount = Integer.parseInt(arg(args, 0, "200"));
+        busyCount = Integer.parseInt(arg(args, 1, "10"));
+        rate = Double.parseDouble(arg(args, 2, "1000"));
+        seconds = Integer.parseInt(arg(args, 3, "30"));
+        for (int i = 1; i <= tableCount; i++) {
+            tables.add(db + ".t" + i);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        new ManyTablesBenchmark(args).run();
+    }
+
+    private void run() throws Exception {
+        System.out.printf("%d tables x %,d rows at level database, %d of them busy sharing %,.0f changes/s; idle and busy intervals"
+                + " of %d s; source server CPU from %s (%s)%n", tableCount, ROWS_EACH, busyCount, rate, seconds, sourcePid, Bench.load());
+        List<String> busy = tables.subList(0, busyCount);
+        try (Connection src = Connections.open(source); Connection dst = Connections.open(target)) {
+            exec(src, "create database " + db, "create pitr " + db + "_pitr for database " + db + " range 2 'h'");
+            exec(dst, "create database " + db, "create database " + db + "_bi");
+            for (String table : tables) {
+                BenchTable.create(src, table, ROWS_EACH);
+            }
+            double noCdc = idleCpuSeconds();
+            System.out.printf("no CDC: source server CPU %.1f s per %d s idle (%s)%n", noCdc, seconds, Bench.load());
+            LagTracker tracker = new LagTracker(busyCount);
+            try (PacedWriter writer = new PacedWriter(source, busy, ROWS_EACH, 0, 0, tracker)) {
+                Result mo = moCdc(dst, writer, tracker, busy);
+                Result builtin = builtinCdc(dst, writer, tracker, busy);
+                System.out.println("SUMMARY (" + Bench.load() + ")");
+                System.out.printf("  source server CPU for %d idle tables, over no CDC, per %d s: mo-cdc %+.1f s, built-in %+.1f s%n",
+                        tableCount, seconds, mo.idleCpu() - noCdc, builtin.idleCpu() - noCdc);
+                System.out.printf("  %d busy tables sharing %,.0f changes/s, lag commit -> target: mo-cdc %s; built-in %s%n",
+                        busyCount, rate, mo.lag(), builtin.lag());
+            }
+        } finally {
+            try (Connection src = Connections.open(source); Connection dst = Connections.open(target)) {
+                exec(src, "drop pitr if exists " + db + "_pitr", "drop database if exists " + db);
+                exec(dst, "drop database if exists " + db, "drop database if exists " + db + "_bi");
+            }
+        }
+    }
+
+    /** The source server's CPU over an idle interval while a CDC captures, and the busy tables' lag. */
+    record Result(double idleCpu, String lag) {
+    }
+
+    private Result moCdc(Connection dst, PacedWriter writer, LagTracker tracker, List<String> busy) throws Exception {
+        try (ConnectClusterHarness connect = ConnectClusterHarness.start("tables-bench", false)) {
+            EmbeddedConnectCluster cluster = connect.cluster();
+            List<String> topics = tables.stream().map(t -> "many." + t).toList();
+            topics.forEach(topic -> cluster.kafka().createTopic(topic, 1));
+            long began = System.nanoTime();
+            Map<String, String> sourceConfig = BenchConnectors.source(source, "many", db + ".*");
+            sourceConfig.put("level", "database");
+            cluster.configureConnector("many-source", sourceConfig);
+            cluster.configureConnector("many-sink", BenchConnectors.sink(target, topics));
+            awaitCopied(dst, db);
+            System.out.printf("mo-cdc: %d tables copied in %.1f s%n", tableCount, (System.nanoTime() - began) / 1e9);
+            double idle = idleCpuSeconds();
+            System.out.printf("mo-cdc capturing: source server CPU %.1f s per %d s idle (%s)%n", idle, seconds, Bench.load());
+            String lag = busyLag(writer, tracker, busy);
+            System.out.printf("mo-cdc: busy tables' lag %s (%s)%n", lag, Bench.load());
+            return new Result(idle, lag);
+        }
+    }
+
+    private Result builtinCdc(Connection dst, PacedWriter writer, LagTracker tracker, List<String> busy) throws Exception {
+        List<String> copies = busy.stream().map(t -> t.replace(db + ".", db + "_bi.")).toList();
+        String mapping = tables.stream().map(t -> t + ":" + t.replace(db + ".", db + "_bi.")).collect(Collectors.joining(","));
+        try (BuiltinCdc builtin = BuiltinCdc.create(source, target, db.replace("tablesbench", "bi"), mapping)) {
+            long began = System.nanoTime();
+            awaitCopied(dst, db + "_bi");
+            System.out.printf("built-in CDC: %d tables copied in %.1f s%n", tableCount, (System.nanoTime() - began) / 1e9);
+            double idle = idleCpuSeconds();
+            System.out.printf("built-in CDC capturing: source server CPU %.1f s per %d s idle (%s)%n", idle, seconds, Bench.load());
+            String lag = busyLag(writer, tracker, copies);
+            System.out.printf("built-in CDC: busy tables' lag %s (%s)%n", lag, Bench.load());
+            return new Result(idle, lag);
+        }
+    }
+
+    /** The writer at the rate for the interval; lag of its transactions to {@code copies} on the target. */
+    private String busyLag(PacedWriter writer, LagTracker tracker, List<String> copies) throws Exception {
+        try (TargetPoller poller = new TargetPoller(target, copies, TARGET_POLL_MS, tracker)) {
+            long changes = writer.changes();
+            long fromMs = System.currentTimeMillis();
+            writer.rate(rate);
+            Thread.sleep(seconds * 1000L);
+            long toMs = System.currentTimeMillis();
+            writer.rate(0);
+            double achieved = (writer.changes() - changes) * 1000.0 / (toMs - fromMs);
+            boolean all = tracker.awaitAllSeen(300_000);
+            return String.format("%s at %,.0f changes/s achieved%s", Bench.lagSummary(tracker.lagsCommittedBetween(fromMs, toMs)),
+                    achieved, all ? "" : ", " + tracker.pending() + " txns NOT SEEN after 5 min");
+        }
+    }
+
+    /** The source server's CPU seconds over one idle interval. */
+    private double idleCpuSeconds() throws IOException, InterruptedException {
+        Thread.sleep(5000); // let what came before settle
+        long before = cpuTicks();
+        Thread.sleep(seconds * 1000L);
+        return (cpuTicks() - before) / 100.0; // USER_HZ
+    }
+
+    private long cpuTicks() throws IOException {
+        String pid = Files.readString(sourcePid).trim();
+        String stat = Files.readString(Path.of("/proc", pid, "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+    }
+
+    /** Waits until every table of {@code copyDb} holds its rows. */
+    private void awaitCopied(Connection dst, String copyDb) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
+        for (String table : tables) {
+            String copy = table.replace(db + ".", copyDb + ".");
+            while (true) {
+                try {
+                    if (BenchTable.count(dst, copy) >= ROWS_EACH) {
+                        break;
+                    }
+                } catch (SQLException notYet) {
+                    // not created yet
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(copy + " not copied after 20 min");
+                }
+                Thread.sleep(500);
+            }
+        }
+    }
+
+    private static String arg(String[] args, int i, String fallback) {
+        return args.length > i ? args[i] : fallback;
+    }
+}
