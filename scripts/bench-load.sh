@@ -12,12 +12,8 @@
 # SOURCE_URI, TARGET_URI (the servers of scripts/matrixone.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-module=integration-tests
-mvn -B -ntp -q -pl "$module" -am install -DskipTests
-mvn -B -ntp -q -pl "$module" test-compile
-mvn -B -ntp -q -pl "$module" dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
-exec java -Xmx2g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+. scripts/lib/bench.sh
+bench_run LoadBenchmark \
   -Drows.per.table="${ROWS_PER_TABLE:-50000}" -Dsource.tasks="${SOURCE_TASKS:-1}" \
   -Dsource.uri="${SOURCE_URI:-mysql://root:111@127.0.0.1:6001}" -Dtarget.uri="${TARGET_URI:-mysql://root:111@127.0.0.1:6002}" \
-  -cp "$module/target/test-classes:$(cat "$module/target/bench.classpath")" \
-  io.matrixone.cdc.it.bench.LoadBenchmark "${1:-steady}" "${@:2}"
+  -- "${1:-steady}" "${@:2}"

@@ -7,11 +7,6 @@
 #       [source-uri=mysql://root:111@127.0.0.1:6001] [target-uri=mysql://root:111@127.0.0.1:6002]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-module=integration-tests
-# -am builds what the module needs (the connectors, common, test-support) into the local repository first.
-mvn -B -ntp -q -pl "$module" -am install -DskipTests
-mvn -B -ntp -q -pl "$module" dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
-exec java -Xmx2g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn ${BENCH_JAVA_OPTS:-} \
-  -cp "$module/target/test-classes:$(cat "$module/target/bench.classpath")" \
-  io.matrixone.cdc.it.bench.PipelineBenchmark "${1:-1000000}" "${2:-2000}" "${3:-60}" \
+. scripts/lib/bench.sh
+bench_run PipelineBenchmark -- "${1:-1000000}" "${2:-2000}" "${3:-60}" \
   "${4:-mysql://root:111@127.0.0.1:6001}" "${5:-mysql://root:111@127.0.0.1:6002}"

@@ -7,11 +7,8 @@
 # Environment: SOURCE_URI, TARGET_URI, SOURCE_PID_FILE (the source server's pid file, as scripts/matrixone.sh writes it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-module=integration-tests
-mvn -B -ntp -q -pl "$module" -am install -DskipTests
-mvn -B -ntp -q -pl "$module" dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
-exec java -Xmx2g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn ${BENCH_JAVA_OPTS:-} \
+. scripts/lib/bench.sh
+bench_run ManyTablesBenchmark \
   -Dsource.uri="${SOURCE_URI:-mysql://root:111@127.0.0.1:6001}" -Dtarget.uri="${TARGET_URI:-mysql://root:111@127.0.0.1:6002}" \
   -Dsource.pid.file="${SOURCE_PID_FILE:-$HOME/.cache/mo-cdc/servers/source/pid}" \
-  -cp "$module/target/test-classes:$(cat "$module/target/bench.classpath")" \
-  io.matrixone.cdc.it.bench.ManyTablesBenchmark "${1:-200}" "${2:-10}" "${3:-1000}" "${4:-30}"
+  -- "${1:-200}" "${2:-10}" "${3:-1000}" "${4:-30}"

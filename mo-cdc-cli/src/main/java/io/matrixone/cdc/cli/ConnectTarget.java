@@ -1,40 +1,61 @@
 package io.matrixone.cdc.cli;
 
-import io.matrixone.cdc.cli.runtime.EmbeddedRuntime;
-import java.nio.file.Path;
+import io.matrixone.cdc.cli.runtime.RuntimeSettings;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Where the Connect cluster is: --connect-url, or the embedded runtime on 127.0.0.1:8083. */
+/**
+ * Where the Connect cluster is: --connect-url (one or more workers of one cluster), or the embedded runtime on
+ * 127.0.0.1 (port 8083 unless --rest-port says otherwise).
+ */
 final class ConnectTarget {
 
-    static final String DEFAULT_URL = "http://127.0.0.1:" + EmbeddedRuntime.DEFAULT_REST_PORT;
+    @Option(names = "--connect-url", split = ",", description = "Kafka Connect REST URL(s) of one cluster, comma separated: "
+            + "the first worker that answers is used, so the command goes on when one is down. Default: the embedded runtime, "
+            + "started by 'task create' when nothing answers on its REST port.")
+    List<String> connectUrls;
 
-    @Option(names = "--connect-url", description = "Kafka Connect REST URL. Default: the embedded runtime on "
-            + DEFAULT_URL + ", started by 'task create' when nothing answers there.")
-    String connectUrl;
+    @Mixin
+    RuntimeSettings runtime;
 
-    @Option(names = "--data-dir", description = "State of the embedded runtime (Kafka logs, Connect topics). "
-            + "Default: ${DEFAULT-VALUE}", defaultValue = "${env:MO_CDC_HOME:-${sys:user.home}/.mo-cdc}")
-    Path dataDir;
+    /** Whether the cluster is the embedded runtime (no --connect-url). */
+    boolean embedded() {
+        return connectUrls == null || connectUrls.isEmpty();
+    }
 
     /** A client for a Connect that answers; starts the embedded runtime when allowed and needed. */
     ConnectRestClient connect(boolean startEmbedded) {
-        if (connectUrl != null) {
-            ConnectRestClient client = new ConnectRestClient(connectUrl);
-            if (!client.reachable()) {
-                throw new CliException("cannot reach Kafka Connect at " + connectUrl);
+        if (!embedded()) {
+            List<String> unreachable = new ArrayList<>();
+            for (String url : connectUrls) {
+                ConnectRestClient client = new ConnectRestClient(url.trim());
+                if (client.reachable()) {
+                    if (!unreachable.isEmpty()) {
+                        System.err.println("Kafka Connect not reachable at " + String.join(", ", unreachable) + "; using " + url.trim());
+                    }
+                    return client;
+                }
+                unreachable.add(url.trim());
             }
-            return client;
+            throw new CliException("cannot reach Kafka Connect at " + String.join(" or ", unreachable));
         }
-        ConnectRestClient client = new ConnectRestClient(DEFAULT_URL);
+        String url = runtime.ports().restUrl();
+        ConnectRestClient client = new ConnectRestClient(url);
         if (client.reachable()) {
             return client;
         }
         if (!startEmbedded) {
-            throw new CliException("no Kafka Connect answers at " + DEFAULT_URL + ": give --connect-url, or create a task "
+            throw new CliException("no Kafka Connect answers at " + url + ": give --connect-url, or create a task "
                     + "to start the embedded runtime (or: mo-cdc runtime start)");
         }
-        new EmbeddedRuntime(dataDir).start(System.err);
+        runtime.runtime().start(System.err);
         return client;
+    }
+
+    /** The embedded runtime's Kafka, when the cluster is the embedded runtime. */
+    String embeddedBootstrapServers() {
+        return embedded() ? runtime.ports().bootstrapServers() : null;
     }
 }

@@ -1,7 +1,6 @@
 package io.matrixone.cdc.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.matrixone.cdc.cli.runtime.EmbeddedRuntime;
 import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.common.MatrixOneUri;
 import java.io.PrintStream;
@@ -192,6 +191,7 @@ final class TaskCommands {
             ConnectRestClient connect = named.existing();
             Map<String, String> view = TaskView.of(connect, named.taskName);
             view.put("tables", TaskView.tables(connect, named.taskName));
+            view.put("workers", TaskView.workers(connect, named.taskName));
             printJson(System.out, List.of(view));
             return 0;
         }
@@ -278,8 +278,8 @@ final class TaskCommands {
         Named named;
 
         @Option(names = "--bootstrap-servers", description = "Kafka brokers of the Connect cluster (host:port,...), to "
-                + "delete the task's topics. Default: the embedded runtime's " + EmbeddedRuntime.BOOTSTRAP_SERVERS
-                + " when no --connect-url is given; with --connect-url and without this, the topics are left and the "
+                + "delete the task's topics. Default: the embedded runtime's Kafka (127.0.0.1:9092 unless --kafka-port "
+                + "says otherwise) when no --connect-url is given; with --connect-url and without this, the topics are left and the "
                 + "command says so.")
         String bootstrapServers;
 
@@ -296,7 +296,7 @@ final class TaskCommands {
                 }
             }
             String bootstrap = bootstrapServers != null ? bootstrapServers
-                    : named.target.connectUrl == null ? EmbeddedRuntime.BOOTSTRAP_SERVERS : null;
+                    : named.target.embeddedBootstrapServers();
             TaskTopics topics = TaskTopics.of(named.taskName, present.contains(source) ? connect.config(source) : Map.of());
             if (present.isEmpty()) {
                 return dropLeftoverTopics(connect, topics, bootstrap);

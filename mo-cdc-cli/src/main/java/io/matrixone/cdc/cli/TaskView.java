@@ -70,6 +70,22 @@ final class TaskView {
         }
     }
 
+    /**
+     * Where each connector task runs and its state, in the checkpoint's text shape:
+     * {@code "<task>-source/0": RUNNING on 127.0.0.1:8083}. On a cluster of several workers this shows how Connect
+     * spread the tasks, and where a failed one ran.
+     */
+    static String workers(ConnectRestClient connect, String task) {
+        StringBuilder text = new StringBuilder("{\n");
+        for (String connector : List.of(TaskDefinition.sourceConnector(task), TaskDefinition.sinkConnector(task))) {
+            for (JsonNode t : connect.status(connector).path("tasks")) {
+                text.append("  \"").append(connector).append('/').append(t.path("id").asText()).append("\": ")
+                        .append(t.path("state").asText()).append(" on ").append(t.path("worker_id").asText()).append(",\n");
+            }
+        }
+        return text.append('}').toString();
+    }
+
     static String maskedUri(Map<String, String> config) {
         String uri = config.get(ConnectionConfig.URI);
         return uri == null ? MatrixOneUri.maskPassword(config.getOrDefault(ConnectionConfig.URL, "")) : MatrixOneUri.parse(uri).masked();

@@ -7,7 +7,7 @@ import org.apache.kafka.connect.runtime.distributed.DistributedConfig;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 
 /**
- * A real single-broker KRaft Kafka and a real distributed Connect worker with REST, in this JVM,
+ * A real single-broker KRaft Kafka and real distributed Connect workers with REST, in this JVM,
  * with this project's connectors on the classpath (Kafka's {@link EmbeddedConnectCluster}).
  */
 public final class ConnectClusterHarness implements AutoCloseable {
@@ -18,8 +18,13 @@ public final class ConnectClusterHarness implements AutoCloseable {
         this.cluster = cluster;
     }
 
-    /** Starts a cluster; {@code exactlyOnce} turns on KIP-618 exactly-once source support. */
+    /** Starts a cluster of one worker; {@code exactlyOnce} turns on KIP-618 exactly-once source support. */
     public static ConnectClusterHarness start(String name, boolean exactlyOnce) {
+        return start(name, exactlyOnce, 1, Map.of());
+    }
+
+    /** Starts a cluster of {@code workers} workers, with {@code extraWorkerProps} on top of the defaults. */
+    public static ConnectClusterHarness start(String name, boolean exactlyOnce, int workers, Map<String, String> extraWorkerProps) {
         Map<String, String> workerProps = new HashMap<>();
         workerProps.put(DistributedConfig.OFFSET_COMMIT_INTERVAL_MS_CONFIG, "1000");
         workerProps.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
@@ -28,6 +33,7 @@ public final class ConnectClusterHarness implements AutoCloseable {
         if (exactlyOnce) {
             workerProps.put(DistributedConfig.EXACTLY_ONCE_SOURCE_SUPPORT_CONFIG, "enabled");
         }
+        workerProps.putAll(extraWorkerProps);
         Properties brokerProps = new Properties();
         brokerProps.put("auto.create.topics.enable", "false");
         if (exactlyOnce) {
@@ -36,7 +42,7 @@ public final class ConnectClusterHarness implements AutoCloseable {
         }
         EmbeddedConnectCluster cluster = new EmbeddedConnectCluster.Builder()
                 .name(name)
-                .numWorkers(1)
+                .numWorkers(workers)
                 .numBrokers(1)
                 .workerProps(workerProps)
                 .brokerProps(brokerProps)

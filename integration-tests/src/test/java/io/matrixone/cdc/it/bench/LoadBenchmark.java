@@ -213,9 +213,8 @@ public final class LoadBenchmark {
                 sourceConfig.put("tasks.max", Integer.toString(sourceTasks)); // the tables are split between the tasks
                 cluster.configureConnector("load-source", sourceConfig);
                 cluster.configureConnector("load-sink", BenchConnectors.sink(target, topics));
-                System.out.printf("connectors: source (tasks.max=%d) and sink (tasks.max=1) with their defaults (window.size.ms=1000, "
-                        + "window.lag.ms=500, poll.interval.ms=1000, batch.size=3000), JSON converter with schemas, one partition per "
-                        + "table%n", sourceTasks);
+                System.out.printf("connectors: source (tasks.max=%d) and sink (tasks.max=1) with their defaults and mo-cdc's "
+                        + "client settings, JSON with schemas (SchemaCachingJsonConverter), one partition per table%n", sourceTasks);
                 awaitSame(db, 1_800_000);
                 System.out.printf("snapshot of %d x %,d rows through the pipeline: %.1f s (%s)%n", TABLES, rowsEach,
                         (System.nanoTime() - began) / 1e9, Bench.load());

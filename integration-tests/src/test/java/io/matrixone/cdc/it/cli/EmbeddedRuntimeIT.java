@@ -13,7 +13,8 @@ import io.matrixone.cdc.common.MatrixOneUri;
 import io.matrixone.cdc.testing.MatrixOneTestServers;
 import io.matrixone.cdc.testing.Sql;
 import java.io.IOException;
-import java.net.Socket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -24,7 +25,6 @@ import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
  * The product's default path: no --connect-url, so 'task create' starts the embedded single-node Kafka +
  * Connect as a background process (Kafka's production entry points, connectors loaded from their plugin
  * dirs), the task copies and streams between the real servers, and 'runtime stop' ends the process.
- * The embedded runtime's ports are fixed (8083, 9092, 9093): the test is skipped when something holds them.
+ * The runtime runs on free ports chosen by the test (--rest-port, --kafka-port, --controller-port), so it does not
+ * depend on 8083/9092/9093 being free; a port held by another process stops 'task create' with one line naming it.
  */
 class EmbeddedRuntimeIT {
 
@@ -46,11 +47,16 @@ class EmbeddedRuntimeIT {
     private static String targetDb;
     private static MatrixOneUri source;
     private static MatrixOneUri target;
+    private static int restPort;
+    private static int kafkaPort;
+    private static int controllerPort;
 
     @BeforeAll
     static void setUp() throws Exception {
-        for (int port : new int[] {8083, 9092, 9093}) {
-            Assumptions.assumeFalse(listening(port), "127.0.0.1:" + port + " is in use (another embedded runtime?)");
+        try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0); ServerSocket c = new ServerSocket(0)) {
+            restPort = a.getLocalPort();
+            kafkaPort = b.getLocalPort();
+            controllerPort = c.getLocalPort();
         }
         Path plugins = Path.of("..").toAbsolutePath().normalize();
         Path sourcePlugin = plugins.resolve("matrixone-source-connector/target/plugin");
@@ -87,6 +93,14 @@ class EmbeddedRuntimeIT {
 
     @Test
     void createStartsTheRuntimeWhichKeepsStreamingUntilStopped() throws Exception {
+        try (ServerSocket taken = new ServerSocket(kafkaPort, 1, InetAddress.getByName("127.0.0.1"))) {
+            Result refused = run("task", "create", "--data-dir", dataDir.toString(), "--task-name", TASK,
+                    "--source-uri", uri(source), "--sink-uri", uri(target), "--tables", db + ".t:" + targetDb + ".t");
+            assertThat(refused.exit()).isNotZero();
+            assertThat(refused.err().strip()).isEqualTo("mo-cdc: cannot start the embedded runtime: 127.0.0.1:" + kafkaPort
+                    + " (Kafka) is taken by another process; free it or choose another port with --kafka-port / MO_CDC_KAFKA_PORT");
+            assertThat(pid()).isEmpty();
+        }
         Result created = run("task", "create", "--data-dir", dataDir.toString(), "--task-name", TASK,
                 "--source-uri", uri(source), "--sink-uri", uri(target), "--tables", db + ".t:" + targetDb + ".t");
         assertThat(created.exit()).as(created.err()).isZero();
@@ -102,11 +116,18 @@ class EmbeddedRuntimeIT {
                 "DELETE FROM " + db + ".t WHERE id = 2");
         awaitTarget(List.of(List.of("1", "A"), List.of("3", "c")));
 
-        // A later command finds the runtime on 8083 without being told.
+        // A later command finds the runtime on its REST port without --connect-url.
         Result shown = run("task", "show", "--task-name", TASK, "--source-uri", uri(source));
         assertThat(shown.exit()).as(shown.err()).isZero();
         JsonNode task = JSON.readTree(shown.out()).get(0);
         assertThat(task.get("state").asText()).isEqualTo("running");
+        assertThat(task.get("workers").asText()).contains("/0\": RUNNING on ").contains(":" + restPort);
+        // Several --connect-url: the first worker that answers serves the command.
+        String dead = "http://127.0.0.1:1"; // nothing listens there
+        Result failover = MoCdcRunner.run("task", "show", "--task-name", TASK, "--connect-url", dead + ",http://127.0.0.1:" + restPort);
+        assertThat(failover.exit()).as(failover.err()).isZero();
+        assertThat(failover.err()).contains("Kafka Connect not reachable at " + dead + "; using http://127.0.0.1:" + restPort);
+        assertThat(JSON.readTree(failover.out()).get(0).get("state").asText()).isEqualTo("running");
         assertThat(task.get("checkpoint").asText()).contains(db + ".t");
         assertThat(shown.out()).doesNotContain(":" + source.password() + "@").contains(":******@");
 
@@ -135,13 +156,17 @@ class EmbeddedRuntimeIT {
         assertThat(ProcessHandle.of(pid.get()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
         Result after = run("task", "list");
         assertThat(after.exit()).isEqualTo(1);
-        assertThat(after.err().strip()).startsWith("mo-cdc: no Kafka Connect answers at http://127.0.0.1:8083");
+        assertThat(after.err().strip()).startsWith("mo-cdc: no Kafka Connect answers at http://127.0.0.1:" + restPort);
     }
 
     // ---------------------------------------------------------------- helpers
 
+    /** A mo-cdc command on this test's runtime ports. */
     private static Result run(String... args) {
-        return MoCdcRunner.run(args);
+        List<String> all = new java.util.ArrayList<>(List.of(args));
+        all.addAll(List.of("--rest-port", String.valueOf(restPort), "--kafka-port", String.valueOf(kafkaPort),
+                "--controller-port", String.valueOf(controllerPort)));
+        return MoCdcRunner.run(all.toArray(String[]::new));
     }
 
     private static String uri(MatrixOneUri server) {
@@ -155,16 +180,8 @@ class EmbeddedRuntimeIT {
 
     /** The embedded broker's topics. */
     private static java.util.Set<String> topics() throws Exception {
-        try (Admin admin = Admin.create(java.util.Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092"))) {
+        try (Admin admin = Admin.create(java.util.Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + kafkaPort))) {
             return admin.listTopics().names().get(30, java.util.concurrent.TimeUnit.SECONDS);
-        }
-    }
-
-    private static boolean listening(int port) {
-        try (Socket ignored = new Socket("127.0.0.1", port)) {
-            return true;
-        } catch (IOException e) {
-            return false;
         }
     }
 

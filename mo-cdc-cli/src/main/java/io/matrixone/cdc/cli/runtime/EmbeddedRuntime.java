@@ -17,16 +17,24 @@ import java.util.Optional;
  */
 public final class EmbeddedRuntime {
 
-    public static final int DEFAULT_REST_PORT = 8083;
-    /** The broker's listener (runtime/server.properties). */
-    public static final String BOOTSTRAP_SERVERS = "127.0.0.1:9092";
     private static final int START_TIMEOUT_S = 180;
     private static final Path SETSID = Path.of("/usr/bin/setsid");
 
     private final Path dataDir;
+    private final RuntimePorts ports;
 
+    /** On the default ports. */
     public EmbeddedRuntime(Path dataDir) {
+        this(dataDir, RuntimePorts.DEFAULT);
+    }
+
+    public EmbeddedRuntime(Path dataDir, RuntimePorts ports) {
         this.dataDir = dataDir.toAbsolutePath();
+        this.ports = ports;
+    }
+
+    public RuntimePorts ports() {
+        return ports;
     }
 
     private Path pidFile() {
@@ -51,11 +59,12 @@ public final class EmbeddedRuntime {
 
     /** Starts the runtime unless it runs, and waits until Connect's REST API answers. */
     public void start(PrintStream progress) {
-        ConnectRestClient rest = new ConnectRestClient("http://127.0.0.1:" + DEFAULT_REST_PORT);
+        ConnectRestClient rest = new ConnectRestClient(ports.restUrl());
         if (rest.reachable()) {
             return;
         }
         if (process().isEmpty()) {
+            ports.checkFree();
             launch(progress);
         }
         long deadline = System.nanoTime() + START_TIMEOUT_S * 1_000_000_000L;
@@ -64,12 +73,13 @@ public final class EmbeddedRuntime {
                 throw new CliException("the embedded Kafka + Connect runtime stopped while starting; see " + logFile());
             }
             if (System.nanoTime() > deadline) {
-                throw new CliException("the embedded runtime did not answer on 127.0.0.1:" + DEFAULT_REST_PORT + " within "
+                throw new CliException("the embedded runtime did not answer on " + ports.restUrl() + " within "
                         + START_TIMEOUT_S + "s; see " + logFile());
             }
             sleep(1000);
         }
-        progress.println("embedded Kafka + Connect ready on 127.0.0.1:" + DEFAULT_REST_PORT + " (state in " + dataDir + ")");
+        progress.println("embedded Kafka + Connect ready: Connect " + ports.restUrl() + ", Kafka " + ports.bootstrapServers()
+                + " (state in " + dataDir + ")");
     }
 
     private void launch(PrintStream progress) {
@@ -84,7 +94,8 @@ public final class EmbeddedRuntime {
                 command.add(SETSID.toString());
             }
             command.addAll(List.of(java, "-Xms256m", "-Xmx1g",
-                    "-cp", System.getProperty("java.class.path"), RuntimeMain.class.getName(), dataDir.toString(), plugins));
+                    "-cp", System.getProperty("java.class.path"), RuntimeMain.class.getName(), dataDir.toString(), plugins,
+                    String.valueOf(ports.rest()), String.valueOf(ports.kafka()), String.valueOf(ports.controller())));
             ProcessBuilder builder = new ProcessBuilder(command);
             builder.redirectErrorStream(true);
             builder.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));

@@ -1,9 +1,8 @@
 package io.matrixone.cdc.cli.runtime;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** {@code mo-cdc runtime start|stop|status}: the embedded single-node Kafka + Connect. */
 @Command(name = "runtime", description = "Control the embedded Kafka + Connect runtime.",
@@ -11,16 +10,15 @@ import picocli.CommandLine.Option;
 public final class RuntimeCommands {
 
     abstract static class WithDataDir {
-        @Option(names = "--data-dir", description = "State of the embedded runtime. Default: ${DEFAULT-VALUE}",
-                defaultValue = "${env:MO_CDC_HOME:-${sys:user.home}/.mo-cdc}")
-        Path dataDir;
+        @Mixin
+        RuntimeSettings settings;
     }
 
     @Command(name = "start", description = "Start it (tasks keep running in it after mo-cdc exits).")
     static final class Start extends WithDataDir implements Callable<Integer> {
         @Override
         public Integer call() {
-            new EmbeddedRuntime(dataDir).start(System.err);
+            settings.runtime().start(System.err);
             return 0;
         }
     }
@@ -29,7 +27,7 @@ public final class RuntimeCommands {
     static final class Stop extends WithDataDir implements Callable<Integer> {
         @Override
         public Integer call() {
-            System.err.println(new EmbeddedRuntime(dataDir).stop() ? "embedded runtime stopped" : "embedded runtime was not running");
+            System.err.println(settings.runtime().stop() ? "embedded runtime stopped" : "embedded runtime was not running");
             return 0;
         }
     }
@@ -38,7 +36,7 @@ public final class RuntimeCommands {
     static final class Status extends WithDataDir implements Callable<Integer> {
         @Override
         public Integer call() {
-            var process = new EmbeddedRuntime(dataDir).process();
+            var process = settings.runtime().process();
             System.out.println(process.map(p -> "running (pid " + p.pid() + ")").orElse("not running"));
             return process.isPresent() ? 0 : 1;
         }

@@ -22,8 +22,11 @@ public final class RuntimeMain {
     public static void main(String[] args) throws Exception {
         Path dataDir = Path.of(args[0]).toAbsolutePath();
         String pluginPath = args[1];
-        Path serverProperties = writeConfig("runtime/server.properties", dataDir, pluginPath);
-        Path workerProperties = writeConfig("runtime/connect-distributed.properties", dataDir, pluginPath);
+        RuntimePorts ports = args.length > 4
+                ? new RuntimePorts(Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]))
+                : RuntimePorts.DEFAULT;
+        Path serverProperties = writeConfig("runtime/server.properties", dataDir, pluginPath, ports);
+        Path workerProperties = writeConfig("runtime/connect-distributed.properties", dataDir, pluginPath, ports);
         if (!Files.exists(dataDir.resolve("kafka").resolve("meta.properties"))) {
             int rc = kafka.tools.StorageTool.execute(new String[] {"format", "--config", serverProperties.toString(),
                     "--cluster-id", Uuid.randomUuid().toString(), "--standalone"}, new PrintStream(System.out, true, StandardCharsets.UTF_8));
@@ -33,18 +36,20 @@ public final class RuntimeMain {
         }
         Thread broker = new Thread(() -> kafka.Kafka.main(new String[] {serverProperties.toString()}), "kafka");
         broker.start();
-        waitForPort(9092);
+        waitForPort(ports.kafka());
         ConnectDistributed.main(new String[] {workerProperties.toString()});
     }
 
-    /** Copies a config template, with {DATA_DIR} and {PLUGIN_PATH} filled in, into the data directory. */
-    private static Path writeConfig(String resource, Path dataDir, String pluginPath) throws IOException {
+    /** Copies a config template, with {DATA_DIR}, {PLUGIN_PATH} and the ports filled in, into the data directory. */
+    private static Path writeConfig(String resource, Path dataDir, String pluginPath, RuntimePorts ports) throws IOException {
         try (InputStream in = RuntimeMain.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IOException("missing resource " + resource);
             }
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("{DATA_DIR}", dataDir.toString())
-                    .replace("{PLUGIN_PATH}", pluginPath);
+                    .replace("{PLUGIN_PATH}", pluginPath).replace("{REST_PORT}", String.valueOf(ports.rest()))
+                    .replace("{KAFKA_PORT}", String.valueOf(ports.kafka()))
+                    .replace("{CONTROLLER_PORT}", String.valueOf(ports.controller()));
             Path target = dataDir.resolve(Path.of(resource).getFileName());
             Files.createDirectories(dataDir);
             Files.writeString(target, text);

@@ -1,0 +1,17 @@
+# Shared by the bench-*.sh scripts (sourced): builds the integration-tests module and everything it needs into the
+# local Maven repository (a fresh clone works), then runs one of its benchmark classes:
+#   bench_run <class in io.matrixone.cdc.it.bench> [java options...] -- [benchmark arguments...]
+# BENCH_JAVA_OPTS adds JVM options (a heap cap, a JFR recording, debug logging).
+bench_run() {
+  local main=$1
+  shift
+  local opts=()
+  while [ $# -gt 0 ] && [ "$1" != "--" ]; do opts+=("$1"); shift; done
+  [ "${1:-}" = "--" ] && shift
+  local module=integration-tests
+  mvn -B -ntp -q -pl "$module" -am install -DskipTests
+  mvn -B -ntp -q -pl "$module" dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
+  # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of options
+  exec java -Xmx2g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn ${BENCH_JAVA_OPTS:-} "${opts[@]}" \
+    -cp "$module/target/test-classes:$(cat "$module/target/bench.classpath")" "io.matrixone.cdc.it.bench.$main" "$@"
+}
