@@ -30,6 +30,7 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
     public static final String SNAPSHOT_MODE = "snapshot.mode";
     public static final String SNAPSHOT_FETCH_SIZE = "snapshot.fetch.size";
     public static final String POLL_INTERVAL_MS = "poll.interval.ms";
+    public static final String IDLE_READS_PER_SECOND = "idle.reads.per.second";
     public static final String WINDOW_LAG_MS = "window.lag.ms";
     public static final String WINDOW_MAX_MS = "window.max.ms";
     public static final String STATE_DATABASE = "state.database";
@@ -93,6 +94,13 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
                         + "that just had changes is read again as soon as the fenced horizon moves (at most every 100 ms), "
                         + "then less often the longer it stays idle (a quarter of its idle time), up to this interval.",
                 READING, ++order, Width.SHORT, "Poll interval (ms)");
+        def.define(IDLE_READS_PER_SECOND, Type.INT, 20, ConfigDef.Range.atLeast(1), Importance.LOW,
+                "At most this many reads per second, per task, of tables idle for a while: a task with more tables than "
+                        + "this reads each idle table less often than poll.interval.ms (200 tables: every 10 s). Every read "
+                        + "is a DATA BRANCH DIFF on the source, a few milliseconds of its CPU even when nothing changed; "
+                        + "unbounded, many idle tables cost the source more than MatrixOne's built-in CDC and starve the "
+                        + "busy tables of the task's time. Tables with recent changes are not limited.",
+                READING, ++order, Width.SHORT, "Idle table reads per second");
         def.define(WINDOW_LAG_MS, Type.LONG, 0L, ConfigDef.Range.atLeast(0), Importance.LOW,
                 "A window ends this long before the fenced server time (see state.database). The fence needs no "
                         + "margin (its commit is stamped after the server time it follows, whatever the clocks of the "

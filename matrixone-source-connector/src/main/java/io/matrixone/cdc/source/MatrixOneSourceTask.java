@@ -70,6 +70,7 @@ public class MatrixOneSourceTask extends SourceTask {
             throw new ConnectException("cannot start capturing from " + config.server().masked() + ": "
                     + MatrixOneErrors.describe(e), e);
         }
+        streams.tableCount(tables.size());
         LOG.info("MatrixOne source task capturing {} table(s) from {}", tables.size(), config.server().masked());
     }
 

@@ -26,6 +26,9 @@ final class StreamContext {
     final SourceTaskMetrics metrics;
     final OffsetStorageReader offsets;
     final long pollIntervalNanos;
+    private final int idleReadsPerSecond;
+    /** How often a table idle for a while is read: poll.interval.ms, longer when the task has many tables. */
+    private long idleIntervalNanos;
     final long maxWindowNanos;
     /** end.ts, or Long.MAX_VALUE when capture has no end. */
     final long endNanos;
@@ -43,10 +46,21 @@ final class StreamContext {
         this.metrics = metrics;
         this.offsets = offsets;
         this.pollIntervalNanos = TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.POLL_INTERVAL_MS));
+        this.idleReadsPerSecond = config.getInt(MatrixOneSourceConfig.IDLE_READS_PER_SECOND);
+        this.idleIntervalNanos = pollIntervalNanos;
         this.maxWindowNanos = TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.WINDOW_MAX_MS));
         this.endNanos = config.endNanos() == null ? Long.MAX_VALUE : config.endNanos();
         this.heartbeatNanos = TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.HEARTBEAT_INTERVAL_MS));
         this.snapshotFetchSize = config.getInt(MatrixOneSourceConfig.SNAPSHOT_FETCH_SIZE);
+    }
+
+    /** Spreads idle reads so that the task's {@code tables} tables make at most idle.reads.per.second of them. */
+    void tableCount(int tables) {
+        idleIntervalNanos = Math.max(pollIntervalNanos, TimeUnit.SECONDS.toNanos(1) * tables / idleReadsPerSecond);
+    }
+
+    long idleIntervalNanos() {
+        return idleIntervalNanos;
     }
 
     /** Records a table's new state for mo-cdc task show; the log says it too. */

@@ -203,7 +203,7 @@ final class TableStream {
         if (nowLocal < nextReadAt) {
             return List.of();
         }
-        nextReadAt = nowLocal + ctx.pollIntervalNanos;
+        nextReadAt = nowLocal + ctx.idleIntervalNanos();
         Optional<TableSchema> schema = SchemaReader.find(conn, id);
         if (schema.isPresent()) {
             resnapshot(conn, 0, true, "created again after its drop at " + Timestamps.toText(ts));
@@ -380,8 +380,9 @@ final class TableStream {
             ts = changeAt == null ? readable : changeAt - 1;
         }
         // The longer a table has been idle, the less often it is read: a quarter of its idle time, between the
-        // busy interval and poll.interval.ms. A table that just had changes is read again as soon as the horizon moves.
-        nextReadAt = nowLocal + Math.max(BUSY_READ_INTERVAL_NANOS, Math.min(ctx.pollIntervalNanos, (nowLocal - lastChangeAt) / 4));
+        // busy interval and the idle interval (poll.interval.ms, longer for a task of many tables). A table that just
+        // had changes is read again as soon as the horizon moves.
+        nextReadAt = nowLocal + Math.max(BUSY_READ_INTERVAL_NANOS, Math.min(ctx.idleIntervalNanos(), (nowLocal - lastChangeAt) / 4));
         for (int i = 0; i < MAX_WINDOWS_PER_POLL; i++) {
             long from = ts;
             if (from >= ctx.endNanos) {
