@@ -116,15 +116,12 @@ final class TableStream {
             stream.lastKey = lastPk == null ? null : Offsets.parseKeyJson(lastPk.toString());
             // A saved snapshot time is needed only until a checkpoint past the snapshot is committed.
             stream.snapshotStartSaved = true;
-            NavigableSet<Long> delivered = ctx.state.windowEndsAfter(conn, stream.captureKey(), ts);
-            stream.windows = new WindowPlan(ctx.maxWindowNanos, delivered);
-            stream.windowEndsSaved = !delivered.isEmpty();
-            if (!delivered.isEmpty()) {
-                LOG.info("Table {}: replaying {} window(s) an earlier run delivered, up to {}", id, delivered.size(),
-                        Timestamps.toText(delivered.last()));
-            }
+            stream.followDeliveredWindows(conn, ts);
             return stream.startWith(conn, SchemaReader.readAt(conn, id, ts), snapshot ? Phase.SNAPSHOT : stream.afterSnapshot());
         }
+        // No checkpoint yet, but an earlier run may have delivered windows before it died (from start.ts, or after a
+        // snapshot at the saved T0): follow every end it saved.
+        stream.followDeliveredWindows(conn, 0);
         String startTs = ctx.config.getString(MatrixOneSourceConfig.START_TS);
         if (startTs != null) {
             stream.ts = Timestamps.parse(startTs, MatrixOneSourceConfig.START_TS);
@@ -136,6 +133,17 @@ final class TableStream {
         }
         // The snapshot's time is chosen on the first poll; the schema is read again at that time.
         return stream.startWith(conn, SchemaReader.find(conn, id), Phase.SNAPSHOT);
+    }
+
+    /** Cuts this run's windows at the ends an earlier run saved after {@code checkpoint} (see SourceState). */
+    private void followDeliveredWindows(Connection conn, long checkpoint) throws SQLException {
+        NavigableSet<Long> delivered = ctx.state.windowEndsAfter(conn, captureKey(), checkpoint);
+        windows = new WindowPlan(ctx.maxWindowNanos, delivered);
+        windowEndsSaved = !delivered.isEmpty();
+        if (!delivered.isEmpty()) {
+            LOG.info("Table {}: replaying {} window(s) an earlier run delivered, up to {}", id, delivered.size(),
+                    Timestamps.toText(delivered.last()));
+        }
     }
 
     /**
