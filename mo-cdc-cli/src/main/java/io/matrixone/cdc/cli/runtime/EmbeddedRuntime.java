@@ -33,10 +33,6 @@ public final class EmbeddedRuntime {
         this.ports = ports;
     }
 
-    public RuntimePorts ports() {
-        return ports;
-    }
-
     private Path pidFile() {
         return dataDir.resolve("runtime.pid");
     }
