@@ -3,6 +3,8 @@ package io.matrixone.cdc.it;
 import static io.matrixone.cdc.testing.Sql.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.common.TableId;
 import io.matrixone.cdc.testing.CdcDatabases;
@@ -33,7 +35,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * one worker is stopped (its tasks move to the others), a new worker joins (tasks spread to it), and one source task
  * is restarted through REST. After each, a marker row written to every table must reach the target; the time that
  * takes is printed as how long the rebalance held the stream up. At the end every target table equals its source
- * (columns, count and checksum over every column). Once with exactly-once source support, once without.
+ * (columns, count and checksum over every column). Once with exactly-once source support, once without. And the
+ * same cluster driven by {@code mo-cdc} alone, given all three workers' URLs: create with --tasks 4, show (each
+ * connector task's worker), list, pause, resume, restart and drop, going on when the first worker of its list is down.
  */
 @ExtendWith(MatrixOnePipelineExtension.class)
 class ClusterIT {
@@ -57,9 +61,100 @@ class ClusterIT {
         run(dbs, true);
     }
 
-    private void run(CdcDatabases dbs, boolean exactlyOnce) throws Exception {
-        String name = exactlyOnce ? "eos" : "alo";
-        long began = System.nanoTime();
+    @Test
+    void moCdcRunsTheTaskWorkflowOnTheClusterThroughAnyOfItsWorkers(CdcDatabases dbs) throws Exception {
+        String task = "cli";
+        List<String> tables = createTables(dbs);
+        try (ConnectClusterHarness connect = ConnectClusterHarness.start("cluster-cli", false, 3, WORKER_PROPS)) {
+            EmbeddedConnectCluster cluster = connect.cluster();
+            List<WorkerHandle> workers = new ArrayList<>(cluster.workers());
+            List<String> urls = workers.stream().map(w -> w.url().toString().replaceAll("/+$", "")).toList();
+            String connectUrls = String.join(",", urls);
+            long began = System.nanoTime();
+            MoCdcRunner.Result created = MoCdcRunner.runOn(connectUrls, "task", "create", "--task-name", task,
+                    "--source-uri", dbs.source.unmasked(), "--sink-uri", dbs.target.unmasked(), "--level", "database",
+                    "--tables", dbs.srcDb + ".*:" + dbs.dstDb, "--tasks", String.valueOf(TASKS), "--wait", "180");
+            assertThat(created.exit()).as(created.err()).isZero();
+            awaitRunning(cluster, task);
+            List<RowWriter> writers = new ArrayList<>();
+            try {
+                for (String table : tables) {
+                    writers.add(new RowWriter(dbs.source, dbs.srcDb + "." + table, 1000));
+                }
+                markersArrive(dbs, tables, 1);
+                System.out.printf("cluster cli: created and streaming in %.1f s%n", (System.nanoTime() - began) / 1e9);
+
+                JsonNode shown = show(connectUrls, task);
+                assertThat(shown.get("state").asText()).isEqualTo("running");
+                String placement = shown.get("workers").asText();
+                for (int t = 0; t < TASKS; t++) {
+                    assertThat(placement).contains("\"" + task + "-source/" + t + "\": RUNNING on ")
+                            .contains("\"" + task + "-sink/" + t + "\": RUNNING on ");
+                }
+                assertThat(workerIdsIn(placement)).as("the tasks are spread over the workers: " + placement).hasSizeGreaterThan(1)
+                        .isSubsetOf(workers.stream().map(ClusterIT::workerId).toList());
+                MoCdcRunner.Result listed = MoCdcRunner.runOn(connectUrls, "task", "list");
+                assertThat(listed.out()).contains("\"task-name\": \"" + task + "\"");
+
+                expectExit(MoCdcRunner.runOn(connectUrls, "task", "pause", "--task-name", task), 0);
+                assertThat(show(connectUrls, task).get("state").asText()).isEqualTo("paused");
+                expectExit(MoCdcRunner.runOn(connectUrls, "task", "resume", "--task-name", task), 0);
+                markersArrive(dbs, tables, 2);
+
+                // The first worker of the list goes away: every command goes on through the next one.
+                WorkerHandle first = workers.get(0);
+                String firstId = workerId(first);
+                cluster.removeWorker(first);
+                awaitTasksLeave(cluster, task, firstId);
+                MoCdcRunner.Result failover = MoCdcRunner.runOn(connectUrls, "task", "show", "--task-name", task);
+                assertThat(failover.exit()).as(failover.err()).isZero();
+                assertThat(failover.err()).contains("Kafka Connect not reachable at " + urls.get(0) + "; using " + urls.get(1));
+                assertThat(show(connectUrls, task).get("workers").asText()).doesNotContain(firstId);
+                markersArrive(dbs, tables, 3);
+
+                expectExit(MoCdcRunner.runOn(connectUrls, "task", "restart", "--task-name", task), 0);
+                markersArrive(dbs, tables, 4);
+            } finally {
+                for (RowWriter writer : writers) {
+                    writer.close();
+                }
+            }
+            awaitAllEqual(dbs, tables);
+            MoCdcRunner.Result dropped = MoCdcRunner.runOn(connectUrls, "task", "drop", "--task-name", task);
+            assertThat(dropped.exit()).as(dropped.err()).isZero();
+            assertThat(cluster.connectors()).doesNotContain(task + "-source", task + "-sink");
+            System.out.printf("cluster cli: whole workflow through mo-cdc in %.1f s%n", (System.nanoTime() - began) / 1e9);
+        }
+    }
+
+    private static void awaitAllEqual(CdcDatabases dbs, List<String> tables) throws Exception {
+        for (String table : tables) {
+            TableComparison.awaitEqual(dbs.source, new TableId(dbs.srcDb, table), dbs.target, new TableId(dbs.dstDb, table),
+                    Duration.ofMinutes(3));
+        }
+    }
+
+    private static JsonNode show(String connectUrls, String task) throws Exception {
+        MoCdcRunner.Result shown = MoCdcRunner.runOn(connectUrls, "task", "show", "--task-name", task);
+        assertThat(shown.exit()).as(shown.err()).isZero();
+        return new ObjectMapper().readTree(shown.out()).get(0);
+    }
+
+    private static void expectExit(MoCdcRunner.Result result, int exit) {
+        assertThat(result.exit()).as(result.err()).isEqualTo(exit);
+    }
+
+    /** The workers named in task show's "workers" text ("... RUNNING on host:port,"). */
+    private static Set<String> workerIdsIn(String placement) {
+        Set<String> ids = new HashSet<>();
+        java.util.regex.Matcher m = Pattern.compile(" on ([^,\\s]+),").matcher(placement);
+        while (m.find()) {
+            ids.add(m.group(1));
+        }
+        return ids;
+    }
+
+    private static List<String> createTables(CdcDatabases dbs) throws Exception {
         List<String> tables = new ArrayList<>();
         for (int i = 1; i <= TABLES; i++) {
             String table = "t" + i;
@@ -67,6 +162,13 @@ class ClusterIT {
             exec(dbs.src, "create table " + dbs.srcDb + "." + table + " (id int primary key, n int)",
                     "insert into " + dbs.srcDb + "." + table + " select result, 0 from generate_series(1, 200) g");
         }
+        return tables;
+    }
+
+    private void run(CdcDatabases dbs, boolean exactlyOnce) throws Exception {
+        String name = exactlyOnce ? "eos" : "alo";
+        long began = System.nanoTime();
+        List<String> tables = createTables(dbs);
         try (ConnectClusterHarness connect = ConnectClusterHarness.start("cluster-" + name, exactlyOnce, 3, WORKER_PROPS)) {
             EmbeddedConnectCluster cluster = connect.cluster();
             cluster.configureConnector(name + "-source", source(dbs, name, exactlyOnce));
@@ -108,10 +210,7 @@ class ClusterIT {
                     writer.close();
                 }
             }
-            for (String table : tables) {
-                TableComparison.awaitEqual(dbs.source, new TableId(dbs.srcDb, table), dbs.target, new TableId(dbs.dstDb, table),
-                        Duration.ofMinutes(3));
-            }
+            awaitAllEqual(dbs, tables);
             assertThat(writers.stream().mapToInt(RowWriter::writes).sum()).as("the writers changed rows throughout").isGreaterThan(300);
             System.out.printf("cluster %s: all %d tables equal after %.1f s in all%n", name, TABLES, (System.nanoTime() - began) / 1e9);
         }

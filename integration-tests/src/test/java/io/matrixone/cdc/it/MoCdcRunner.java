@@ -2,6 +2,10 @@ package io.matrixone.cdc.it;
 
 import io.matrixone.cdc.cli.MoCdc;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -13,6 +17,8 @@ public final class MoCdcRunner {
     /** Exit code, standard output and standard error of one command. */
     public record Result(int exit, String out, String err) {
     }
+
+    private static Path secretsDir;
 
     private MoCdcRunner() {
     }
@@ -34,8 +40,24 @@ public final class MoCdcRunner {
         }
     }
 
-    /** One command against the Connect cluster at {@code connectUrl}. */
+    /**
+     * One command against the Connect cluster at {@code connectUrl} (one or more URLs, comma separated), whose workers
+     * read task secrets from {@link #secretsDir()} (they run in this JVM; ConnectClusterHarness declares the provider).
+     */
     public static Result runOn(String connectUrl, String... args) {
-        return run(Stream.concat(Arrays.stream(args), Stream.of("--connect-url", connectUrl)).toArray(String[]::new));
+        return run(Stream.concat(Arrays.stream(args), Stream.of("--connect-url", connectUrl, "--secrets-dir", secretsDir().toString()))
+                .toArray(String[]::new));
+    }
+
+    /** Where tasks created through {@link #runOn} keep their server URIs. */
+    public static synchronized Path secretsDir() {
+        if (secretsDir == null) {
+            try {
+                secretsDir = Files.createTempDirectory("mo-cdc-secrets");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return secretsDir;
     }
 }

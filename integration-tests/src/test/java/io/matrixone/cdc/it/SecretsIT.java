@@ -19,6 +19,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -27,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -37,13 +41,17 @@ import org.slf4j.LoggerFactory;
  * the Connect worker logs (at INFO, Kafka and Connect included, from its start to its stop), every REST status and
  * failure trace, every config validation answer, and everything {@code mo-cdc} prints is scanned for it, through a
  * working task and the failures users meet: a table that does not exist, an unreachable target, a wrong password, a
- * sink task that fails on a row.
+ * sink task that fails on a row. And none in what Connect keeps: tasks that mo-cdc creates give their connectors
+ * references to a file only its owner reads ({@code --secrets-dir}, resolved by the workers' FileConfigProvider), so
+ * the REST config and task-config answers and every byte of Connect's config topic are free of it too; a connector
+ * made by hand uses the same kind of reference.
  */
 class SecretsIT {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String SOURCE_CLASS = "io.matrixone.cdc.source.MatrixOneSourceConnector";
     private static final String SINK_CLASS = "io.matrixone.cdc.sink.MatrixOneSinkConnector";
+    private static final String CONFIG_TOPIC = "secrets-it-configs";
 
     private final String password = "Pw" + UUID.randomUUID().toString().replace("-", "").substring(0, 20) + "x9";
     /** A second secret: a wrong password given for a real user must not be echoed either. */
@@ -97,7 +105,8 @@ class SecretsIT {
                     "create table d.t (id int primary key, v varchar(20))", "insert into d.t values (1, 'one'), (2, 'two')");
             // The trap for the failing sink: v is a number on the target, the rows carry words.
             exec(dst, "create database d", "create table d.bad (id int primary key, v int)");
-            try (ConnectClusterHarness connect = ConnectClusterHarness.start("secrets-it", false)) {
+            try (ConnectClusterHarness connect = ConnectClusterHarness.start("secrets-it", false, 1,
+                    Map.of("config.storage.topic", CONFIG_TOPIC))) {
                 EmbeddedConnectCluster cluster = connect.cluster();
                 String rest = connect.restUrl();
 
@@ -106,6 +115,14 @@ class SecretsIT {
                         "--sink-uri", target.unmasked(), "--tables", "d.t:d.t", "--wait", "90"));
                 awaitRows(dst, "select id, v from d.t order by id", List.of(List.of("1", "one"), List.of("2", "two")));
                 scan(MoCdcRunner.runOn(rest, "task", "show", "--task-name", "secret_ok", "--source-uri", source.unmasked()));
+                Path secrets = MoCdcRunner.secretsDir().resolve("secret_ok.properties");
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secrets))).isEqualTo("rw-------");
+                for (String connector : List.of("secret_ok-source", "secret_ok-sink")) {
+                    String kept = http("GET", rest + "/connectors/" + connector + "/config", null)
+                            + http("GET", rest + "/connectors/" + connector + "/tasks", null);
+                    assertThat(kept).as(connector + ": config and task configs hold the reference").contains("${file:" + secrets + ":");
+                    scan(kept);
+                }
                 scan(MoCdcRunner.runOn(rest, "task", "list"));
 
                 // Refused by mo-cdc: a table that does not exist, an unreachable target, a wrong password.
@@ -129,14 +146,19 @@ class SecretsIT {
                 scan(http("PUT", rest + "/connector-plugins/" + SINK_CLASS + "/config/validate", unreachable));
                 scan(http("PUT", rest + "/connectors/secret_v-sink/config", unreachable));
 
-                // A sink task that fails at run time: its status trace and mo-cdc's err-msg.
+                // A sink task that fails at run time: its status trace and mo-cdc's err-msg. Made by hand, with its URI in
+                // a file of its own, as docs/cli.md shows for connectors made without mo-cdc.
+                Path handMade = Files.createTempFile(MoCdcRunner.secretsDir(), "hand-made", ".properties",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.writeString(handMade, "target.uri=" + target.unmasked().replace("#", "\\#") + "\n");
                 Map<String, String> failing = connector(SINK_CLASS, target, "secret_sink");
+                failing.put("connection.uri", "${file:" + handMade + ":target.uri}");
                 failing.put("topics", "secret_ok.d.t");
                 failing.put("tables", "d.t:d.bad");
-                // Not scanned: a successful PUT answers with the config as given, password included (Connect's REST API
-                // does that for every connector; README "Operations" says so). Not cluster.configureConnector either,
-                // whose test client logs that answer.
-                assertThat(http("PUT", rest + "/connectors/secret_sink/config", failing)).startsWith("201 ");
+                // Connect answers a PUT with the config as given: here, with the reference.
+                String created = http("PUT", rest + "/connectors/secret_sink/config", failing);
+                assertThat(created).startsWith("201 ").contains("${file:" + handMade + ":target.uri}");
+                scan(created);
                 cluster.assertions().assertConnectorIsRunningAndTasksHaveFailed("secret_sink", 1, "the trap did not fail the sink");
                 scan(http("GET", rest + "/connectors/secret_sink/status", null));
                 scan(http("GET", rest + "/connectors?expand=status", null));
@@ -148,8 +170,21 @@ class SecretsIT {
                 // With --connect-url and no --bootstrap-servers, drop says the topics stay.
                 assertThat(dropped.err()).contains("its topics (secret_ok.* and __mo_cdc_heartbeat.secret_ok) were not deleted");
                 cluster.deleteConnector("secret_sink");
+                assertThat(secrets).as("the task's secrets go with it").doesNotExist();
+                scanConfigTopic(connect);
             }
         }
+    }
+
+    /** Every byte Connect kept in its config topic: connector configs, task configs, target states. */
+    private void scanConfigTopic(ConnectClusterHarness connect) throws Exception {
+        StringBuilder topic = new StringBuilder();
+        for (ConsumerRecord<byte[], byte[]> record : connect.cluster().kafka().consumeAll(30_000, CONFIG_TOPIC)) {
+            topic.append(record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8)).append(' ')
+                    .append(record.value() == null ? "" : new String(record.value(), StandardCharsets.UTF_8)).append('\n');
+        }
+        assertThat(topic).as("the config topic holds the tasks' references").contains("secret_ok-source").contains("${file:");
+        scan(topic.toString());
     }
 
     private static Map<String, String> connector(String connectorClass, MatrixOneUri uri, String name) {

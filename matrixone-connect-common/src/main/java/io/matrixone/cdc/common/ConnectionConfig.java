@@ -74,6 +74,15 @@ public final class ConnectionConfig {
             throw new ConfigException(URI, null, "no MatrixOne server given: set " + URI
                     + " (mysql://user:password@host:port) or " + URL + " with " + USER + " and " + PASSWORD);
         }
+        for (String[] value : new String[][] {{URI, uri == null ? null : uri.value()},
+                {PASSWORD, password == null ? null : password.value()}}) {
+            if (value[1] != null && value[1].startsWith("${") && value[1].endsWith("}")) {
+                // Connect hands a reference over as it is when the worker declares no provider of that name.
+                throw new ConfigException(value[0], value[1], "a config provider reference the worker did not resolve: "
+                        + "declare the provider on every worker, e.g. config.providers=file and config.providers.file.class="
+                        + "org.apache.kafka.common.config.provider.FileConfigProvider");
+            }
+        }
         try {
             if (hasUri) {
                 return MatrixOneUri.parse(uri.value());

@@ -1,6 +1,7 @@
 package io.matrixone.cdc.cli;
 
 import io.matrixone.cdc.cli.runtime.RuntimeSettings;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Mixin;
@@ -16,6 +17,13 @@ final class ConnectTarget {
             + "the first worker that answers is used, so the command goes on when one is down. Default: the embedded runtime, "
             + "started by 'task create' when nothing answers on its REST port.")
     List<String> connectUrls;
+
+    @Option(names = "--secrets-dir", defaultValue = "${env:MO_CDC_SECRETS_DIR}", description = "With --connect-url: a "
+            + "directory the Connect workers read with their FileConfigProvider (config.providers=file), where 'task create' "
+            + "keeps the task's server URIs in a file only its owner can read; the connectors get references to it, so no "
+            + "password is in Connect's REST answers or config topic. Without it, on an existing cluster, the URIs go into the "
+            + "connector configs as given. The embedded runtime always uses its own (<data-dir>/secrets).")
+    Path secretsDir;
 
     @Mixin
     RuntimeSettings runtime;
@@ -52,6 +60,17 @@ final class ConnectTarget {
         }
         runtime.runtime().start(System.err);
         return client;
+    }
+
+    /**
+     * Where the task's URIs are kept: --secrets-dir, else the embedded runtime's directory when the cluster is the
+     * embedded runtime; null on an existing cluster without --secrets-dir.
+     */
+    TaskSecrets secrets() {
+        if (secretsDir != null) {
+            return TaskSecrets.in(secretsDir);
+        }
+        return embedded() ? TaskSecrets.in(runtime.secretsDir()) : null;
     }
 
     /** The embedded runtime's Kafka, when the cluster is the embedded runtime. */

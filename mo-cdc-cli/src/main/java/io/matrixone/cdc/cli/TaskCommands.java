@@ -1,6 +1,7 @@
 package io.matrixone.cdc.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.matrixone.cdc.common.ConnectionConfig;
 import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.common.MatrixOneUri;
 import java.io.PrintStream;
@@ -58,7 +59,12 @@ final class TaskCommands {
         String source = TaskDefinition.sourceConnector(task);
         if (sourceUri != null) {
             MatrixOneUri given = MatrixOneUri.parse(sourceUri);
-            String actual = TaskView.maskedUri(connect.config(source));
+            Map<String, String> config = TaskSecrets.resolve(connect.config(source));
+            if (TaskSecrets.isReference(config.get(ConnectionConfig.URI))) {
+                throw new CliException("cannot check --source-uri: task '" + task + "' keeps its URIs in "
+                        + config.get(ConnectionConfig.URI) + ", which this machine cannot read");
+            }
+            String actual = TaskView.maskedUri(config);
             if (!actual.equals(given.masked())) {
                 throw new CliException("task '" + task + "' reads " + actual + ", not " + given.masked());
             }
@@ -126,6 +132,36 @@ final class TaskCommands {
             String created = TaskDefinition.now();
             Map<String, String> source = TaskDefinition.source(options, id, created);
             Map<String, String> sink = TaskDefinition.sink(options, id, created);
+            TaskSecrets secrets = target.secrets();
+            if (secrets != null) {
+                secrets.moveOut(task, source, sink);
+            } else {
+                System.err.println("task " + task + ": its URIs, passwords included, go into the connector configs, which "
+                        + "Connect's REST API returns: give --secrets-dir to keep them in a file the workers read (docs/cli.md)");
+            }
+            try {
+                SnapshotFollower snapshot = create(connect, source, sink);
+                System.err.println("task " + task + " created (id " + id + ") on " + connect.baseUrl()
+                        + (secrets == null ? "" : "; its URIs are in " + secrets.file(task) + " (owner only)"));
+                long deadline = System.nanoTime() + waitSeconds * 1_000_000_000L;
+                if (!awaitState(connect, task, "running", waitSeconds)) {
+                    return CliException.EXIT_FAILURE;
+                }
+                if ("initial".equals(source.get("snapshot.mode"))) {
+                    snapshot.follow(deadline);
+                }
+                return 0;
+            } catch (CliException notCreated) {
+                if (secrets != null && !connect.exists(TaskDefinition.sourceConnector(task))) {
+                    secrets.delete(task);
+                }
+                throw notCreated;
+            }
+        }
+
+        /** Validates and creates both connectors, the sink first; neither when either is refused. */
+        private SnapshotFollower create(ConnectRestClient connect, Map<String, String> source, Map<String, String> sink) {
+            String task = options.taskName;
             List<String> errors = new ArrayList<>();
             connect.validate(TaskDefinition.SOURCE_CLASS, source).forEach(e -> errors.add("source " + e));
             connect.validate(TaskDefinition.SINK_CLASS, sink).forEach(e -> errors.add("sink " + e));
@@ -143,15 +179,7 @@ final class TaskCommands {
                 connect.delete(TaskDefinition.sinkConnector(task));
                 throw e;
             }
-            System.err.println("task " + task + " created (id " + id + ") on " + connect.baseUrl());
-            long deadline = System.nanoTime() + waitSeconds * 1_000_000_000L;
-            if (!awaitState(connect, task, "running", waitSeconds)) {
-                return CliException.EXIT_FAILURE;
-            }
-            if ("initial".equals(source.get("snapshot.mode"))) {
-                snapshot.follow(deadline);
-            }
-            return 0;
+            return snapshot;
         }
     }
 
@@ -297,7 +325,9 @@ final class TaskCommands {
             }
             String bootstrap = bootstrapServers != null ? bootstrapServers
                     : named.target.embeddedBootstrapServers();
-            TaskTopics topics = TaskTopics.of(named.taskName, present.contains(source) ? connect.config(source) : Map.of());
+            Map<String, String> sourceConfig = present.contains(source) ? connect.config(source) : Map.of();
+            Map<String, String> sinkConfig = present.contains(sink) ? connect.config(sink) : Map.of();
+            TaskTopics topics = TaskTopics.of(named.taskName, sourceConfig);
             if (present.isEmpty()) {
                 return dropLeftoverTopics(connect, topics, bootstrap);
             }
@@ -311,6 +341,8 @@ final class TaskCommands {
                 connect.deleteOffsets(connector);
                 connect.delete(connector);
             }
+            TaskSecrets.deleteReferenced(sourceConfig);
+            TaskSecrets.deleteReferenced(sinkConfig);
             System.err.println("task " + named.taskName + " dropped");
             // The topics go last, once nothing writes to or reads from them.
             if (bootstrap == null) {

@@ -38,7 +38,8 @@ final class TaskCreateOptions {
     @Option(names = "--max-sql-length", description = "Largest SQL statement sent to the sink, in bytes.")
     Integer maxSqlLength;
 
-    @Option(names = "--tasks", defaultValue = "1", description = "Source tasks the tables are spread over. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--tasks", defaultValue = "1", description = "Connector tasks the tables are spread over, for the source and for the sink "
+            + "(each table's topic is written by one sink task at a time). Default: ${DEFAULT-VALUE}")
     int tasks;
 
     /** Checks what picocli cannot: value sets and combinations. */

@@ -91,7 +91,9 @@ public final class TaskDefinition {
         Map<String, String> config = common(o.taskName, id, created);
         config.put("name", sinkConnector(o.taskName));
         config.put("connector.class", SINK_CLASS);
-        config.put("tasks.max", "1");
+        // One topic per table, one partition each: Connect gives each topic to one sink task, so a table's changes are
+        // applied in order whatever the number of tasks.
+        config.put("tasks.max", String.valueOf(o.tasks));
         config.put(ConnectionConfig.URI, MatrixOneUri.parse(o.sinkUri).unmasked());
         config.put("topics.regex", java.util.regex.Pattern.quote(o.taskName + ".") + ".*");
         // A regex subscription sees new topics only when its metadata refreshes (5 min by default):

@@ -31,8 +31,8 @@ final class TaskView {
     }
 
     static Map<String, String> of(ConnectRestClient connect, String task) {
-        Map<String, String> sourceConfig = connect.config(TaskDefinition.sourceConnector(task));
-        Map<String, String> sinkConfig = connect.config(TaskDefinition.sinkConnector(task));
+        Map<String, String> sourceConfig = TaskSecrets.resolve(connect.config(TaskDefinition.sourceConnector(task)));
+        Map<String, String> sinkConfig = TaskSecrets.resolve(connect.config(TaskDefinition.sinkConnector(task)));
         List<JsonNode> statuses = List.of(connect.status(TaskDefinition.sourceConnector(task)),
                 connect.status(TaskDefinition.sinkConnector(task)));
         Map<String, String> view = new LinkedHashMap<>();
@@ -54,9 +54,9 @@ final class TaskView {
      * captured while the others go on. Says so when the source cannot be read.
      */
     static String tables(ConnectRestClient connect, String task) {
-        Map<String, String> sourceConfig = connect.config(TaskDefinition.sourceConnector(task));
+        Map<String, String> sourceConfig = TaskSecrets.resolve(connect.config(TaskDefinition.sourceConnector(task)));
         String uri = sourceConfig.get(ConnectionConfig.URI);
-        if (uri == null) {
+        if (uri == null || TaskSecrets.isReference(uri)) {
             return "";
         }
         String database = sourceConfig.getOrDefault("state.database", SnapshotProgress.DEFAULT_STATE_DATABASE);
@@ -86,8 +86,12 @@ final class TaskView {
         return text.append('}').toString();
     }
 
+    /** The config's server with its password masked; a reference this machine could not resolve as it is. */
     static String maskedUri(Map<String, String> config) {
         String uri = config.get(ConnectionConfig.URI);
+        if (TaskSecrets.isReference(uri)) {
+            return uri;
+        }
         return uri == null ? MatrixOneUri.maskPassword(config.getOrDefault(ConnectionConfig.URL, "")) : MatrixOneUri.parse(uri).masked();
     }
 

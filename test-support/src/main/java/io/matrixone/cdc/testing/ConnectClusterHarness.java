@@ -30,6 +30,9 @@ public final class ConnectClusterHarness implements AutoCloseable {
         workerProps.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
         workerProps.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
         workerProps.put("listeners", "http://127.0.0.1:0");
+        // mo-cdc keeps task passwords in files and gives the connectors ${file:<path>:<key>} references (--secrets-dir).
+        workerProps.put("config.providers", "file");
+        workerProps.put("config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider");
         if (exactlyOnce) {
             workerProps.put(DistributedConfig.EXACTLY_ONCE_SOURCE_SUPPORT_CONFIG, "enabled");
         }

@@ -17,6 +17,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -110,6 +111,14 @@ class EmbeddedRuntimeIT {
         assertThat(ProcessHandle.of(pid.get()).map(ProcessHandle::isAlive)).contains(true);
         assertThat(Files.readString(dataDir.resolve("connect-distributed.properties")))
                 .contains("plugin.path=" + System.getProperty("mo.cdc.plugin.path"));
+        // The passwords are in a file only its owner reads; Connect's REST API has references to it.
+        Path secrets = dataDir.resolve("secrets").resolve(TASK + ".properties");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secrets))).isEqualTo("rw-------");
+        assertThat(Files.readString(secrets)).contains(source.password());
+        for (String connector : List.of(TASK + "-source", TASK + "-sink")) {
+            String config = get("/connectors/" + connector + "/config") + get("/connectors/" + connector + "/tasks");
+            assertThat(config).as(connector).contains("${file:" + secrets + ":").doesNotContain(source.password());
+        }
 
         awaitTarget(List.of(List.of("1", "a"), List.of("2", "b")));
         exec(src, "INSERT INTO " + db + ".t VALUES (3, 'c')", "UPDATE " + db + ".t SET v = 'A' WHERE id = 1",
@@ -137,6 +146,7 @@ class EmbeddedRuntimeIT {
         Result dropped = run("task", "drop", "--task-name", TASK);
         assertThat(dropped.exit()).as(dropped.err()).isZero();
         assertThat(dropped.err()).contains("task " + TASK + " dropped").contains("deleted topics " + topic);
+        assertThat(secrets).as("the task's secrets go with it").doesNotExist();
         assertThat(topics()).noneMatch(t -> t.startsWith(TASK + ".") || t.equals("__mo_cdc_heartbeat." + TASK));
 
         exec(src, "DELETE FROM " + db + ".t", "INSERT INTO " + db + ".t VALUES (10, 'new')");
@@ -167,6 +177,13 @@ class EmbeddedRuntimeIT {
         all.addAll(List.of("--rest-port", String.valueOf(restPort), "--kafka-port", String.valueOf(kafkaPort),
                 "--controller-port", String.valueOf(controllerPort)));
         return MoCdcRunner.run(all.toArray(String[]::new));
+    }
+
+    /** A GET on the runtime's Connect REST API: the answer's body. */
+    private static String get(String path) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + restPort + path)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static String uri(MatrixOneUri server) {

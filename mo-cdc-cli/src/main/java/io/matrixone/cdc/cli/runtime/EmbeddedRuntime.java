@@ -33,6 +33,11 @@ public final class EmbeddedRuntime {
         this.ports = ports;
     }
 
+    /** Where tasks on the runtime keep their server URIs, the only place its worker's file config provider reads. */
+    public static Path secretsDir(Path dataDir) {
+        return dataDir.toAbsolutePath().resolve("secrets");
+    }
+
     private Path pidFile() {
         return dataDir.resolve("runtime.pid");
     }

@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.connect.cli.ConnectDistributed;
 
@@ -27,6 +28,9 @@ public final class RuntimeMain {
                 : RuntimePorts.DEFAULT;
         Path serverProperties = writeConfig("runtime/server.properties", dataDir, pluginPath, ports);
         Path workerProperties = writeConfig("runtime/connect-distributed.properties", dataDir, pluginPath, ports);
+        // The worker's file config provider is allowed to read there only, and checks that the directory exists.
+        Files.createDirectories(EmbeddedRuntime.secretsDir(dataDir),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         if (!Files.exists(dataDir.resolve("kafka").resolve("meta.properties"))) {
             int rc = kafka.tools.StorageTool.execute(new String[] {"format", "--config", serverProperties.toString(),
                     "--cluster-id", Uuid.randomUuid().toString(), "--standalone"}, new PrintStream(System.out, true, StandardCharsets.UTF_8));
@@ -40,14 +44,15 @@ public final class RuntimeMain {
         ConnectDistributed.main(new String[] {workerProperties.toString()});
     }
 
-    /** Copies a config template, with {DATA_DIR}, {PLUGIN_PATH} and the ports filled in, into the data directory. */
+    /** Copies a config template, with {DATA_DIR}, {PLUGIN_PATH}, {SECRETS_DIR} and the ports filled in, into the data directory. */
     private static Path writeConfig(String resource, Path dataDir, String pluginPath, RuntimePorts ports) throws IOException {
         try (InputStream in = RuntimeMain.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IOException("missing resource " + resource);
             }
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("{DATA_DIR}", dataDir.toString())
-                    .replace("{PLUGIN_PATH}", pluginPath).replace("{REST_PORT}", String.valueOf(ports.rest()))
+                    .replace("{PLUGIN_PATH}", pluginPath)
+                    .replace("{SECRETS_DIR}", EmbeddedRuntime.secretsDir(dataDir).toString()).replace("{REST_PORT}", String.valueOf(ports.rest()))
                     .replace("{KAFKA_PORT}", String.valueOf(ports.kafka()))
                     .replace("{CONTROLLER_PORT}", String.valueOf(ports.controller()));
             Path target = dataDir.resolve(Path.of(resource).getFileName());

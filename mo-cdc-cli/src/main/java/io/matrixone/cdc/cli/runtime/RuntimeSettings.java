@@ -26,6 +26,11 @@ public final class RuntimeSettings {
         return new RuntimePorts(restPort, kafkaPort, controllerPort);
     }
 
+    /** Where tasks on the embedded runtime keep their server URIs. */
+    public Path secretsDir() {
+        return EmbeddedRuntime.secretsDir(dataDir);
+    }
+
     public EmbeddedRuntime runtime() {
         return new EmbeddedRuntime(dataDir, ports());
     }
