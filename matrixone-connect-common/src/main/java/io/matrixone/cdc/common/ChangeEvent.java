@@ -47,6 +47,14 @@ public final class ChangeEvent {
      * Header naming the table the sink should write to ({@code db.table}), set by the source from
      * its table mappings. A sink with its own routing configured may ignore it.
      */
+    /**
+     * On the record that ends what the source read of a table (a change window's last record, a snapshot's last row,
+     * a truncate or drop event): the source time, in epoch nanoseconds, up to which the table is complete once this
+     * record and every one before it is applied. Records without it leave the table part way through a window.
+     */
+    public static final String COMPLETE_TS_HEADER = "mo.cdc.complete.ts";
+    /** On records carrying {@link #COMPLETE_TS_HEADER}: the source table, {@code db.table}. */
+    public static final String SOURCE_TABLE_HEADER = "mo.cdc.source.table";
     public static final String TARGET_TABLE_HEADER = "mo.cdc.target.table";
 
     /**

@@ -51,6 +51,11 @@ public final class MatrixOneErrors {
         return false;
     }
 
+    /** The table or its database does not exist (MySQL codes 1146 and 1049, which MatrixOne uses too). */
+    public static boolean isNoSuchTable(SQLException e) {
+        return e.getErrorCode() == 1146 || e.getErrorCode() == 1049;
+    }
+
     private static boolean isShutdownCancel(SQLException e) {
         return e.getErrorCode() == UNKNOWN_ERROR && e.getMessage() != null && e.getMessage().contains("context canceled");
     }

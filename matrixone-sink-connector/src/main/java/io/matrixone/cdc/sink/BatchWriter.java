@@ -44,6 +44,11 @@ final class BatchWriter {
 
     /** Writes and commits; on any failure rolls back and rethrows. Leaves the connection in manual-commit mode. */
     void write(Connection conn, List<RowChange> changes) throws SQLException {
+        write(conn, changes, tx -> { });
+    }
+
+    /** Same, with {@code alsoInTransaction} done after the rows and before the commit. */
+    void write(Connection conn, List<RowChange> changes, TargetWork alsoInTransaction) throws SQLException {
         Map<TableId, TableBatch> batches = group(changes);
         // DDL first and outside the transaction: MatrixOne commits DDL on its own.
         for (TableBatch batch : batches.values()) {
@@ -69,6 +74,7 @@ final class BatchWriter {
                 writeDeletes(conn, batch);
                 writeUpserts(conn, batch);
             }
+            alsoInTransaction.run(conn);
             conn.commit();
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(conn, e);

@@ -1,6 +1,7 @@
 package io.matrixone.cdc.sink;
 
 import io.matrixone.cdc.common.ConfigSupport;
+import io.matrixone.cdc.common.AppliedPositions;
 import io.matrixone.cdc.common.ConnectionConfig;
 import io.matrixone.cdc.common.MatrixOneUri;
 import io.matrixone.cdc.common.TableMappings;
@@ -32,6 +33,7 @@ public final class MatrixOneSinkConfig extends AbstractConfig {
     public static final String COLUMN_DROP_BEHAVIOR = "column.drop.behavior";
     public static final String MAX_STATEMENT_BYTES = "max.statement.bytes";
     public static final String BATCH_SIZE = "batch.size";
+    public static final String APPLIED_DATABASE = AppliedPositions.DATABASE_CONFIG;
     public static final String MAX_RETRIES = "max.retries";
     public static final String RETRY_BACKOFF_MS = "retry.backoff.ms";
 
@@ -109,6 +111,12 @@ public final class MatrixOneSinkConfig extends AbstractConfig {
                         + "source's columns) or keep (the column stays; rows written from then on leave it at its default, so "
                         + "it must be nullable or have one). Target columns that records never carried are never dropped.",
                 SCHEMA, ++order, Width.SHORT, "Column drop behavior");
+        def.define(APPLIED_DATABASE, Type.STRING, AppliedPositions.DEFAULT_DATABASE, new ConfigDef.NonEmptyString(), Importance.LOW,
+                "Database on the target where the sink keeps, per source table and in the same transaction as the rows, "
+                        + "the source time up to which the target table is complete (table applied_position): what "
+                        + "'mo-cdc task show' prints as the checkpoint and 'mo-cdc task verify' compares at. Source connectors "
+                        + "never capture the default one.",
+                SCHEMA, ++order, Width.MEDIUM, "Applied position database");
         order = 0;
         def.define(MAX_RETRIES, Type.INT, 10, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
                 "Retries of a batch after a retriable MatrixOne error (write-write conflict 20619, retry 20628, lost "

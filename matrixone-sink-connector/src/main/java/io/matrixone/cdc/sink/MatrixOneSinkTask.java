@@ -36,6 +36,7 @@ public class MatrixOneSinkTask extends SinkTask {
     private BatchWriter writer;
     private TableManager tables;
     private ErrantRecordReporter reporter;
+    private AppliedProgress progress;
     private SinkTaskMetrics metrics;
 
     @Override
@@ -54,6 +55,7 @@ public class MatrixOneSinkTask extends SinkTask {
         writer = new BatchWriter(config.insertMode(), config.getInt(MatrixOneSinkConfig.MAX_STATEMENT_BYTES),
                 config.getInt(MatrixOneSinkConfig.BATCH_SIZE), tables);
         reporter = errantRecordReporter();
+        progress = new AppliedProgress(config.getString(MatrixOneSinkConfig.APPLIED_DATABASE), name);
         metrics = new SinkTaskMetrics(name, props.getOrDefault("task.id", String.valueOf(System.identityHashCode(this))));
         LOG.info("MatrixOne sink task writing to {}", config.server().masked());
     }
@@ -73,12 +75,14 @@ public class MatrixOneSinkTask extends SinkTask {
     @Override
     public void put(Collection<SinkRecord> records) {
         List<RowChange> changes = new ArrayList<>(records.size());
+        List<AppliedProgress.Written> run = new ArrayList<>(records.size());
         for (SinkRecord record : records) {
             try {
                 TableEvent event = reader.tableEvent(record);
                 if (event != null) {
-                    write(changes);
+                    write(changes, run);
                     changes.clear();
+                    run.clear();
                     apply(event);
                     continue;
                 }
@@ -86,37 +90,47 @@ public class MatrixOneSinkTask extends SinkTask {
                 if (change != null) {
                     changes.add(change);
                 }
+                run.add(new AppliedProgress.Written(record, change == null ? null : change.table()));
             } catch (RecordConversionException e) {
                 reject(record, null, e);
+                run.add(new AppliedProgress.Written(record, null));
             }
         }
-        write(changes);
+        write(changes, run);
     }
 
-    private void write(List<RowChange> changes) {
-        if (changes.isEmpty()) {
+    /** Writes a run of row changes and, in the same transaction, the applied positions its records lead to. */
+    private void write(List<RowChange> changes, List<AppliedProgress.Written> run) {
+        if (run.isEmpty()) {
             return;
         }
         try {
-            writeWithRetries(changes);
+            writeWithRetries(changes, run);
         } catch (SQLException | RecordConversionException e) {
             // Not retriable: find the rows at fault by writing them one at a time.
             LOG.warn("Batch of {} rows failed ({}); writing row by row to find the failing rows", changes.size(),
                     e instanceof SQLException sql ? MatrixOneErrors.describe(sql) : e.getMessage());
             for (RowChange change : changes) {
                 try {
-                    writeWithRetries(List.of(change));
+                    writeWithRetries(List.of(change), List.of());
                 } catch (SQLException | RecordConversionException rowError) {
                     reject(change.record(), change, rowError);
                 }
             }
+            // The positions once every row is written or reported: they never say more than the target holds.
+            try {
+                writeWithRetries(List.of(), run);
+            } catch (SQLException positionError) {
+                throw new ConnectException("cannot record the applied position on the target: "
+                        + MatrixOneErrors.describe(positionError), positionError);
+            }
         }
     }
 
-    private void writeWithRetries(List<RowChange> changes) throws SQLException {
+    private void writeWithRetries(List<RowChange> changes, List<AppliedProgress.Written> run) throws SQLException {
         withRetries(changes.stream().map(RowChange::table).distinct().toList(), conn -> {
             long began = System.nanoTime();
-            writer.write(conn, changes);
+            writer.write(conn, changes, tx -> progress.save(tx, run));
             LOG.debug("Wrote {} row changes in {} ms", changes.size(), (System.nanoTime() - began) / 1_000_000);
             long deletes = changes.stream().filter(RowChange::delete).count();
             long oldest = changes.stream().map(c -> c.record().timestamp()).filter(t -> t != null)
@@ -136,16 +150,15 @@ public class MatrixOneSinkTask extends SinkTask {
                 } else {
                     LOG.info("Source table of {} was dropped; the target table is kept (table.drop.behavior=keep)", event.table());
                 }
+                // The event is applied (DDL commits on its own): the table is complete up to its time.
+                conn.setAutoCommit(false);
+                progress.save(conn, List.of(new AppliedProgress.Written(event.record(), event.table())));
+                conn.commit();
             });
         } catch (SQLException e) {
             reject(event.record(), null, new SQLException("cannot " + event.kind().name().toLowerCase(java.util.Locale.ROOT)
                     + " target table " + event.table() + ": " + MatrixOneErrors.describe(e), e));
         }
-    }
-
-    /** Work on the target that is retried with backoff on retriable MatrixOne errors. */
-    private interface TargetWork {
-        void run(Connection conn) throws SQLException;
     }
 
     private void withRetries(List<io.matrixone.cdc.common.TableId> touched, TargetWork work) throws SQLException {
@@ -192,6 +205,7 @@ public class MatrixOneSinkTask extends SinkTask {
                 rs.next();
                 metrics.connected(rs.getLong(1)); // lets an operator find the task in SHOW PROCESSLIST
             }
+            progress.ensureTable(connection);
         }
         return connection;
     }

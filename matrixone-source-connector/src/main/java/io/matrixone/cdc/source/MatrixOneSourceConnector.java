@@ -1,5 +1,6 @@
 package io.matrixone.cdc.source;
 
+import io.matrixone.cdc.common.ServerClock;
 import io.matrixone.cdc.common.ConfigSupport;
 import io.matrixone.cdc.common.ConnectionConfig;
 import io.matrixone.cdc.common.Connections;

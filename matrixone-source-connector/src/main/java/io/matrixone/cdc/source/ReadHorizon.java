@@ -1,5 +1,6 @@
 package io.matrixone.cdc.source;
 
+import io.matrixone.cdc.common.ServerClock;
 import java.sql.Connection;
 import java.sql.SQLException;
 

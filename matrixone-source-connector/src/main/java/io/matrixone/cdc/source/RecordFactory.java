@@ -34,6 +34,7 @@ final class RecordFactory {
     private final Envelope envelope;
     private final Map<String, String> partition;
     private final String targetTable;
+    private final String sourceTable;
     private final Schema keySchema;
     private final Schema rowSchema;
     private final Schema envelopeSchema;
@@ -45,6 +46,7 @@ final class RecordFactory {
         this.envelope = envelope;
         this.partition = Offsets.partition(prefix, table.id());
         this.targetTable = target.toString();
+        this.sourceTable = table.id().toString();
         String name = avroName(prefix) + "." + avroName(table.id().database()) + "." + avroName(table.id().table());
         SchemaBuilder key = SchemaBuilder.struct().name(name + ".Key");
         table.primaryKey().forEach(c -> key.field(c.name(), ColumnTypes.schema(c, false)));
@@ -92,6 +94,7 @@ final class RecordFactory {
         table.primaryKey().forEach(c -> key.put(c.name(), row.get(c.name())));
         ConnectHeaders headers = new ConnectHeaders();
         headers.addString(ChangeEvent.TARGET_TABLE_HEADER, targetTable);
+        headers.addString(ChangeEvent.SOURCE_TABLE_HEADER, sourceTable);
         long tsMs = tsNanos / 1_000_000L;
         if (envelope == Envelope.FLAT) {
             return new SourceRecord(partition, offset, topic, null, keySchema, key, rowSchema, after, tsMs, headers);
@@ -114,6 +117,7 @@ final class RecordFactory {
     SourceRecord tableEvent(String event, long tsNanos, Map<String, ?> offset) {
         ConnectHeaders headers = new ConnectHeaders();
         headers.addString(ChangeEvent.TARGET_TABLE_HEADER, targetTable);
+        headers.addString(ChangeEvent.SOURCE_TABLE_HEADER, sourceTable);
         headers.addString(ChangeEvent.TABLE_EVENT_HEADER, event);
         long tsMs = tsNanos / 1_000_000L;
         if (envelope == Envelope.FLAT) {

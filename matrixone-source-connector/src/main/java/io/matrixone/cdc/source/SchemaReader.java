@@ -1,5 +1,6 @@
 package io.matrixone.cdc.source;
 
+import io.matrixone.cdc.common.TableFingerprint;
 import io.matrixone.cdc.common.TableId;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -57,15 +58,9 @@ final class SchemaReader {
         if (columns.isEmpty()) {
             return Optional.empty();
         }
-        // information_schema shows a composite key as one hidden column; SHOW INDEX lists its parts in order.
         List<Column> key = new ArrayList<>();
-        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SHOW INDEX FROM " + table.quoted())) {
-            while (rs.next()) {
-                if ("PRIMARY".equalsIgnoreCase(rs.getString("Key_name"))) {
-                    String name = rs.getString("Column_name");
-                    columns.stream().filter(c -> c.name().equalsIgnoreCase(name)).findFirst().ifPresent(key::add);
-                }
-            }
+        for (String name : TableFingerprint.primaryKey(conn, table)) {
+            columns.stream().filter(c -> c.name().equalsIgnoreCase(name)).findFirst().ifPresent(key::add);
         }
         return Optional.of(new TableSchema(table, List.copyOf(columns), List.copyOf(key)));
     }

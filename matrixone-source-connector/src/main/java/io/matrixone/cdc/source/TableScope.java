@@ -1,5 +1,6 @@
 package io.matrixone.cdc.source;
 
+import io.matrixone.cdc.common.AppliedPositions;
 import io.matrixone.cdc.common.TableId;
 import io.matrixone.cdc.source.MatrixOneSourceConfig.Level;
 import java.sql.Connection;
@@ -14,7 +15,7 @@ import java.util.Set;
 /** Which tables a configuration captures, resolved against the server. */
 final class TableScope {
 
-    /** MatrixOne's own databases: never captured. */
+    /** MatrixOne's own databases: never captured (nor this project's own: its state, a sink's applied positions). */
     private static final Set<String> SYSTEM_DATABASES = Set.of("mo_catalog", "information_schema", "system",
             "system_metrics", "mysql", "mo_task", "mo_debug");
 
@@ -38,7 +39,7 @@ final class TableScope {
 
     static boolean inScope(TableId table, MatrixOneSourceConfig config) {
         if (SYSTEM_DATABASES.contains(table.database()) || table.table().startsWith("__mo_")
-                || table.database().equals(config.stateDatabase())) {
+                || table.database().equals(config.stateDatabase()) || table.database().equals(AppliedPositions.DEFAULT_DATABASE)) {
             return false;
         }
         if (config.exclude() != null && config.exclude().matcher(table.toString()).matches()) {

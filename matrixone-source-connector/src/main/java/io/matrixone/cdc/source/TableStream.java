@@ -193,12 +193,31 @@ final class TableStream {
 
     /** This poll's records for the table, or an empty list when it has nothing to send now. */
     List<SourceRecord> poll(Connection conn) throws SQLException {
-        return switch (phase) {
+        List<SourceRecord> out = switch (phase) {
             case SNAPSHOT -> snapshotChunk(conn);
             case STREAM -> streamWindows(conn);
             case DROPPED -> createdAgain(conn);
             case STOPPED, DONE -> List.of();
         };
+        markComplete(out);
+        return out;
+    }
+
+    /**
+     * A batch whose last record carries a stream or drop checkpoint ends what was read of the table (a whole window,
+     * a snapshot's last chunk, a table event): that record tells the sink the source time up to which the table is
+     * complete once it is applied ({@link ChangeEvent#COMPLETE_TS_HEADER}), so the target can record its applied
+     * position. Heartbeats go elsewhere and carry nothing for the sink.
+     */
+    private void markComplete(List<SourceRecord> out) {
+        if (out.isEmpty() || !out.get(out.size() - 1).topic().equals(records.topic())) {
+            return;
+        }
+        SourceRecord last = out.get(out.size() - 1);
+        Object phase = last.sourceOffset().get(SourceOffsets.PHASE);
+        if (SourceOffsets.PHASE_STREAM.equals(phase) || SourceOffsets.PHASE_DROPPED.equals(phase)) {
+            last.headers().addString(ChangeEvent.COMPLETE_TS_HEADER, String.valueOf(last.sourceOffset().get(SourceOffsets.TS)));
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.matrixone.cdc.source;
 
+import io.matrixone.cdc.common.ServerClock;
 import static io.matrixone.cdc.testing.Sql.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 

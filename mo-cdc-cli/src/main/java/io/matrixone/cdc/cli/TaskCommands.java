@@ -1,9 +1,13 @@
 package io.matrixone.cdc.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.matrixone.cdc.common.AppliedPositions;
 import io.matrixone.cdc.common.ConnectionConfig;
 import io.matrixone.cdc.common.Connections;
+import io.matrixone.cdc.common.MatrixOneErrors;
 import io.matrixone.cdc.common.MatrixOneUri;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +20,7 @@ import picocli.CommandLine.Option;
 /** {@code mo-cdc task ...}: mo_cdc's task workflow carried out through Kafka Connect's REST API. */
 @Command(name = "task", description = "Create, inspect and control CDC tasks.",
         subcommands = {TaskCommands.Create.class, TaskCommands.Show.class, TaskCommands.ListTasks.class,
-                TaskCommands.Pause.class, TaskCommands.Resume.class, TaskCommands.Restart.class, TaskCommands.Drop.class})
+                TaskCommands.Pause.class, TaskCommands.Resume.class, TaskCommands.Restart.class, TaskCommands.Drop.class, TaskVerify.class})
 final class TaskCommands {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -171,6 +175,7 @@ final class TaskCommands {
             SnapshotFollower snapshot = new SnapshotFollower(MatrixOneUri.parse(options.sourceUri),
                     TaskDefinition.sourceConnector(task), System.err);
             snapshot.forgetEarlierTask();
+            forgetAppliedPositions(MatrixOneUri.parse(options.sinkUri), AppliedPositions.DEFAULT_DATABASE, TaskDefinition.sinkConnector(task));
             connect.put(TaskDefinition.sinkConnector(task), sink);
             try {
                 connect.put(TaskDefinition.sourceConnector(task), source);
@@ -180,6 +185,18 @@ final class TaskCommands {
                 throw e;
             }
             return snapshot;
+        }
+    }
+
+    /**
+     * Forgets the target's applied positions of an earlier task of this name (created again, or dropped by hand): a
+     * new task starts with none, so show and verify never read the old task's. Best effort: said when it fails.
+     */
+    static void forgetAppliedPositions(MatrixOneUri target, String database, String sinkConnector) {
+        try (Connection conn = Connections.open(target)) {
+            AppliedPositions.clear(conn, database, sinkConnector);
+        } catch (SQLException e) {
+            System.err.println("could not clear an earlier task's applied positions on the target: " + MatrixOneErrors.describe(e));
         }
     }
 
@@ -218,6 +235,7 @@ final class TaskCommands {
         public Integer call() {
             ConnectRestClient connect = named.existing();
             Map<String, String> view = TaskView.of(connect, named.taskName);
+            TaskView.putAppliedPositions(view, connect, named.taskName);
             view.put("tables", TaskView.tables(connect, named.taskName));
             view.put("workers", TaskView.workers(connect, named.taskName));
             printJson(System.out, List.of(view));
@@ -244,6 +262,7 @@ final class TaskCommands {
                     if (connect.exists(TaskDefinition.sinkConnector(task))) {
                         Map<String, String> view = TaskView.of(connect, task);
                         if (masked == null || masked.equals(view.get("source-uri"))) {
+                            TaskView.putAppliedPositions(view, connect, task);
                             tasks.add(view);
                         }
                     }
@@ -340,6 +359,15 @@ final class TaskCommands {
                 awaitStopped(connect, connector);
                 connect.deleteOffsets(connector);
                 connect.delete(connector);
+            }
+            if (present.contains(sink)) {
+                Map<String, String> resolved = TaskSecrets.resolve(sinkConfig);
+                try {
+                    forgetAppliedPositions(ConnectionConfig.server(resolved), resolved.getOrDefault(AppliedPositions.DATABASE_CONFIG,
+                            AppliedPositions.DEFAULT_DATABASE), sink);
+                } catch (org.apache.kafka.common.config.ConfigException unreadable) {
+                    System.err.println("task " + named.taskName + ": its applied positions stay on the target: " + unreadable.getMessage());
+                }
             }
             TaskSecrets.deleteReferenced(sourceConfig);
             TaskSecrets.deleteReferenced(sinkConfig);

@@ -1,10 +1,11 @@
 package io.matrixone.cdc.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.matrixone.cdc.common.AppliedPositions;
 import io.matrixone.cdc.common.ConnectionConfig;
 import io.matrixone.cdc.common.MatrixOneUri;
 import io.matrixone.cdc.common.Connections;
-import io.matrixone.cdc.common.SnapshotProgress;
+import io.matrixone.cdc.common.ServerClock;
 import io.matrixone.cdc.common.SourceOffsets;
 import io.matrixone.cdc.common.TableStates;
 import java.sql.Connection;
@@ -54,20 +55,62 @@ final class TaskView {
      * captured while the others go on. Says so when the source cannot be read.
      */
     static String tables(ConnectRestClient connect, String task) {
-        Map<String, String> sourceConfig = TaskSecrets.resolve(connect.config(TaskDefinition.sourceConnector(task)));
-        String uri = sourceConfig.get(ConnectionConfig.URI);
-        if (uri == null || TaskSecrets.isReference(uri)) {
-            return "";
-        }
-        String database = sourceConfig.getOrDefault("state.database", SnapshotProgress.DEFAULT_STATE_DATABASE);
-        try (Connection conn = Connections.open(MatrixOneUri.parse(uri))) {
-            StringBuilder text = new StringBuilder("{\n");
-            TableStates.of(conn, database, TaskDefinition.sourceConnector(task)).forEach((table, state) ->
-                    text.append("  \"").append(table).append("\": ").append(state).append(",\n"));
-            return text.append('}').toString();
+        try {
+            TaskServers servers = TaskServers.of(connect, task);
+            try (Connection conn = Connections.open(servers.source())) {
+                Map<String, String> states = new TreeMap<>();
+                TableStates.of(conn, servers.stateDatabase(), servers.sourceConnector()).forEach((table, state) ->
+                        states.put(table, state.toString()));
+                return perTable(states);
+            }
         } catch (SQLException | RuntimeException e) {
             return "unknown: the source cannot be read (" + e.getMessage() + ")";
         }
+    }
+
+    /**
+     * mo_cdc's meaning of the checkpoint: how far the target is. The source connector's committed offsets (how far
+     * changes reached Kafka) move to {@code kafka-checkpoint}; {@code checkpoint} becomes each table's applied
+     * position, the source time up to which the target table is complete (kept by the sink on the target, in the
+     * transaction of the rows), and {@code lag} the source server's time minus it.
+     */
+    static void putAppliedPositions(Map<String, String> view, ConnectRestClient connect, String task) {
+        view.put("kafka-checkpoint", view.get("checkpoint"));
+        try {
+            TaskServers servers = TaskServers.of(connect, task);
+            Map<String, AppliedPositions.Position> positions;
+            try (Connection target = Connections.open(servers.target())) {
+                positions = AppliedPositions.of(target, servers.appliedDatabase(), servers.sinkConnector());
+            }
+            long serverNow;
+            try (Connection source = Connections.open(servers.source())) {
+                serverNow = ServerClock.nowNanos(source);
+            }
+            Map<String, String> applied = new TreeMap<>();
+            Map<String, String> lag = new TreeMap<>();
+            positions.forEach((table, p) -> {
+                String partial = p.partial() ? " (part of the next window applied too)" : "";
+                applied.put(table, (p.appliedTs() == 0 ? "snapshot in progress" : MO_TIME.format(Instant.ofEpochSecond(0, p.appliedTs()))) + partial);
+                lag.put(table, p.appliedTs() == 0 ? "unknown" : Math.max(0, (serverNow - p.appliedTs()) / 1_000_000) + " ms");
+            });
+            view.put("checkpoint", perTable(applied));
+            view.put("lag", perTable(lag));
+        } catch (SQLException | RuntimeException e) {
+            view.put("checkpoint", "unknown: the target's applied positions cannot be read (" + e.getMessage() + ")");
+            view.put("lag", "unknown");
+        }
+    }
+
+    /** A time as mo_cdc prints it. */
+    static String moTime(Instant time) {
+        return MO_TIME.format(time);
+    }
+
+    /** The text shape of checkpoint, tables, workers: one {@code "db.t": value} line per table. */
+    private static String perTable(Map<String, String> values) {
+        StringBuilder text = new StringBuilder("{\n");
+        values.forEach((table, value) -> text.append("  \"").append(table).append("\": ").append(value).append(",\n"));
+        return text.append('}').toString();
     }
 
     /**
@@ -156,8 +199,6 @@ final class TaskView {
             String when = MO_TIME.format(Instant.ofEpochSecond(0, ts));
             tables.put(table, SourceOffsets.PHASE_STREAM.equals(phase) ? when : when + " (" + phase + ")");
         }
-        StringBuilder text = new StringBuilder("{\n");
-        tables.forEach((table, when) -> text.append("  \"").append(table).append("\": ").append(when).append(",\n"));
-        return text.append('}').toString();
+        return perTable(tables);
     }
 }

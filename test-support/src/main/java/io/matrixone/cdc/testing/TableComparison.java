@@ -3,14 +3,13 @@ package io.matrixone.cdc.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.matrixone.cdc.common.Connections;
-import io.matrixone.cdc.common.Identifiers;
 import io.matrixone.cdc.common.MatrixOneUri;
+import io.matrixone.cdc.common.TableFingerprint;
 import io.matrixone.cdc.common.TableId;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
-import java.util.StringJoiner;
 
 /**
  * Target equals source, row for row and column for column: the same columns (names and declared types,
@@ -23,27 +22,14 @@ public final class TableComparison {
 
     /** {@code name type} of every visible column, sorted by name. */
     public static List<String> columns(Connection c, TableId table) throws SQLException {
-        return Sql.rows(c, "select lower(column_name), lower(column_type) from information_schema.columns where table_schema = "
-                        + Identifiers.literal(table.database()) + " and table_name = " + Identifiers.literal(table.table())
-                        + " and column_name not like '\\_\\_mo\\_%' order by 1").stream()
-                .map(row -> row.get(0) + " " + row.get(1)).toList();
+        return TableFingerprint.columns(c, table);
     }
 
     /** {@code columns | count:checksum}, or a text starting with "unreadable" when the table cannot be read. */
     public static String fingerprint(MatrixOneUri server, TableId table) {
         try (Connection c = Connections.open(server)) {
-            List<String> columns = columns(c, table);
-            if (columns.isEmpty()) {
-                return "unreadable: no table " + table;
-            }
-            StringJoiner values = new StringJoiner(", ");
-            for (String column : columns) {
-                String name = Identifiers.quote(column.substring(0, column.indexOf(' ')));
-                values.add("ifnull(cast(" + name + " as char), '<null>')");
-            }
-            String sum = Sql.scalar(c, "select concat(count(*), ':', coalesce(sum(crc32(concat_ws('|', " + values + "))), 0)) from "
-                    + table.quoted());
-            return columns + " | " + sum;
+            TableFingerprint.Fingerprint fingerprint = TableFingerprint.of(c, table, null);
+            return fingerprint == null ? "unreadable: no table " + table : fingerprint.toString();
         } catch (SQLException e) {
             return "unreadable: " + e.getMessage();
         }

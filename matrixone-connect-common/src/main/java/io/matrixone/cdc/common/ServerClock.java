@@ -1,4 +1,4 @@
-package io.matrixone.cdc.source;
+package io.matrixone.cdc.common;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -11,16 +11,17 @@ import java.time.LocalDateTime;
  * never from this machine's clock: a read at a future {MO_TS} answers at once with what is committed
  * now, so an end ahead of the server would skip commits made a moment later.
  */
-final class ServerClock {
+public final class ServerClock {
 
     private ServerClock() {
     }
 
-    static long nowNanos(Connection conn) throws SQLException {
+    public static long nowNanos(Connection conn) throws SQLException {
         // As text: Connector/J drops the fraction of utc_timestamp(6) when it reads it as a DATETIME.
         try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("select cast(utc_timestamp(6) as char)")) {
             rs.next();
-            return Timestamps.toNanos(LocalDateTime.parse(rs.getString(1).replace(' ', 'T')));
+            java.time.Instant now = LocalDateTime.parse(rs.getString(1).replace(' ', 'T')).toInstant(java.time.ZoneOffset.UTC);
+            return now.getEpochSecond() * 1_000_000_000L + now.getNano();
         }
     }
 }

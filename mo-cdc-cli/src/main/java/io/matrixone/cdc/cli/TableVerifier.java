@@ -1,0 +1,185 @@
+package io.matrixone.cdc.cli;
+
+import io.matrixone.cdc.common.AppliedPositions;
+import io.matrixone.cdc.common.AppliedPositions.Position;
+import io.matrixone.cdc.common.TableFingerprint;
+import io.matrixone.cdc.common.TableFingerprint.Fingerprint;
+import io.matrixone.cdc.common.TableFingerprint.RowHash;
+import io.matrixone.cdc.common.TableId;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Proves one table of a task: the target as it is equals the source as it was at the target's applied position.
+ * The target is read between two reads of its applied position; the same position twice (every sink write moves
+ * its Kafka offset) means no write came in between, so the rows read are those of that position. A position that
+ * moves, or says a window is applied part way, is read again, until {@code waitNanos} runs out. On a difference,
+ * the differing keys (at most {@code maxKeys}) from a merge of both sides in key order.
+ */
+final class TableVerifier {
+
+    enum Result { EQUAL, DIFFERENT, UNVERIFIED }
+
+    /** What verify found for one source table. */
+    record Outcome(String sourceTable, String targetTable, Result result, long appliedTs, String detail) {
+    }
+
+    private static final long RETRY_SLEEP_MS = 300;
+
+    private final Connection source;
+    private final Connection target;
+    private final String appliedDatabase;
+    private final String connector;
+    private final int maxKeys;
+
+    TableVerifier(Connection source, Connection target, String appliedDatabase, String connector, int maxKeys) {
+        this.source = source;
+        this.target = target;
+        this.appliedDatabase = appliedDatabase;
+        this.connector = connector;
+        this.maxKeys = maxKeys;
+    }
+
+    Outcome verify(String sourceTable, long waitNanos) throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + waitNanos;
+        TableId from = TableId.parse(sourceTable);
+        String why = "";
+        while (true) {
+            Position before = position(sourceTable);
+            if (before == null) {
+                return unapplied(from);
+            }
+            TableId to = TableId.parse(before.targetTable());
+            if (before.partial()) {
+                why = "a window of it was being applied at every try";
+            } else {
+                Fingerprint onTarget = TableFingerprint.of(target, to, null);
+                if (Objects.equals(before, position(sourceTable))) {
+                    Fingerprint onSource = TableFingerprint.of(source, from, before.appliedTs());
+                    if (onSource == null) {
+                        return new Outcome(sourceTable, before.targetTable(), Result.UNVERIFIED, before.appliedTs(),
+                                "no such table on the source at its applied position");
+                    }
+                    if (same(onSource, onTarget)) {
+                        return new Outcome(sourceTable, before.targetTable(), Result.EQUAL, before.appliedTs(), onSource.rows() + " rows");
+                    }
+                    String differences = differences(from, to, before, onSource, onTarget);
+                    if (differences != null) {
+                        return new Outcome(sourceTable, before.targetTable(), Result.DIFFERENT, before.appliedTs(), differences);
+                    }
+                }
+                why = "the target moved on while it was read at every try";
+            }
+            if (System.nanoTime() > deadline) {
+                return new Outcome(sourceTable, before.targetTable(), Result.UNVERIFIED, before.appliedTs(), why + "; try again");
+            }
+            Thread.sleep(RETRY_SLEEP_MS);
+        }
+    }
+
+    /**
+     * Nothing of the table has reached the target with a position: equal only if the source table is empty now (a
+     * table that never had a row leaves nothing to apply).
+     */
+    private Outcome unapplied(TableId from) throws SQLException {
+        Fingerprint now = TableFingerprint.of(source, from, null);
+        if (now != null && now.rows() == 0) {
+            return new Outcome(from.toString(), "", Result.EQUAL, 0, "empty on the source, nothing to apply");
+        }
+        return new Outcome(from.toString(), "", Result.UNVERIFIED, 0, "no applied position on the target yet");
+    }
+
+    private Position position(String sourceTable) throws SQLException {
+        return AppliedPositions.of(target, appliedDatabase, connector).get(sourceTable);
+    }
+
+    /** Same column names (a target of another database has its own types), rows and checksum. */
+    private static boolean same(Fingerprint onSource, Fingerprint onTarget) {
+        return onTarget != null && onSource.columnNames().equals(onTarget.columnNames()) && onSource.rows() == onTarget.rows()
+                && onSource.checksum().equals(onTarget.checksum());
+    }
+
+    /** What differs, in words, with the first differing keys; null when the target moved on meanwhile (read again). */
+    private String differences(TableId from, TableId to, Position at, Fingerprint onSource, Fingerprint onTarget) throws SQLException {
+        if (onTarget == null) {
+            return "the target table " + to + " does not exist";
+        }
+        String counts = "source " + onSource.rows() + " rows, target " + onTarget.rows() + " rows";
+        if (!onSource.columnNames().equals(onTarget.columnNames())) {
+            return counts + "; columns differ: source " + onSource.columnNames() + ", target " + onTarget.columnNames();
+        }
+        List<String> key = TableFingerprint.primaryKey(source, from);
+        if (key.isEmpty()) {
+            return counts + "; checksums differ (no primary key to name the rows)";
+        }
+        List<RowHash> targetRows = TableFingerprint.rowHashes(target, to, null, key);
+        if (!Objects.equals(at, position(from.toString()))) {
+            return null;
+        }
+        List<RowHash> sourceRows = TableFingerprint.rowHashes(source, from, at.appliedTs(), key);
+        return counts + "; " + describe(diff(sourceRows, targetRows, key, maxKeys));
+    }
+
+    /** A merge of both sides in key order (as the server sorts them), up to {@code max} differing keys. */
+    static List<String> diff(List<RowHash> sourceRows, List<RowHash> targetRows, List<String> key, int max) {
+        List<String> found = new ArrayList<>();
+        int s = 0;
+        int t = 0;
+        while ((s < sourceRows.size() || t < targetRows.size()) && found.size() < max) {
+            RowHash a = s < sourceRows.size() ? sourceRows.get(s) : null;
+            RowHash b = t < targetRows.size() ? targetRows.get(t) : null;
+            int order = a == null ? 1 : b == null ? -1 : compare(a.key(), b.key());
+            if (order == 0) {
+                if (!a.checksum().equals(b.checksum())) {
+                    found.add(keyText(key, a.key()) + " differs");
+                }
+                s++;
+                t++;
+            } else if (order < 0) {
+                found.add(keyText(key, a.key()) + " missing on the target");
+                s++;
+            } else {
+                found.add(keyText(key, b.key()) + " only on the target");
+                t++;
+            }
+        }
+        return found;
+    }
+
+    /** Key values compared as numbers when both are, else as text. */
+    private static int compare(List<String> a, List<String> b) {
+        for (int i = 0; i < a.size(); i++) {
+            String x = a.get(i);
+            String y = b.get(i);
+            int c;
+            if (x == null || y == null) {
+                c = x == null ? (y == null ? 0 : -1) : 1;
+            } else {
+                try {
+                    c = new java.math.BigDecimal(x).compareTo(new java.math.BigDecimal(y));
+                } catch (NumberFormatException notNumbers) {
+                    c = x.compareTo(y);
+                }
+            }
+            if (c != 0) {
+                return c;
+            }
+        }
+        return 0;
+    }
+
+    private static String keyText(List<String> key, List<String> values) {
+        StringBuilder text = new StringBuilder("(");
+        for (int i = 0; i < key.size(); i++) {
+            text.append(i == 0 ? "" : ", ").append(key.get(i)).append('=').append(values.get(i));
+        }
+        return text.append(')').toString();
+    }
+
+    private static String describe(List<String> differences) {
+        return differences.isEmpty() ? "the rows are equal by key but the checksums differ" : "differing keys: " + String.join(", ", differences);
+    }
+}

@@ -1,0 +1,37 @@
+package io.matrixone.cdc.cli;
+
+import io.matrixone.cdc.common.AppliedPositions;
+import io.matrixone.cdc.common.ConnectionConfig;
+import io.matrixone.cdc.common.MatrixOneUri;
+import io.matrixone.cdc.common.SnapshotProgress;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Where a task's state lives, from its two connector configs: the source server and its state database (table
+ * states), the target server and its applied-position database. URI references are resolved here when this machine
+ * can read them ({@link TaskSecrets}).
+ */
+record TaskServers(MatrixOneUri source, String stateDatabase, String sourceConnector, MatrixOneUri target, String appliedDatabase,
+                   String sinkConnector) {
+
+    static TaskServers of(ConnectRestClient connect, String task) {
+        String sourceConnector = TaskDefinition.sourceConnector(task);
+        String sinkConnector = TaskDefinition.sinkConnector(task);
+        Map<String, String> source = TaskSecrets.resolve(connect.config(sourceConnector));
+        Map<String, String> sink = TaskSecrets.resolve(connect.config(sinkConnector));
+        return new TaskServers(server(source, "source"), source.getOrDefault("state.database", SnapshotProgress.DEFAULT_STATE_DATABASE),
+                sourceConnector, server(sink, "sink"), sink.getOrDefault(AppliedPositions.DATABASE_CONFIG, AppliedPositions.DEFAULT_DATABASE),
+                sinkConnector);
+    }
+
+    private static MatrixOneUri server(Map<String, String> config, String side) {
+        try {
+            return ConnectionConfig.server(config);
+        } catch (ConfigException e) {
+            String value = config.get(ConnectionConfig.URI);
+            throw new CliException("cannot read the task's " + side + " server: " + (TaskSecrets.isReference(value)
+                    ? "its URI is in " + value + ", which this machine cannot read" : e.getMessage()));
+        }
+    }
+}
