@@ -1,10 +1,10 @@
 package io.matrixone.cdc.source;
 
-import io.matrixone.cdc.common.ServerClock;
 import io.matrixone.cdc.common.ConfigSupport;
 import io.matrixone.cdc.common.ConnectionConfig;
 import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.common.MatrixOneErrors;
+import io.matrixone.cdc.common.ServerClock;
 import io.matrixone.cdc.common.TableId;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,10 +1,10 @@
 package io.matrixone.cdc.source;
 
-import io.matrixone.cdc.common.ServerClock;
 import static io.matrixone.cdc.testing.Sql.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.matrixone.cdc.common.Connections;
+import io.matrixone.cdc.common.ServerClock;
 import io.matrixone.cdc.common.TableId;
 import io.matrixone.cdc.testing.MatrixOneTestServers;
 import io.matrixone.cdc.testing.Sql;

@@ -25,6 +25,12 @@ final class ConnectTarget {
             + "connector configs as given. The embedded runtime always uses its own (<data-dir>/secrets).")
     Path secretsDir;
 
+    @Option(names = "--bootstrap-servers", description = "Kafka brokers of the Connect cluster (host:port,...): 'task drop' "
+            + "deletes the task's topics through them, 'task show' and 'list' read how far the sink has read each table's topic "
+            + "(so an idle table's checkpoint is exact). Default: the embedded runtime's Kafka when no --connect-url is given; "
+            + "with --connect-url and without this, drop leaves the topics and says so.")
+    String bootstrapServers;
+
     @Mixin
     RuntimeSettings runtime;
 
@@ -73,8 +79,11 @@ final class ConnectTarget {
         return embedded() ? TaskSecrets.in(runtime.secretsDir()) : null;
     }
 
-    /** The embedded runtime's Kafka, when the cluster is the embedded runtime. */
-    String embeddedBootstrapServers() {
+    /** --bootstrap-servers, else the embedded runtime's Kafka when the cluster is the embedded runtime; else null. */
+    String bootstrapServers() {
+        if (bootstrapServers != null) {
+            return bootstrapServers;
+        }
         return embedded() ? runtime.ports().bootstrapServers() : null;
     }
 }

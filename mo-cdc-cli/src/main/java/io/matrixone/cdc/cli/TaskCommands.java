@@ -6,9 +6,9 @@ import io.matrixone.cdc.common.ConnectionConfig;
 import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.common.MatrixOneErrors;
 import io.matrixone.cdc.common.MatrixOneUri;
+import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -235,7 +235,7 @@ final class TaskCommands {
         public Integer call() {
             ConnectRestClient connect = named.existing();
             Map<String, String> view = TaskView.of(connect, named.taskName);
-            TaskView.putAppliedPositions(view, connect, named.taskName);
+            TaskView.putAppliedPositions(view, connect, named.taskName, named.target.bootstrapServers());
             view.put("tables", TaskView.tables(connect, named.taskName));
             view.put("workers", TaskView.workers(connect, named.taskName));
             printJson(System.out, List.of(view));
@@ -262,7 +262,7 @@ final class TaskCommands {
                     if (connect.exists(TaskDefinition.sinkConnector(task))) {
                         Map<String, String> view = TaskView.of(connect, task);
                         if (masked == null || masked.equals(view.get("source-uri"))) {
-                            TaskView.putAppliedPositions(view, connect, task);
+                            TaskView.putAppliedPositions(view, connect, task, target.bootstrapServers());
                             tasks.add(view);
                         }
                     }
@@ -324,11 +324,6 @@ final class TaskCommands {
         @Mixin
         Named named;
 
-        @Option(names = "--bootstrap-servers", description = "Kafka brokers of the Connect cluster (host:port,...), to "
-                + "delete the task's topics. Default: the embedded runtime's Kafka (127.0.0.1:9092 unless --kafka-port "
-                + "says otherwise) when no --connect-url is given; with --connect-url and without this, the topics are left and the "
-                + "command says so.")
-        String bootstrapServers;
 
         @Override
         public Integer call() throws InterruptedException {
@@ -342,8 +337,7 @@ final class TaskCommands {
                     present.add(connector);
                 }
             }
-            String bootstrap = bootstrapServers != null ? bootstrapServers
-                    : named.target.embeddedBootstrapServers();
+            String bootstrap = named.target.bootstrapServers();
             Map<String, String> sourceConfig = present.contains(source) ? connect.config(source) : Map.of();
             Map<String, String> sinkConfig = present.contains(sink) ? connect.config(sink) : Map.of();
             TaskTopics topics = TaskTopics.of(named.taskName, sourceConfig);

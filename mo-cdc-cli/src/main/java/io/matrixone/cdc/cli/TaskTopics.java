@@ -3,6 +3,8 @@ package io.matrixone.cdc.cli;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -12,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * The Kafka topics a task's records are in: one per table, {@code <topic.prefix>.<db>.<table>}, and the
@@ -53,12 +57,7 @@ final class TaskTopics {
         if (unreachable != null) {
             throw new CliException("no Kafka broker answers at " + unreachable);
         }
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(TIMEOUT_MS));
-        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "mo-cdc-task-drop");
-        try (Admin admin = Admin.create(props)) {
+        try (Admin admin = Admin.create(adminProps(bootstrapServers, "mo-cdc-task-drop"))) {
             List<String> topics = mine(admin);
             if (!topics.isEmpty()) {
                 admin.deleteTopics(topics).all().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
@@ -76,6 +75,40 @@ final class TaskTopics {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
             throw new CliException(ConnectRestClient.firstLine(cause.getClass().getSimpleName() + ": " + cause.getMessage()));
         }
+    }
+
+    /** The topic of a source table ({@code db.table}). */
+    String topicOf(String table) {
+        return prefix + "." + table;
+    }
+
+    /** The end offset (next offset to be written) of partition 0 of each topic that exists, through {@code bootstrapServers}. */
+    Map<String, Long> endOffsets(String bootstrapServers, Collection<String> topics) throws InterruptedException {
+        String unreachable = unreachable(bootstrapServers);
+        if (unreachable != null) {
+            throw new CliException("no Kafka broker answers at " + unreachable);
+        }
+        try (Admin admin = Admin.create(adminProps(bootstrapServers, "mo-cdc-task-show"))) {
+            Set<String> existing = admin.listTopics().names().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            topics.stream().filter(existing::contains).forEach(t -> latest.put(new TopicPartition(t, 0), OffsetSpec.latest()));
+            Map<String, Long> ends = new HashMap<>();
+            admin.listOffsets(latest).all().get(TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                    .forEach((partition, info) -> ends.put(partition.topic(), info.offset()));
+            return ends;
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            throw new CliException(ConnectRestClient.firstLine(cause.getClass().getSimpleName() + ": " + cause.getMessage()));
+        }
+    }
+
+    private static Properties adminProps(String bootstrapServers, String clientId) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(TIMEOUT_MS));
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
+        return props;
     }
 
     private List<String> mine(Admin admin) throws ExecutionException, InterruptedException, TimeoutException {

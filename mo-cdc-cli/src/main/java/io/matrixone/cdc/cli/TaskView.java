@@ -3,8 +3,8 @@ package io.matrixone.cdc.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.matrixone.cdc.common.AppliedPositions;
 import io.matrixone.cdc.common.ConnectionConfig;
-import io.matrixone.cdc.common.MatrixOneUri;
 import io.matrixone.cdc.common.Connections;
+import io.matrixone.cdc.common.MatrixOneUri;
 import io.matrixone.cdc.common.ServerClock;
 import io.matrixone.cdc.common.SourceOffsets;
 import io.matrixone.cdc.common.TableStates;
@@ -73,11 +73,20 @@ final class TaskView {
      * changes reached Kafka) move to {@code kafka-checkpoint}; {@code checkpoint} becomes each table's applied
      * position, the source time up to which the target table is complete (kept by the sink on the target, in the
      * transaction of the rows), and {@code lag} the source server's time minus it.
+     *
+     * <p>An idle table's applied position is that of its last change, though the target is complete up to the
+     * source's checkpoint when the sink has applied everything in the table's topic. Read in this order, that is
+     * exact: the committed checkpoint C (every record of the table up to C is in Kafka then), the topic's end offset
+     * E, then the applied position: applied up to offset E - 1, whole, means complete up to C. Needs the brokers
+     * ({@code bootstrap}); without them the applied position is shown as it is.
      */
-    static void putAppliedPositions(Map<String, String> view, ConnectRestClient connect, String task) {
+    static void putAppliedPositions(Map<String, String> view, ConnectRestClient connect, String task, String bootstrap) {
         view.put("kafka-checkpoint", view.get("checkpoint"));
         try {
             TaskServers servers = TaskServers.of(connect, task);
+            Map<String, Long> committed = committedStreamTimes(connect.offsets(servers.sourceConnector()));
+            TaskTopics topics = TaskTopics.of(task, connect.config(servers.sourceConnector()));
+            Map<String, Long> ends = endOffsets(topics, bootstrap, committed.keySet());
             Map<String, AppliedPositions.Position> positions;
             try (Connection target = Connections.open(servers.target())) {
                 positions = AppliedPositions.of(target, servers.appliedDatabase(), servers.sinkConnector());
@@ -88,17 +97,67 @@ final class TaskView {
             }
             Map<String, String> applied = new TreeMap<>();
             Map<String, String> lag = new TreeMap<>();
-            positions.forEach((table, p) -> {
-                String partial = p.partial() ? " (part of the next window applied too)" : "";
-                applied.put(table, (p.appliedTs() == 0 ? "snapshot in progress" : MO_TIME.format(Instant.ofEpochSecond(0, p.appliedTs()))) + partial);
-                lag.put(table, p.appliedTs() == 0 ? "unknown" : Math.max(0, (serverNow - p.appliedTs()) / 1_000_000) + " ms");
-            });
+            for (String table : union(positions.keySet(), committed.keySet())) {
+                AppliedPositions.Position p = positions.get(table);
+                Long c = committed.get(table);
+                Long end = ends == null ? null : ends.get(topics.topicOf(table));
+                long at = p == null ? 0 : p.appliedTs();
+                boolean caughtUp = ends != null && (p == null ? end == null || end == 0
+                        : !p.partial() && p.topic().equals(topics.topicOf(table)) && end != null && p.kafkaOffset() + 1 >= end);
+                if (caughtUp && c != null && c > at) {
+                    at = c; // the sink applied the whole topic, which holds everything up to C
+                }
+                if (at == 0) {
+                    applied.put(table, p == null ? "nothing applied yet" : "snapshot in progress");
+                    lag.put(table, "unknown");
+                } else {
+                    applied.put(table, MO_TIME.format(Instant.ofEpochSecond(0, at))
+                            + (p != null && p.partial() ? " (part of the next window applied too)" : ""));
+                    lag.put(table, Math.max(0, (serverNow - at) / 1_000_000) + " ms");
+                }
+            }
             view.put("checkpoint", perTable(applied));
             view.put("lag", perTable(lag));
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException | RuntimeException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
             view.put("checkpoint", "unknown: the target's applied positions cannot be read (" + e.getMessage() + ")");
             view.put("lag", "unknown");
         }
+    }
+
+    /** The topics' end offsets, or null when the brokers are not known or do not answer (then no idle refinement). */
+    private static Map<String, Long> endOffsets(TaskTopics topics, String bootstrap, java.util.Set<String> tables)
+            throws InterruptedException {
+        if (bootstrap == null) {
+            return null;
+        }
+        try {
+            return topics.endOffsets(bootstrap, tables.stream().map(topics::topicOf).toList());
+        } catch (CliException unreachable) {
+            return null;
+        }
+    }
+
+    private static java.util.Set<String> union(java.util.Set<String> a, java.util.Set<String> b) {
+        java.util.Set<String> all = new java.util.TreeSet<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    /** Each streaming table's committed source time (a table still in its snapshot has none). */
+    static Map<String, Long> committedStreamTimes(JsonNode offsets) {
+        Map<String, Long> times = new TreeMap<>();
+        for (JsonNode item : offsets.path("offsets")) {
+            JsonNode partition = item.path("partition");
+            JsonNode offset = item.path("offset");
+            if (SourceOffsets.PHASE_STREAM.equals(offset.path(SourceOffsets.PHASE).asText())) {
+                times.put(partition.path(SourceOffsets.PARTITION_DB).asText() + "." + partition.path(SourceOffsets.PARTITION_TABLE).asText(),
+                        offset.path(SourceOffsets.TS).asLong());
+            }
+        }
+        return times;
     }
 
     /** A time as mo_cdc prints it. */
