@@ -67,6 +67,13 @@ class VerifyIT {
             // The empty table never had a record: with the brokers known, its checkpoint is the source's (its topic,
             // empty, is all applied), and its lag that of the source's checkpoint.
             awaitCheckpoint(connect, task, dbs.srcDb + ".empty");
+            // The same position as a sink metric (the harness's worker runs in this JVM).
+            javax.management.ObjectName metrics = new javax.management.ObjectName("io.matrixone.cdc:type=sink-task-metrics,connector="
+                    + javax.management.ObjectName.quote(task + "-sink") + ",task=" + javax.management.ObjectName.quote("0"));
+            long oldestApplied = (Long) java.lang.management.ManagementFactory.getPlatformMBeanServer()
+                    .getAttribute(metrics, "OldestAppliedPositionMs");
+            assertThat(oldestApplied).as("the sink's oldest applied position, epoch ms")
+                    .isBetween(System.currentTimeMillis() - 600_000, System.currentTimeMillis() + 60_000);
 
             long began = System.nanoTime();
             Result live = MoCdcRunner.runOn(connect.restUrl(), "task", "verify", "--task-name", task);

@@ -131,6 +131,7 @@ public class MatrixOneSinkTask extends SinkTask {
         withRetries(changes.stream().map(RowChange::table).distinct().toList(), conn -> {
             long began = System.nanoTime();
             writer.write(conn, changes, tx -> progress.save(tx, run));
+            metrics.applied(AppliedProgress.of(run));
             LOG.debug("Wrote {} row changes in {} ms", changes.size(), (System.nanoTime() - began) / 1_000_000);
             long deletes = changes.stream().filter(RowChange::delete).count();
             long oldest = changes.stream().map(c -> c.record().timestamp()).filter(t -> t != null)

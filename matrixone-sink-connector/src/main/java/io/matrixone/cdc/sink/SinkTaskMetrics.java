@@ -1,7 +1,11 @@
 package io.matrixone.cdc.sink;
 
-import java.util.concurrent.atomic.AtomicLong;
+import io.matrixone.cdc.common.AppliedPositions;
 import io.matrixone.cdc.common.Jmx;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.management.ObjectName;
 
 /**
@@ -18,6 +22,7 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseabl
     private final AtomicLong erroneousRecords = new AtomicLong();
     private final AtomicLong lastCommitLagMs = new AtomicLong(-1);
     private final AtomicLong connectionId = new AtomicLong(-1);
+    private final Map<String, Long> appliedMs = new ConcurrentHashMap<>();
     private final ObjectName name;
 
     SinkTaskMetrics(String connector, String task) {
@@ -31,6 +36,15 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseabl
         batches.incrementAndGet();
         if (oldestRecordTimestampMs > 0) {
             lastCommitLagMs.set(System.currentTimeMillis() - oldestRecordTimestampMs);
+        }
+    }
+
+    /** After a commit: the tables' applied positions it saved (partial ones keep their earlier time). */
+    void applied(Collection<AppliedPositions.Position> positions) {
+        for (AppliedPositions.Position position : positions) {
+            if (!position.partial()) {
+                appliedMs.put(position.sourceTable(), position.appliedTs() / 1_000_000);
+            }
         }
     }
 
@@ -79,6 +93,17 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseabl
     @Override
     public long getLastCommitLagMs() {
         return lastCommitLagMs.get();
+    }
+
+    @Override
+    public long getOldestAppliedPositionMs() {
+        return appliedMs.values().stream().mapToLong(Long::longValue).min().orElse(-1);
+    }
+
+    @Override
+    public long getAppliedLagMs() {
+        long oldest = getOldestAppliedPositionMs();
+        return oldest < 0 ? -1 : System.currentTimeMillis() - oldest;
     }
 
     @Override

@@ -19,12 +19,12 @@ import java.util.Objects;
  * moves, or says a window is applied part way, is read again, until {@code waitNanos} runs out. On a difference,
  * the differing keys (at most {@code maxKeys}) from a merge of both sides in key order.
  */
-final class TableVerifier {
+public final class TableVerifier {
 
-    enum Result { EQUAL, DIFFERENT, UNVERIFIED }
+    public enum Result { EQUAL, DIFFERENT, UNVERIFIED }
 
     /** What verify found for one source table. */
-    record Outcome(String sourceTable, String targetTable, Result result, long appliedTs, String detail) {
+    public record Outcome(String sourceTable, String targetTable, Result result, long appliedTs, String detail) {
     }
 
     private static final long RETRY_SLEEP_MS = 300;
@@ -35,7 +35,7 @@ final class TableVerifier {
     private final String connector;
     private final int maxKeys;
 
-    TableVerifier(Connection source, Connection target, String appliedDatabase, String connector, int maxKeys) {
+    public TableVerifier(Connection source, Connection target, String appliedDatabase, String connector, int maxKeys) {
         this.source = source;
         this.target = target;
         this.appliedDatabase = appliedDatabase;
@@ -43,7 +43,7 @@ final class TableVerifier {
         this.maxKeys = maxKeys;
     }
 
-    Outcome verify(String sourceTable, long waitNanos) throws SQLException, InterruptedException {
+    public Outcome verify(String sourceTable, long waitNanos) throws SQLException, InterruptedException {
         long deadline = System.nanoTime() + waitNanos;
         TableId from = TableId.parse(sourceTable);
         String why = "";

@@ -3,6 +3,8 @@ package io.matrixone.cdc.cli;
 import io.matrixone.cdc.common.AppliedPositions;
 import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.common.MatrixOneErrors;
+import io.matrixone.cdc.common.TableFingerprint;
+import io.matrixone.cdc.common.TableId;
 import io.matrixone.cdc.common.TableStates;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -89,7 +91,8 @@ final class TaskVerify implements Callable<Integer> {
 
     /**
      * The tables to check, each with null, or why it cannot be checked: those the source captures (its table states)
-     * and those with an applied position on the target. Dropped tables are left out.
+     * and those with an applied position on the target. Left out: dropped tables, and tables that no longer exist on
+     * the source (also what an earlier connector of the same name left in either place).
      */
     private static Map<String, String> tables(Connection source, Connection target, TaskServers servers) throws SQLException {
         Map<String, String> tables = new TreeMap<>();
@@ -103,7 +106,16 @@ final class TaskVerify implements Callable<Integer> {
         }
         AppliedPositions.of(target, servers.appliedDatabase(), servers.sinkConnector()).keySet()
                 .forEach(table -> tables.putIfAbsent(table, null));
+        tables.keySet().removeIf(table -> !existsOn(source, table));
         return tables;
+    }
+
+    private static boolean existsOn(Connection source, String table) {
+        try {
+            return !TableFingerprint.columns(source, TableId.parse(table)).isEmpty();
+        } catch (SQLException e) {
+            return true; // checked, and reported, by the verification itself
+        }
     }
 
     private static Map<String, String> row(TableVerifier.Outcome outcome) {

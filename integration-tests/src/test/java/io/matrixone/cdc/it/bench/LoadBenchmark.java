@@ -1,5 +1,7 @@
 package io.matrixone.cdc.it.bench;
 
+import io.matrixone.cdc.cli.TableVerifier;
+import io.matrixone.cdc.common.AppliedPositions;
 import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.common.MatrixOneUri;
 import io.matrixone.cdc.testing.ConnectClusterHarness;
@@ -105,6 +107,7 @@ public final class LoadBenchmark {
                         all ? "" : ", " + tracker.pending() + " txns NOT SEEN after 5 min", heap.peakMiB(), Bench.HeapPeak.maxMiB(), Bench.load());
             }
             pipeline.compare(db);
+            pipeline.verifyApplied();
         }
     }
 
@@ -271,6 +274,17 @@ public final class LoadBenchmark {
                     sums.add(table.substring(table.indexOf('.') + 1) + " " + BenchTable.checksum(src, table));
                 }
                 System.out.printf("CHECK: %s equals the source row for row (count:checksum over all columns: %s; checked in %.1f s)%n", targetDb, String.join(", ", sums), (System.nanoTime() - began) / 1e9);
+            }
+        }
+
+        /** mo-cdc task verify's check (the same code): each table equals the source at the target's applied position. */
+        void verifyApplied() throws Exception {
+            try (Connection src = Connections.open(source); Connection dst = Connections.open(target)) {
+                TableVerifier verifier = new TableVerifier(src, dst, AppliedPositions.DEFAULT_DATABASE, "load-sink", 10);
+                for (String table : tables) {
+                    TableVerifier.Outcome outcome = verifier.verify(table, 60_000_000_000L);
+                    System.out.printf("VERIFY %s: %s at %d (%s)%n", table, outcome.result(), outcome.appliedTs(), outcome.detail());
+                }
             }
         }
 

@@ -1,5 +1,7 @@
 package io.matrixone.cdc.testing.bench;
 
+import io.matrixone.cdc.common.TableFingerprint;
+import io.matrixone.cdc.common.TableId;
 import io.matrixone.cdc.testing.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -12,7 +14,7 @@ import java.sql.SQLException;
  */
 public final class BenchTable {
 
-    /** Every column, in order, for inserts and the checksum. */
+    /** Every column, in order, for inserts. */
     public static final String COLUMNS = "id, seq, k, amount, note, updated_at";
 
     private BenchTable() {
@@ -31,7 +33,11 @@ public final class BenchTable {
 
     /** {@code count:checksum}, the checksum an order-independent sum of crc32 over every column of every row. */
     public static String checksum(Connection c, String table) throws SQLException {
-        return Sql.scalar(c, "select concat(count(*), ':', coalesce(sum(crc32(concat_ws('|', " + COLUMNS + "))), 0)) from " + table);
+        TableFingerprint.Fingerprint fingerprint = TableFingerprint.of(c, TableId.parse(table), null);
+        if (fingerprint == null) {
+            throw new SQLException("no table " + table);
+        }
+        return fingerprint.rows() + ":" + fingerprint.checksum();
     }
 
     public static long count(Connection c, String table) throws SQLException {
