@@ -83,9 +83,15 @@ public final class AppliedPositions {
 
     /** The connector's positions by source table ({@code db.table}), in name order; empty when none is kept yet. */
     public static Map<String, Position> of(Connection conn, String database, String connector) throws SQLException {
+        return of(conn, database, connector, null);
+    }
+
+    /** Same, as they were at {@code atTs} (MatrixOne time travel; null: as they are). */
+    public static Map<String, Position> of(Connection conn, String database, String connector, Long atTs) throws SQLException {
         Map<String, Position> positions = new LinkedHashMap<>();
         try (PreparedStatement st = conn.prepareStatement("SELECT source_table, target_table, applied_ts, `partial`, kafka_topic,"
-                + " kafka_partition, kafka_offset FROM " + table(database) + " WHERE connector = ? ORDER BY source_table")) {
+                + " kafka_partition, kafka_offset FROM " + new TableId(database, TABLE).quotedAt(atTs)
+                + " WHERE connector = ? ORDER BY source_table")) {
             st.setString(1, connector);
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {

@@ -111,6 +111,6 @@ public final class TableFingerprint {
     }
 
     private static String from(TableId table, Long atTs) {
-        return table.quoted() + (atTs == null ? "" : " {MO_TS = " + atTs + "}");
+        return table.quotedAt(atTs);
     }
 }

@@ -54,6 +54,11 @@ public record TableId(String database, String table) implements Comparable<Table
         return Identifiers.quote(database, table);
     }
 
+    /** The quoted name read as the table was at {@code atTs} (epoch nanoseconds; MatrixOne time travel), or as it is when null. */
+    public String quotedAt(Long atTs) {
+        return quoted() + (atTs == null ? "" : " {MO_TS = " + atTs + "}");
+    }
+
     @Override
     public String toString() {
         return database + "." + table;

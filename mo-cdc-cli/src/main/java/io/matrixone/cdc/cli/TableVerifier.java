@@ -2,6 +2,7 @@ package io.matrixone.cdc.cli;
 
 import io.matrixone.cdc.common.AppliedPositions;
 import io.matrixone.cdc.common.AppliedPositions.Position;
+import io.matrixone.cdc.common.ServerClock;
 import io.matrixone.cdc.common.TableFingerprint;
 import io.matrixone.cdc.common.TableFingerprint.Fingerprint;
 import io.matrixone.cdc.common.TableFingerprint.RowHash;
@@ -14,10 +15,11 @@ import java.util.Objects;
 
 /**
  * Proves one table of a task: the target as it is equals the source as it was at the target's applied position.
- * The target is read between two reads of its applied position; the same position twice (every sink write moves
- * its Kafka offset) means no write came in between, so the rows read are those of that position. A position that
- * moves, or says a window is applied part way, is read again, until {@code waitNanos} runs out. On a difference,
- * the differing keys (at most {@code maxKeys}) from a merge of both sides in key order.
+ * The target's rows and its applied position are read at one time: on a MatrixOne target, both at {@code {MO_TS}} of
+ * a moment ago (a recent past needs no PITR); elsewhere, the rows between two reads of the position, where the same
+ * position twice (every sink write moves its Kafka offset) means no write came in between. A position that says a
+ * window is applied part way, or that moves, is read again, until {@code waitNanos} runs out. On a difference, the
+ * differing keys (at most {@code maxKeys}) from a merge of both sides in key order.
  */
 public final class TableVerifier {
 
@@ -34,10 +36,14 @@ public final class TableVerifier {
     private final String appliedDatabase;
     private final String connector;
     private final int maxKeys;
+    private final boolean targetTimeTravel;
 
-    public TableVerifier(Connection source, Connection target, String appliedDatabase, String connector, int maxKeys) {
+    /** {@code targetTimeTravel}: the target is MatrixOne, read at one time with {@code {MO_TS}}. */
+    public TableVerifier(Connection source, Connection target, boolean targetTimeTravel, String appliedDatabase, String connector,
+                         int maxKeys) {
         this.source = source;
         this.target = target;
+        this.targetTimeTravel = targetTimeTravel;
         this.appliedDatabase = appliedDatabase;
         this.connector = connector;
         this.maxKeys = maxKeys;
@@ -48,7 +54,8 @@ public final class TableVerifier {
         TableId from = TableId.parse(sourceTable);
         String why = "";
         while (true) {
-            Position before = position(sourceTable);
+            Long at = targetTimeTravel ? ServerClock.nowNanos(target) : null;
+            Position before = position(sourceTable, at);
             if (before == null) {
                 return unapplied(from);
             }
@@ -56,8 +63,8 @@ public final class TableVerifier {
             if (before.partial()) {
                 why = "a window of it was being applied at every try";
             } else {
-                Fingerprint onTarget = TableFingerprint.of(target, to, null);
-                if (Objects.equals(before, position(sourceTable))) {
+                Fingerprint onTarget = TableFingerprint.of(target, to, at);
+                if (at != null || Objects.equals(before, position(sourceTable, null))) {
                     Fingerprint onSource = TableFingerprint.of(source, from, before.appliedTs());
                     if (onSource == null) {
                         return new Outcome(sourceTable, before.targetTable(), Result.UNVERIFIED, before.appliedTs(),
@@ -66,7 +73,7 @@ public final class TableVerifier {
                     if (same(onSource, onTarget)) {
                         return new Outcome(sourceTable, before.targetTable(), Result.EQUAL, before.appliedTs(), onSource.rows() + " rows");
                     }
-                    String differences = differences(from, to, before, onSource, onTarget);
+                    String differences = differences(from, to, before, at, onSource, onTarget);
                     if (differences != null) {
                         return new Outcome(sourceTable, before.targetTable(), Result.DIFFERENT, before.appliedTs(), differences);
                     }
@@ -92,8 +99,8 @@ public final class TableVerifier {
         return new Outcome(from.toString(), "", Result.UNVERIFIED, 0, "no applied position on the target yet");
     }
 
-    private Position position(String sourceTable) throws SQLException {
-        return AppliedPositions.of(target, appliedDatabase, connector).get(sourceTable);
+    private Position position(String sourceTable, Long at) throws SQLException {
+        return AppliedPositions.of(target, appliedDatabase, connector, at).get(sourceTable);
     }
 
     /** Same column names (a target of another database has its own types), rows and checksum. */
@@ -103,7 +110,8 @@ public final class TableVerifier {
     }
 
     /** What differs, in words, with the first differing keys; null when the target moved on meanwhile (read again). */
-    private String differences(TableId from, TableId to, Position at, Fingerprint onSource, Fingerprint onTarget) throws SQLException {
+    private String differences(TableId from, TableId to, Position position, Long at, Fingerprint onSource, Fingerprint onTarget)
+            throws SQLException {
         if (onTarget == null) {
             return "the target table " + to + " does not exist";
         }
@@ -115,11 +123,11 @@ public final class TableVerifier {
         if (key.isEmpty()) {
             return counts + "; checksums differ (no primary key to name the rows)";
         }
-        List<RowHash> targetRows = TableFingerprint.rowHashes(target, to, null, key);
-        if (!Objects.equals(at, position(from.toString()))) {
+        List<RowHash> targetRows = TableFingerprint.rowHashes(target, to, at, key);
+        if (at == null && !Objects.equals(position, position(from.toString(), null))) {
             return null;
         }
-        List<RowHash> sourceRows = TableFingerprint.rowHashes(source, from, at.appliedTs(), key);
+        List<RowHash> sourceRows = TableFingerprint.rowHashes(source, from, position.appliedTs(), key);
         return counts + "; " + describe(diff(sourceRows, targetRows, key, maxKeys));
     }
 

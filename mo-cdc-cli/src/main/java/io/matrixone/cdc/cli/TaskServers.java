@@ -13,7 +13,7 @@ import org.apache.kafka.common.config.ConfigException;
  * can read them ({@link TaskSecrets}).
  */
 record TaskServers(MatrixOneUri source, String stateDatabase, String sourceConnector, MatrixOneUri target, String appliedDatabase,
-                   String sinkConnector) {
+                   String sinkConnector, boolean targetIsMatrixOne) {
 
     static TaskServers of(ConnectRestClient connect, String task) {
         String sourceConnector = TaskDefinition.sourceConnector(task);
@@ -22,7 +22,8 @@ record TaskServers(MatrixOneUri source, String stateDatabase, String sourceConne
         Map<String, String> sink = TaskSecrets.resolve(connect.config(sinkConnector));
         return new TaskServers(server(source, "source"), source.getOrDefault("state.database", SnapshotProgress.DEFAULT_STATE_DATABASE),
                 sourceConnector, server(sink, "sink"), sink.getOrDefault(AppliedPositions.DATABASE_CONFIG, AppliedPositions.DEFAULT_DATABASE),
-                sinkConnector);
+                sinkConnector, "matrixone".equalsIgnoreCase(sink.getOrDefault("sink.dialect",
+                        sink.getOrDefault(TaskDefinition.SINK_TYPE, "matrixone"))));
     }
 
     private static MatrixOneUri server(Map<String, String> config, String side) {

@@ -56,7 +56,8 @@ final class TaskVerify implements Callable<Integer> {
         List<Map<String, String>> printed = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         try (Connection source = Connections.open(servers.source()); Connection target = Connections.open(servers.target())) {
-            TableVerifier verifier = new TableVerifier(source, target, servers.appliedDatabase(), servers.sinkConnector(), maxKeys);
+            TableVerifier verifier = new TableVerifier(source, target, servers.targetIsMatrixOne(), servers.appliedDatabase(),
+                    servers.sinkConnector(), maxKeys);
             Map<String, String> tables = tables(source, target, servers);
             int done = 0;
             for (Map.Entry<String, String> table : tables.entrySet()) {

@@ -280,7 +280,7 @@ public final class LoadBenchmark {
         /** mo-cdc task verify's check (the same code): each table equals the source at the target's applied position. */
         void verifyApplied() throws Exception {
             try (Connection src = Connections.open(source); Connection dst = Connections.open(target)) {
-                TableVerifier verifier = new TableVerifier(src, dst, AppliedPositions.DEFAULT_DATABASE, "load-sink", 10);
+                TableVerifier verifier = new TableVerifier(src, dst, true, AppliedPositions.DEFAULT_DATABASE, "load-sink", 10);
                 for (String table : tables) {
                     TableVerifier.Outcome outcome = verifier.verify(table, 60_000_000_000L);
                     System.out.printf("VERIFY %s: %s at %d (%s)%n", table, outcome.result(), outcome.appliedTs(), outcome.detail());

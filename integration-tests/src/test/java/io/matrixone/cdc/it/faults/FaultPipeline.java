@@ -131,7 +131,7 @@ final class FaultPipeline {
      */
     static void assertVerified(MatrixOneUri source, MatrixOneUri target, String sinkConnector, String sourceTable) throws Exception {
         try (Connection src = Connections.open(source); Connection dst = Connections.open(target)) {
-            TableVerifier.Outcome outcome = new TableVerifier(src, dst, AppliedPositions.DEFAULT_DATABASE, sinkConnector, 10)
+            TableVerifier.Outcome outcome = new TableVerifier(src, dst, true, AppliedPositions.DEFAULT_DATABASE, sinkConnector, 10)
                     .verify(sourceTable, Duration.ofSeconds(60).toNanos());
             System.err.printf("verify %s by %s: %s, %s%n", sourceTable, sinkConnector, outcome.result(), outcome.detail());
             assertThat(outcome.result()).as("%s verified at its applied position: %s", sourceTable, outcome.detail())
