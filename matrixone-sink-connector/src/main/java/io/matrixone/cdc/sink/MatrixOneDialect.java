@@ -24,6 +24,11 @@ final class MatrixOneDialect implements SinkDialect {
     }
 
     @Override
+    public String serverName() {
+        return "MatrixOne";
+    }
+
+    @Override
     public void prepareSession(Connection conn) {
         // MatrixOne has no SQL modes to set, and the JDBC URL already fixes time zone and encoding.
     }

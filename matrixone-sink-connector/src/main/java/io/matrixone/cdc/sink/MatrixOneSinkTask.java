@@ -163,12 +163,12 @@ public class MatrixOneSinkTask extends SinkTask {
                 }
                 discardConnection(); // it may be the broken part; the retry starts on a fresh one
                 if (attempt >= maxRetries) {
-                    throw new ConnectException("The target (" + dialect.name() + ") still failing after " + maxRetries + " retries ("
+                    throw new ConnectException(dialect.serverName() + " still failing after " + maxRetries + " retries ("
                             + dialect.describe(e) + "); the target " + config.server().masked()
                             + " must be reachable and writable. Raise max.retries / retry.backoff.ms to ride out longer outages.");
                 }
                 metrics.retried();
-                LOG.warn("Retriable target failure (attempt {} of {}), retrying in {} ms: {}", attempt + 1, maxRetries,
+                LOG.warn("Retriable {} failure (attempt {} of {}), retrying in {} ms: {}", dialect.serverName(), attempt + 1, maxRetries,
                         backoff, dialect.describe(e));
                 sleep(backoff);
                 backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);

@@ -58,6 +58,11 @@ final class MySqlDialect implements SinkDialect {
     }
 
     @Override
+    public String serverName() {
+        return "MySQL";
+    }
+
+    @Override
     public void prepareSession(Connection conn) throws SQLException {
         try (Statement st = conn.createStatement()) {
             // time_zone: a TIMESTAMP column made by hand stores the UTC time the sink binds, unshifted.

@@ -19,6 +19,9 @@ interface SinkDialect {
     /** The {@code sink.dialect} value. */
     String name();
 
+    /** The kind of server, as messages name it: "MatrixOne", "MySQL". */
+    String serverName();
+
     /** Runs once on each new connection before anything else: session settings, facts about the server. */
     void prepareSession(Connection conn) throws SQLException;
 
