@@ -6,6 +6,9 @@ import io.matrixone.cdc.sink.MatrixOneSinkConfig.InsertMode;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import org.apache.kafka.connect.data.Schema;
 import org.slf4j.Logger;
@@ -35,6 +38,9 @@ final class MySqlDialect implements SinkDialect {
      */
     static final String SQL_MODE = "STRICT_ALL_TABLES,STRICT_TRANS_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,"
             + "ERROR_FOR_DIVISION_BY_ZERO,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION";
+
+    private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSSSSS");
 
     /** Room in a packet for the protocol's own bytes around the statement. */
     private static final int PACKET_OVERHEAD = 1024;
@@ -108,11 +114,22 @@ final class MySqlDialect implements SinkDialect {
         return SqlStatements.delete(table, keyColumns, rows);
     }
 
+    /**
+     * The MatrixOne conversions, with date-times and times bound as text: Connector/J takes MariaDB 10.x for a
+     * 5.5 server (its handshake says 5.5.5-10.x) and drops the fraction of a LocalDateTime or LocalTime it binds,
+     * so 23:59:59.999999 arrived as 23:59:59 (MySqlTypesIT found it). Text keeps every microsecond. TIME is text
+     * already (negative, past 24 h); vectors are '[1.5,2.0]', the JSON array text the LONGTEXT column keeps.
+     */
     @Override
     public Object toJdbc(Schema schema, Object value) {
-        // The MatrixOne conversions fit: wall-clock dates and times, TIME as text (negative, past 24 h), vectors as
-        // '[1.5,2.0]', which is also the JSON array text the LONGTEXT column keeps.
-        return ValueConverter.toJdbc(schema, value);
+        Object converted = ValueConverter.toJdbc(schema, value);
+        if (converted instanceof LocalDateTime dateTime) {
+            return DATE_TIME.format(dateTime);
+        }
+        if (converted instanceof LocalTime time) {
+            return TIME.format(time);
+        }
+        return converted;
     }
 
     @Override

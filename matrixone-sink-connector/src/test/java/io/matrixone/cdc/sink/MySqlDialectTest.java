@@ -64,6 +64,18 @@ class MySqlDialectTest {
     }
 
     @Test
+    void dateTimesAreBoundAsTextWithTheirMicroseconds() {
+        MySqlDialect dialect = new MySqlDialect(MARIADB);
+        Schema micros = SchemaBuilder.int64().name(SemanticTypes.MICRO_TIMESTAMP).build();
+        assertThat(dialect.toJdbc(micros, 253402300799999999L)).isEqualTo("9999-12-31 23:59:59.999999");
+        assertThat(dialect.toJdbc(micros, -62135596800000000L)).isEqualTo("0001-01-01 00:00:00.000000");
+        assertThat(dialect.toJdbc(org.apache.kafka.connect.data.Timestamp.SCHEMA, new java.util.Date(-1L)))
+                .isEqualTo("1969-12-31 23:59:59.999000");
+        assertThat(dialect.toJdbc(SchemaBuilder.int64().name(SemanticTypes.MICRO_TIME).build(), -1L)).isEqualTo("-00:00:00.000001");
+        assertThat(dialect.toJdbc(org.apache.kafka.connect.data.Time.SCHEMA, new java.util.Date(45_296_789L))).isEqualTo("12:34:56.789000");
+    }
+
+    @Test
     void keyColumnsGetIndexableTypes() {
         MySqlDialect dialect = new MySqlDialect(MARIADB);
         assertThat(dialect.columnType(Schema.STRING_SCHEMA, true)).isEqualTo("VARCHAR(255)");

@@ -54,7 +54,7 @@ class MySqlTypesIT {
             col("d38", "decimal(38,0)"), col("d3810", "decimal(38,10)"), col("d3837", "decimal(38,37)"), col("d102", "decimal(10,2)"),
             new Column("f", "float", "cast(f as double)", Kind.FLOAT), new Column("db", "double", "db", Kind.DOUBLE),
             new Column("b", "bool", "b", Kind.BOOL),
-            hex("c", "char(20)"), hex("vc", "varchar(255)"), hex("tx", "text"), hex("bl", "blob"), hex("bn", "binary(8)"),
+            hex("c", "char(20)"), hex("vc", "varchar(255)"), new Column("tx", "text", "concat(length(tx), ':', md5(tx))", Kind.TEXT), hex("bl", "blob"), hex("bn", "binary(8)"),
             hex("vb", "varbinary(64)"),
             col("dd", "date"), col("dt0", "datetime"), col("dt6", "datetime(6)"), col("ts0", "timestamp"), col("ts6", "timestamp(6)"),
             col("tm0", "time"), col("tm6", "time(6)"),
