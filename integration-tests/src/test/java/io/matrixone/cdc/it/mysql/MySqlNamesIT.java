@@ -108,7 +108,7 @@ class MySqlNamesIT {
         cluster.kafka().produce(TOPIC, ConnectJson.key(key, new Struct(key).put("id col", 4)), ConnectJson.value(envelope(wider),
                 envelope(wider, "c", after)));
         awaitRows("select `id col`, `new ``col`` ü` from " + table() + " order by 1",
-                List.of(List.of("1", null), List.of("2", null), List.of("4", "2024-01-01 00:00:00.000001")));
+                List.of(java.util.Arrays.asList("1", null), java.util.Arrays.asList("2", null), List.of("4", "2024-01-01 00:00:00.000001")));
         assertThat(cluster.connectorStatus("names-sink").tasks().get(0).state()).isEqualTo("RUNNING");
     }
 
