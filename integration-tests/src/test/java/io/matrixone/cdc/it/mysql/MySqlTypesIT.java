@@ -49,10 +49,10 @@ class MySqlTypesIT {
     private enum Kind { TEXT, TEMPORAL, FLOAT, DOUBLE, BOOL, JSON, VECTOR32, VECTOR64 }
 
     /**
-     * A 70,000-byte TEXT by length and digest, in pieces: MatrixOne's md5() and hex() read only the first 65,535 bytes
-     * of a value.
+     * A 70,000-byte TEXT by length and digest, in pieces with explicit lengths: MatrixOne's md5(), hex() and
+     * substr(s, pos) (without a length) read only the first 65,535 bytes of a value.
      */
-    private static final String TEXT_DIGEST = "concat(length(tx), ':', md5(substr(tx, 1, 60000)), ':', md5(substr(tx, 60001)))";
+    private static final String TEXT_DIGEST = "concat(length(tx), ':', md5(substr(tx, 1, 60000)), ':', md5(substr(tx, 60001, 60000)))";
 
     private static final List<Column> COLUMNS = List.of(
             col("ti", "tinyint"), col("tiu", "tinyint unsigned"), col("si", "smallint"), col("siu", "smallint unsigned"),
