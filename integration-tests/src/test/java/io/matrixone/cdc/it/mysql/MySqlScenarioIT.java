@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * The product scenario with a MySQL-compatible target: the real {@code mo-cdc task create --sink-type mysql} copies a
  * table of the real source MatrixOne into a real MariaDB (scripts/mariadb.sh), through a real Kafka + Connect: full
  * sync, insert and update, pause with an insert while paused, resume, delete; then the source adds a column (with a
- * name of spaces and non-ASCII letters) and the MariaDB table gets it, with its values; then drop.
+ * name of spaces, a backtick and non-ASCII letters) and the MariaDB table gets it, with its values; a TRUNCATE empties
+ * the MariaDB table; then drop.
  */
 class MySqlScenarioIT {
 
@@ -132,6 +133,11 @@ class MySqlScenarioIT {
         await(this::targetRowsWithRegion, withRegion);
         assertThat(Sql.scalar(dst, "select column_type from information_schema.columns where table_schema = '" + analyticsDb
                 + "' and table_name = 'analytics_activities' and column_name = 'région ü` x'")).isEqualTo("varchar(30)");
+
+        // TRUNCATE on the source empties the MariaDB table; rows written after it arrive.
+        exec(src, "TRUNCATE TABLE " + prodDb + ".user_activities");
+        exec(src, "INSERT INTO " + prodDb + ".user_activities VALUES (7, 1007, 'login', '2024-01-06 07:00:00', 'mobile', 'ap')");
+        await(this::targetRowsWithRegion, List.of(java.util.Arrays.asList("7", "1007", "login", "2024-01-06 07:00:00", "mobile", "ap")));
 
         Result drop = mocdc("task", "drop", "--task-name", TASK, "--source-uri", uri(source),
                 "--bootstrap-servers", connect.cluster().kafka().bootstrapServers());
