@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * The hard kinds of names on a MySQL target: a database and a table whose names hold spaces, a backtick and non-ASCII
  * letters, columns named with spaces, backticks, CJK letters and reserved words, written by a {@code sink.dialect=mysql}
  * sink into a real MariaDB through real Kafka + Connect: the table is created, rows inserted, updated and deleted, a
- * new column added. The records are Debezium envelopes produced to Kafka as the source connector writes them: such a
+ * new column added, one retyped (MODIFY COLUMN) and one dropped. The records are Debezium envelopes produced to Kafka as the source connector writes them: such a
  * table name cannot travel through the source connector, whose topic is {@code <prefix>.<db>.<table>} and Kafka
  * topic names allow only {@code [a-zA-Z0-9._-]} (hard column names do: MySqlScenarioIT adds one from MatrixOne).
  */
@@ -109,6 +109,23 @@ class MySqlNamesIT {
                 envelope(wider, "c", after)));
         awaitRows("select `id col`, `new ``col`` ü` from " + table() + " order by 1",
                 List.of(java.util.Arrays.asList("1", null), java.util.Arrays.asList("2", null), List.of("4", "2024-01-01 00:00:00.000001")));
+
+        // The source retypes a column and drops another: MODIFY COLUMN with the MySQL type, DROP COLUMN.
+        Schema retyped = SchemaBuilder.struct().name("row").optional()
+                .field("id col", Schema.INT32_SCHEMA)
+                .field("va`l ü", SchemaBuilder.string().optional().parameter(ChangeEvent.COLUMN_TYPE_PARAM, "VARCHAR(50)").build())
+                .field("名前", SchemaBuilder.string().optional().parameter(ChangeEvent.COLUMN_TYPE_PARAM, "TEXT").build())
+                .field("new `col` ü", SchemaBuilder.string().optional().parameter(ChangeEvent.COLUMN_TYPE_PARAM, "TIMESTAMP(6)").build())
+                .build();
+        Struct five = new Struct(retyped).put("id col", 5).put("va`l ü", "x".repeat(50)).put("名前", "五")
+                .put("new `col` ü", "2024-01-02 00:00:00");
+        cluster.kafka().produce(TOPIC, ConnectJson.key(key, new Struct(key).put("id col", 5)), ConnectJson.value(envelope(retyped),
+                envelope(retyped, "c", five)));
+        awaitRows("select `id col`, `va``l ü` from " + table() + " where `id col` = 5", List.of(List.of("5", "x".repeat(50))));
+        assertThat(rows(dst, "select column_name, column_type from information_schema.columns where table_schema = '"
+                + DB + "' and table_name = '" + TABLE.replace("'", "''") + "' order by ordinal_position"))
+                .containsExactly(List.of("id col", "int(11)"), List.of("va`l ü", "varchar(50)"), List.of("名前", "longtext"),
+                        List.of("new `col` ü", "datetime(6)"));
         assertThat(cluster.connectorStatus("names-sink").tasks().get(0).state()).isEqualTo("RUNNING");
     }
 
