@@ -73,7 +73,7 @@ public class MatrixOneSinkConnector extends SinkConnector {
             ConfigSupport.attach(values, e, ConnectionConfig.URI);
             return result;
         }
-        String problem = Connections.checkReachable(server);
+        String problem = Connections.checkReachable(server, new MatrixOneSinkConfig(connectorConfigs).dialect().serverName());
         if (problem != null) {
             values.get(ConnectionConfig.serverField(connectorConfigs)).addErrorMessage(problem);
         }
