@@ -22,7 +22,7 @@ public final class MariaDbTestServer {
         String user = MatrixOneTestServers.setting("mo.mariadb.user", "root");
         String password = MatrixOneTestServers.setting("mo.mariadb.password", "111");
         MatrixOneUri uri = MatrixOneUri.parse("mysql://" + user + ":" + password + "@" + host + ":" + port);
-        String problem = Connections.checkReachable(uri);
+        String problem = Connections.checkReachable(uri, "MariaDB");
         if (problem != null) {
             MatrixOneTestServers.unavailable("MariaDB server not reachable (install mariadb-server and start it with "
                     + "scripts/mariadb.sh start): " + problem);
