@@ -39,11 +39,16 @@ public final class Connections {
 
     /** A one-line reachability check for validators: null when fine, else why not. */
     public static String checkReachable(MatrixOneUri uri) {
+        return checkReachable(uri, "MatrixOne");
+    }
+
+    /** The same for a server of another kind, named in the message (a MySQL sink: "MySQL"). */
+    public static String checkReachable(MatrixOneUri uri, String kind) {
         try (Connection c = open(uri); var st = c.createStatement(); var rs = st.executeQuery("select version()")) {
             rs.next();
             return null;
         } catch (SQLException e) {
-            return "cannot connect to MatrixOne at " + uri.masked() + ": " + firstLine(e.getMessage());
+            return "cannot connect to " + kind + " at " + uri.masked() + ": " + firstLine(e.getMessage());
         }
     }
 

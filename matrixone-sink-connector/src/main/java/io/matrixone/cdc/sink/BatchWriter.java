@@ -18,6 +18,7 @@ import org.apache.kafka.connect.data.Field;
  */
 final class BatchWriter {
 
+    private final SinkDialect dialect;
     private final InsertMode mode;
     private final int maxStatementBytes;
     /** Upper bound on rows in one statement, whatever their size, to keep statements quick to parse. */
@@ -26,7 +27,8 @@ final class BatchWriter {
     static final int MAX_PARAMETERS = 65_535;
     private final TableManager tables;
 
-    BatchWriter(InsertMode mode, int maxStatementBytes, int maxRowsPerStatement, TableManager tables) {
+    BatchWriter(SinkDialect dialect, InsertMode mode, int maxStatementBytes, int maxRowsPerStatement, TableManager tables) {
+        this.dialect = dialect;
         this.mode = mode;
         this.maxStatementBytes = maxStatementBytes;
         this.maxRowsPerStatement = maxRowsPerStatement;
@@ -50,7 +52,7 @@ final class BatchWriter {
     /** Same, with {@code alsoInTransaction} done after the rows and before the commit. */
     void write(Connection conn, List<RowChange> changes, TargetWork alsoInTransaction) throws SQLException {
         Map<TableId, TableBatch> batches = group(changes);
-        // DDL first and outside the transaction: MatrixOne commits DDL on its own.
+        // DDL first and outside the transaction: MatrixOne (and MySQL) commit DDL on their own.
         for (TableBatch batch : batches.values()) {
             for (RowChange upsert : batch.upserts()) {
                 tables.ensure(conn, batch.table(), upsert.row().schema(), upsert.keyFields(), upsert.record());
@@ -88,13 +90,13 @@ final class BatchWriter {
             return;
         }
         List<String> keyColumns = names(deletes.get(0).keyFields());
-        int fixedBytes = utf8Length(SqlStatements.delete(batch.table(), keyColumns, 0));
+        int fixedBytes = utf8Length(dialect.delete(batch.table(), keyColumns, 0));
         for (List<RowChange> chunk : chunks(deletes, true, fixedBytes)) {
-            try (PreparedStatement st = conn.prepareStatement(SqlStatements.delete(batch.table(), keyColumns, chunk.size()))) {
+            try (PreparedStatement st = conn.prepareStatement(dialect.delete(batch.table(), keyColumns, chunk.size()))) {
                 int index = 1;
                 for (RowChange change : chunk) {
                     for (int i = 0; i < change.keyFields().size(); i++) {
-                        st.setObject(index++, ValueConverter.toJdbc(change.keyFields().get(i).schema(), change.keyValues().get(i)));
+                        st.setObject(index++, dialect.toJdbc(change.keyFields().get(i).schema(), change.keyValues().get(i)));
                     }
                 }
                 st.executeUpdate();
@@ -112,14 +114,14 @@ final class BatchWriter {
             List<Field> fields = group.getKey();
             List<String> columns = names(fields);
             List<String> keyColumns = names(group.getValue().get(0).keyFields());
-            int fixedBytes = utf8Length(SqlStatements.write(mode, batch.table(), columns, keyColumns, 0));
+            int fixedBytes = utf8Length(dialect.write(mode, batch.table(), columns, keyColumns, 0));
             for (List<RowChange> chunk : chunks(group.getValue(), false, fixedBytes)) {
-                String sql = SqlStatements.write(mode, batch.table(), columns, keyColumns, chunk.size());
+                String sql = dialect.write(mode, batch.table(), columns, keyColumns, chunk.size());
                 try (PreparedStatement st = conn.prepareStatement(sql)) {
                     int index = 1;
                     for (RowChange change : chunk) {
                         for (Field field : fields) {
-                            st.setObject(index++, ValueConverter.toJdbc(field.schema(), change.row().get(field.name())));
+                            st.setObject(index++, dialect.toJdbc(field.schema(), change.row().get(field.name())));
                         }
                     }
                     st.executeUpdate();
@@ -134,12 +136,14 @@ final class BatchWriter {
         // The MySQL protocol counts a server-side prepared statement's parameters in 16 bits; the sink binds
         // client-side, but a connection.url may turn server-side statements on: stay below 65,535 either way.
         int maxRows = Math.max(1, Math.min(maxRowsPerStatement, MAX_PARAMETERS / paramsPerRow));
+        // Below the server's packet limit too (the MySQL dialect reads it from the server; MatrixOne's is above any setting).
+        int maxBytes = dialect.maxStatementBytes(maxStatementBytes);
         List<List<RowChange>> chunks = new ArrayList<>();
         List<RowChange> current = new ArrayList<>();
         long bytes = fixedBytes; // the statement's text without rows (ON DUPLICATE KEY UPDATE can be long)
         for (RowChange row : rows) {
             long size = keysOnly ? estimate(row.keyValues()) : estimateRow(row);
-            if (!current.isEmpty() && (bytes + size > maxStatementBytes || current.size() >= maxRows)) {
+            if (!current.isEmpty() && (bytes + size > maxBytes || current.size() >= maxRows)) {
                 chunks.add(current);
                 current = new ArrayList<>();
                 bytes = fixedBytes;

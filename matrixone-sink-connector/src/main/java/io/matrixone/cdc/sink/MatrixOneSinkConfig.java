@@ -21,6 +21,7 @@ import org.apache.kafka.common.config.ConfigException;
  */
 public final class MatrixOneSinkConfig extends AbstractConfig {
 
+    public static final String DIALECT = "sink.dialect";
     public static final String TABLES = "tables";
     public static final String TABLE_NAME_FORMAT = "table.name.format";
     public static final String INSERT_MODE = "insert.mode";
@@ -39,6 +40,9 @@ public final class MatrixOneSinkConfig extends AbstractConfig {
 
     public static final String DEFAULT_TABLE_NAME_FORMAT = "${source.db}.${source.table}";
 
+    /** The kind of database the target is; each has its {@link SinkDialect}. */
+    public enum Dialect { MATRIXONE, MYSQL }
+
     /** How rows are written. */
     public enum InsertMode { UPSERT, INSERT, REPLACE }
 
@@ -48,6 +52,7 @@ public final class MatrixOneSinkConfig extends AbstractConfig {
     /** What a table or column gone from the source does on the target. */
     public enum DropBehavior { KEEP, DROP }
 
+    private static final String TARGET = "Target";
     private static final String ROUTING = "Routing";
     private static final String WRITES = "Writes";
     private static final String SCHEMA = "Schema";
@@ -58,6 +63,16 @@ public final class MatrixOneSinkConfig extends AbstractConfig {
     private static ConfigDef configDef() {
         ConfigDef def = ConnectionConfig.define(new ConfigDef(), "target");
         int order = 0;
+        def.define(DIALECT, Type.STRING, "matrixone", ConfigSupport.oneOf(Dialect.values()), Importance.HIGH,
+                "The kind of database the target server is (mo_cdc's --sink-type): matrixone, or mysql for MySQL and "
+                        + "MariaDB. mysql creates tables with MySQL types that hold every MatrixOne value (TEXT as LONGTEXT, "
+                        + "TIMESTAMP as DATETIME, UUID as UUID on MariaDB 10.7+ else CHAR(36), vectors as JSON array text "
+                        + "in LONGTEXT; see README 'MySQL / MariaDB target'), a binary no-pad utf8mb4 collation, and sets a "
+                        + "strict sql_mode on its sessions so that a value the target cannot hold fails the write naming "
+                        + "table, key and column instead of being truncated; it retries deadlocks (1213), lock wait "
+                        + "timeouts (1205) and lost connections. The connection settings then name the MySQL server.",
+                TARGET, ++order, Width.SHORT, "Sink dialect");
+        order = 0;
         def.define(TABLES, Type.STRING, null, Importance.HIGH,
                 "Where records go, in MatrixOne mo_cdc --tables syntax: comma-separated source[:target] entries such as "
                         + "'production_db.user_activities:analytics_db.analytics_activities', 'db.*:db2' or '*.*'. Matched "
@@ -168,6 +183,11 @@ public final class MatrixOneSinkConfig extends AbstractConfig {
 
     public DropBehavior columnDropBehavior() {
         return DropBehavior.valueOf(getString(COLUMN_DROP_BEHAVIOR).toUpperCase(Locale.ROOT));
+    }
+
+    /** The dialect {@code sink.dialect} names: how to talk to the kind of database the target is. */
+    SinkDialect dialect() {
+        return SinkDialect.named(getString(DIALECT));
     }
 
     public PkMode pkMode() {

@@ -15,7 +15,10 @@ import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.sink.SinkConnector;
 
-/** Writes Kafka records into a target MatrixOne: upserts and deletes by primary key, tables created as needed. */
+/**
+ * Writes Kafka records into a target MatrixOne, or MySQL / MariaDB with {@code sink.dialect=mysql}: upserts and deletes
+ * by primary key, tables created as needed.
+ */
 public class MatrixOneSinkConnector extends SinkConnector {
 
     private Map<String, String> props;
@@ -70,7 +73,7 @@ public class MatrixOneSinkConnector extends SinkConnector {
             ConfigSupport.attach(values, e, ConnectionConfig.URI);
             return result;
         }
-        String problem = Connections.checkReachable(server);
+        String problem = Connections.checkReachable(server, new MatrixOneSinkConfig(connectorConfigs).dialect().serverName());
         if (problem != null) {
             values.get(ConnectionConfig.serverField(connectorConfigs)).addErrorMessage(problem);
         }

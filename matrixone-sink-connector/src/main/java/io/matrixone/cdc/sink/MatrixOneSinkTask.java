@@ -2,7 +2,6 @@ package io.matrixone.cdc.sink;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.matrixone.cdc.common.Connections;
-import io.matrixone.cdc.common.MatrixOneErrors;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -30,6 +29,7 @@ public class MatrixOneSinkTask extends SinkTask {
     private static final long MAX_BACKOFF_MS = 30_000;
 
     private MatrixOneSinkConfig config;
+    private SinkDialect dialect;
     private HikariDataSource pool;
     private Connection connection;
     private ChangeReader reader;
@@ -49,15 +49,16 @@ public class MatrixOneSinkTask extends SinkTask {
         config = new MatrixOneSinkConfig(props);
         String name = props.getOrDefault("name", "matrixone-sink");
         pool = Connections.pool(config.server(), name + "-sink", 1);
-        tables = new TableManager(config.getBoolean(MatrixOneSinkConfig.AUTO_CREATE), config.getBoolean(MatrixOneSinkConfig.AUTO_EVOLVE),
+        dialect = config.dialect();
+        tables = new TableManager(dialect, config.getBoolean(MatrixOneSinkConfig.AUTO_CREATE), config.getBoolean(MatrixOneSinkConfig.AUTO_EVOLVE),
                 config.columnDropBehavior());
         reader = new ChangeReader(config, new TableRouter(config.tables(), config.getString(MatrixOneSinkConfig.TABLE_NAME_FORMAT)));
-        writer = new BatchWriter(config.insertMode(), config.getInt(MatrixOneSinkConfig.MAX_STATEMENT_BYTES),
+        writer = new BatchWriter(dialect, config.insertMode(), config.getInt(MatrixOneSinkConfig.MAX_STATEMENT_BYTES),
                 config.getInt(MatrixOneSinkConfig.BATCH_SIZE), tables);
         reporter = errantRecordReporter();
         progress = new AppliedProgress(config.getString(MatrixOneSinkConfig.APPLIED_DATABASE), name);
         metrics = new SinkTaskMetrics(name, props.getOrDefault("task.id", String.valueOf(System.identityHashCode(this))));
-        LOG.info("MatrixOne sink task writing to {}", config.server().masked());
+        LOG.info("MatrixOne sink task writing to {} ({} dialect)", config.server().masked(), dialect.name());
     }
 
     private ErrantRecordReporter errantRecordReporter() {
@@ -109,7 +110,7 @@ public class MatrixOneSinkTask extends SinkTask {
         } catch (SQLException | RecordConversionException e) {
             // Not retriable: find the rows at fault by writing them one at a time.
             LOG.warn("Batch of {} rows failed ({}); writing row by row to find the failing rows", changes.size(),
-                    e instanceof SQLException sql ? MatrixOneErrors.describe(sql) : e.getMessage());
+                    e instanceof SQLException sql ? dialect.describe(sql) : e.getMessage());
             for (RowChange change : changes) {
                 try {
                     writeWithRetries(List.of(change), List.of());
@@ -122,7 +123,7 @@ public class MatrixOneSinkTask extends SinkTask {
                 writeWithRetries(List.of(), run);
             } catch (SQLException positionError) {
                 throw new ConnectException("cannot record the applied position on the target: "
-                        + MatrixOneErrors.describe(positionError), positionError);
+                        + dialect.describe(positionError), positionError);
             }
         }
     }
@@ -158,7 +159,7 @@ public class MatrixOneSinkTask extends SinkTask {
             });
         } catch (SQLException e) {
             reject(event.record(), null, new SQLException("cannot " + event.kind().name().toLowerCase(java.util.Locale.ROOT)
-                    + " target table " + event.table() + ": " + MatrixOneErrors.describe(e), e));
+                    + " target table " + event.table() + ": " + dialect.describe(e), e));
         }
     }
 
@@ -170,19 +171,19 @@ public class MatrixOneSinkTask extends SinkTask {
                 work.run(connection());
                 return;
             } catch (SQLException e) {
-                if (!MatrixOneErrors.isRetriable(e)) {
+                if (!dialect.isRetriable(e)) {
                     touched.forEach(tables::forget);
                     throw e;
                 }
                 discardConnection(); // it may be the broken part; the retry starts on a fresh one
                 if (attempt >= maxRetries) {
-                    throw new ConnectException("MatrixOne still failing after " + maxRetries + " retries ("
-                            + MatrixOneErrors.describe(e) + "); the target " + config.server().masked()
+                    throw new ConnectException(dialect.serverName() + " still failing after " + maxRetries + " retries ("
+                            + dialect.describe(e) + "); the target " + config.server().masked()
                             + " must be reachable and writable. Raise max.retries / retry.backoff.ms to ride out longer outages.");
                 }
                 metrics.retried();
-                LOG.warn("Retriable MatrixOne failure (attempt {} of {}), retrying in {} ms: {}", attempt + 1, maxRetries,
-                        backoff, MatrixOneErrors.describe(e));
+                LOG.warn("Retriable {} failure (attempt {} of {}), retrying in {} ms: {}", dialect.serverName(), attempt + 1, maxRetries,
+                        backoff, dialect.describe(e));
                 sleep(backoff);
                 backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
             }
@@ -202,6 +203,12 @@ public class MatrixOneSinkTask extends SinkTask {
         }
         if (connection == null) {
             connection = pool.getConnection();
+            try {
+                dialect.prepareSession(connection); // on every new connection: session settings do not outlive it
+            } catch (SQLException e) {
+                discardConnection();
+                throw e;
+            }
             try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT connection_id()")) {
                 rs.next();
                 metrics.connected(rs.getLong(1)); // lets an operator find the task in SHOW PROCESSLIST
@@ -228,7 +235,7 @@ public class MatrixOneSinkTask extends SinkTask {
     private void reject(SinkRecord record, RowChange change, Exception cause) {
         String where = change == null ? "" : " for table " + change.table() + " key " + change.describeKey();
         String message = "cannot write record " + record.topic() + "-" + record.kafkaPartition() + "@" + record.kafkaOffset()
-                + where + ": " + (cause instanceof SQLException sql ? MatrixOneErrors.describe(sql) : cause.getMessage());
+                + where + ": " + (cause instanceof SQLException sql ? dialect.describe(sql) : cause.getMessage());
         if (reporter != null) {
             metrics.erroneousRecord();
             LOG.warn("Reporting errant record: {}", message);

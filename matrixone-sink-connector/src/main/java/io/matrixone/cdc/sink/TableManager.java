@@ -2,7 +2,6 @@ package io.matrixone.cdc.sink;
 
 import io.matrixone.cdc.common.ChangeEvent;
 import io.matrixone.cdc.common.DeclaredTypes;
-import io.matrixone.cdc.common.Identifiers;
 import io.matrixone.cdc.common.TableId;
 import io.matrixone.cdc.sink.MatrixOneSinkConfig.DropBehavior;
 import java.sql.Connection;
@@ -37,6 +36,7 @@ final class TableManager {
 
     private static final Logger LOG = LoggerFactory.getLogger(TableManager.class);
 
+    private final SinkDialect dialect;
     private final boolean autoCreate;
     private final boolean autoEvolve;
     private final DropBehavior columnDrop;
@@ -57,7 +57,8 @@ final class TableManager {
         }
     }
 
-    TableManager(boolean autoCreate, boolean autoEvolve, DropBehavior columnDrop) {
+    TableManager(SinkDialect dialect, boolean autoCreate, boolean autoEvolve, DropBehavior columnDrop) {
+        this.dialect = dialect;
         this.autoCreate = autoCreate;
         this.autoEvolve = autoEvolve;
         this.columnDrop = columnDrop;
@@ -116,14 +117,17 @@ final class TableManager {
             String declared = target.columns.get(name);
             if (declared == null) {
                 requireEvolve(table, "has no column '" + field.name() + "'");
-                alter(conn, table, "ADD COLUMN " + Identifiers.quote(field.name()) + " " + ColumnTypes.sqlType(field.schema(), false));
+                alter(conn, table, "ADD COLUMN " + dialect.quote(field.name()) + " " + dialect.columnType(field.schema(), false));
                 target.columns.put(name, sourceType(field));
-            } else if (retypedAtSource(target.checked, field) && !DeclaredTypes.same(declared, sourceType(field))) {
+            } else if (retypedAtSource(target.checked, field)
+                    && !DeclaredTypes.same(declared, dialect.columnType(field.schema(), key.contains(name)))) {
+                // The dialect's type for the source's new type: for MatrixOne that is the source's type verbatim.
+                String type = dialect.columnType(field.schema(), key.contains(name));
                 requireEvolve(table, "declares column '" + field.name() + "' as " + declared + ", the source as " + sourceType(field));
                 boolean notNull = key.contains(name) || !field.schema().isOptional();
-                alter(conn, table, "MODIFY COLUMN " + Identifiers.quote(field.name()) + " " + sourceType(field)
+                alter(conn, table, "MODIFY COLUMN " + dialect.quote(field.name()) + " " + type
                         + (notNull ? " NOT NULL" : ""));
-                target.columns.put(name, sourceType(field));
+                target.columns.put(name, type);
             }
         }
         // Only a column the records carried before and no longer do (dropped or renamed on the source) is dropped:
@@ -134,7 +138,7 @@ final class TableManager {
             for (Field before : target.checked.fields()) {
                 String column = lower(before.name());
                 if (!carried.contains(column) && target.columns.containsKey(column) && !target.primaryKey.contains(column)) {
-                    alter(conn, table, "DROP COLUMN " + Identifiers.quote(before.name()));
+                    alter(conn, table, "DROP COLUMN " + dialect.quote(before.name()));
                     target.columns.remove(column);
                 }
             }
@@ -156,7 +160,7 @@ final class TableManager {
                     + ": empty or drop the target table, then restart the sink task");
         }
         LOG.info("Re-creating empty target table {}: its primary key changed to {}", table, keyFields.stream().map(Field::name).toList());
-        execute(conn, "DROP TABLE " + table.quoted());
+        execute(conn, "DROP TABLE " + dialect.quote(table));
         create(conn, table, fields, keyFields);
         return read(conn, table);
     }
@@ -165,14 +169,14 @@ final class TableManager {
     void truncate(Connection conn, TableId table) throws SQLException {
         if (exists(conn, table)) {
             LOG.info("Truncating target table {}", table);
-            execute(conn, "TRUNCATE TABLE " + table.quoted());
+            execute(conn, "TRUNCATE TABLE " + dialect.quote(table));
         }
     }
 
     /** The source table was dropped: with table.drop.behavior=drop, so is the target's. */
     void drop(Connection conn, TableId table) throws SQLException {
         LOG.info("Dropping target table {}: its source table was dropped", table);
-        execute(conn, "DROP TABLE IF EXISTS " + table.quoted());
+        execute(conn, "DROP TABLE IF EXISTS " + dialect.quote(table));
         known.remove(table);
     }
 
@@ -201,7 +205,7 @@ final class TableManager {
     }
 
     private void alter(Connection conn, TableId table, String change) throws SQLException {
-        String ddl = "ALTER TABLE " + table.quoted() + " " + change;
+        String ddl = "ALTER TABLE " + dialect.quote(table) + " " + change;
         LOG.info("Evolving target table: {}", ddl);
         execute(conn, ddl);
     }
@@ -212,10 +216,10 @@ final class TableManager {
         }
         Set<String> keyNames = new LinkedHashSet<>();
         keyFields.forEach(f -> keyNames.add(f.name()));
-        StringJoiner body = new StringJoiner(", ");
+        List<String> body = new ArrayList<>();
         for (Field field : rowFields) {
             boolean key = keyNames.contains(field.name());
-            body.add(Identifiers.quote(field.name()) + " " + ColumnTypes.sqlType(field.schema(), key)
+            body.add(dialect.quote(field.name()) + " " + dialect.columnType(field.schema(), key)
                     + (key || !field.schema().isOptional() ? " NOT NULL" : ""));
         }
         for (String key : keyNames) {
@@ -225,17 +229,17 @@ final class TableManager {
         }
         if (!keyNames.isEmpty()) {
             StringJoiner pk = new StringJoiner(", ", "PRIMARY KEY (", ")");
-            keyNames.forEach(k -> pk.add(Identifiers.quote(k)));
+            keyNames.forEach(k -> pk.add(dialect.quote(k)));
             body.add(pk.toString());
         }
-        execute(conn, "CREATE DATABASE IF NOT EXISTS " + Identifiers.quote(table.database()));
-        String ddl = "CREATE TABLE IF NOT EXISTS " + table.quoted() + " (" + body + ")";
+        execute(conn, "CREATE DATABASE IF NOT EXISTS " + dialect.quote(table.database()));
+        String ddl = dialect.createTable(table, body);
         LOG.info("Creating missing target table: {}", ddl);
         execute(conn, ddl);
     }
 
     /** The table's columns and key, or null when it does not exist. */
-    private static Target read(Connection conn, TableId table) throws SQLException {
+    private Target read(Connection conn, TableId table) throws SQLException {
         Map<String, String> columns = new LinkedHashMap<>();
         try (PreparedStatement st = conn.prepareStatement("SELECT column_name, data_type, column_type FROM information_schema.columns "
                 + "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position")) {
@@ -253,7 +257,7 @@ final class TableManager {
             return null;
         }
         List<String> key = new ArrayList<>();
-        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SHOW INDEX FROM " + table.quoted())) {
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SHOW INDEX FROM " + dialect.quote(table))) {
             while (rs.next()) {
                 if ("PRIMARY".equalsIgnoreCase(rs.getString("Key_name"))) {
                     key.add(lower(rs.getString("Column_name")));
@@ -263,8 +267,8 @@ final class TableManager {
         return new Target(columns, key);
     }
 
-    private static boolean isEmpty(Connection conn, TableId table) throws SQLException {
-        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT 1 FROM " + table.quoted() + " LIMIT 1")) {
+    private boolean isEmpty(Connection conn, TableId table) throws SQLException {
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT 1 FROM " + dialect.quote(table) + " LIMIT 1")) {
             return !rs.next();
         }
     }

@@ -119,7 +119,8 @@ final class TaskCommands {
             for (String[] server : new String[][] {{"source", options.sourceUri}, {"sink", options.sinkUri}}) {
                 String problem;
                 try {
-                    problem = Connections.checkReachable(MatrixOneUri.parse(server[1]));
+                    boolean mysqlSink = server[0].equals("sink") && options.sinkType.equalsIgnoreCase("mysql");
+                    problem = Connections.checkReachable(MatrixOneUri.parse(server[1]), mysqlSink ? "MySQL" : "MatrixOne");
                 } catch (IllegalArgumentException e) {
                     throw new CliException("invalid --" + server[0] + "-uri: " + e.getMessage());
                 }

@@ -11,7 +11,7 @@ final class TaskCreateOptions {
     @Option(names = "--source-uri", required = true, description = "Source MatrixOne: mysql://user:password@host:port")
     String sourceUri;
 
-    @Option(names = "--sink-type", defaultValue = "matrixone", description = "matrixone or mysql. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--sink-type", defaultValue = "matrixone", description = "matrixone, or mysql for a MySQL or MariaDB sink (the sink's sink.dialect). Default: ${DEFAULT-VALUE}")
     String sinkType;
 
     @Option(names = "--sink-uri", required = true, description = "Sink: mysql://user:password@host:port")

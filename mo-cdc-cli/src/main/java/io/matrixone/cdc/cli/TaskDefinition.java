@@ -24,6 +24,8 @@ public final class TaskDefinition {
     static final String TASK_NAME = "mo.cdc.task.name";
     static final String TASK_CREATED = "mo.cdc.task.created";
     static final String SINK_TYPE = "mo.cdc.sink.type";
+    /** The sink connector's sink.dialect setting (MatrixOneSinkConfig.DIALECT; the CLI does not depend on the sink). */
+    static final String SINK_DIALECT = "sink.dialect";
 
     private TaskDefinition() {
     }
@@ -104,6 +106,8 @@ public final class TaskDefinition {
         config.put("consumer.override.max.poll.interval.ms", "900000");
         config.putAll(ClientTuning.SINK);
         config.put(SINK_TYPE, o.sinkType.toLowerCase(Locale.ROOT));
+        // --sink-type picks the sink's dialect: MatrixOne's SQL and types, or MySQL's (MySQL and MariaDB).
+        config.put(SINK_DIALECT, o.sinkType.toLowerCase(Locale.ROOT));
         if (o.maxSqlLength != null) {
             config.put("max.statement.bytes", String.valueOf(o.maxSqlLength));
         }

@@ -22,8 +22,7 @@ record TaskServers(MatrixOneUri source, String stateDatabase, String sourceConne
         Map<String, String> sink = TaskSecrets.resolve(connect.config(sinkConnector));
         return new TaskServers(server(source, "source"), source.getOrDefault("state.database", SnapshotProgress.DEFAULT_STATE_DATABASE),
                 sourceConnector, server(sink, "sink"), sink.getOrDefault(AppliedPositions.DATABASE_CONFIG, AppliedPositions.DEFAULT_DATABASE),
-                sinkConnector, "matrixone".equalsIgnoreCase(sink.getOrDefault("sink.dialect",
-                        sink.getOrDefault(TaskDefinition.SINK_TYPE, "matrixone"))));
+                sinkConnector, "matrixone".equalsIgnoreCase(sink.getOrDefault(TaskDefinition.SINK_DIALECT, "matrixone")));
     }
 
     private static MatrixOneUri server(Map<String, String> config, String side) {

@@ -63,6 +63,7 @@ class TaskDefinitionTest {
                 .containsEntry("connector.class", TaskDefinition.SINK_CLASS)
                 .containsEntry("max.statement.bytes", "1048576")
                 .containsEntry("mo.cdc.sink.type", "mysql")
+                .containsEntry("sink.dialect", "mysql")
                 .containsEntry("consumer.override.max.poll.interval.ms", "900000");
         String regex = sink.get("topics.regex");
         assertThat("activity_sync.production_db.user_activities").matches(regex);

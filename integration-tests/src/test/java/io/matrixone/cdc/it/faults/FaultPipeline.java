@@ -116,6 +116,16 @@ final class FaultPipeline {
         return config;
     }
 
+    /** {@code count:checksum} over every column (TableFingerprint's rule), or a text starting with "unreadable". */
+    static String checksum(MatrixOneUri server, String table) {
+        try (Connection c = Connections.open(server)) {
+            TableFingerprint.Fingerprint fingerprint = TableFingerprint.of(c, TableId.parse(table), null);
+            return fingerprint == null ? "unreadable: no table " + table : fingerprint.rows() + ":" + fingerprint.checksum();
+        } catch (SQLException e) {
+            return "unreadable: " + e.getMessage();
+        }
+    }
+
     static long rowCount(MatrixOneUri server, String table) {
         try (Connection c = Connections.open(server)) {
             TableFingerprint.Fingerprint fingerprint = TableFingerprint.of(c, TableId.parse(table), null);
@@ -127,11 +137,13 @@ final class FaultPipeline {
 
     /**
      * The final check of {@code mo-cdc task verify}, for connectors made by hand: the target table equals the source
-     * table as it was at the target's applied position, kept by sink connector {@code sinkConnector}.
+     * table as it was at the target's applied position, kept by sink connector {@code sinkConnector};
+     * {@code matrixOneTarget}: read the target at one {MO_TS} (else between two reads of the position).
      */
-    static void assertVerified(MatrixOneUri source, MatrixOneUri target, String sinkConnector, String sourceTable) throws Exception {
+    static void assertVerified(MatrixOneUri source, MatrixOneUri target, boolean matrixOneTarget, String sinkConnector,
+                               String sourceTable) throws Exception {
         try (Connection src = Connections.open(source); Connection dst = Connections.open(target)) {
-            TableVerifier.Outcome outcome = new TableVerifier(src, dst, true, AppliedPositions.DEFAULT_DATABASE, sinkConnector, 10)
+            TableVerifier.Outcome outcome = new TableVerifier(src, dst, matrixOneTarget, AppliedPositions.DEFAULT_DATABASE, sinkConnector, 10)
                     .verify(sourceTable, Duration.ofSeconds(60).toNanos());
             System.err.printf("verify %s by %s: %s, %s%n", sourceTable, sinkConnector, outcome.result(), outcome.detail());
             assertThat(outcome.result()).as("%s verified at its applied position: %s", sourceTable, outcome.detail())
