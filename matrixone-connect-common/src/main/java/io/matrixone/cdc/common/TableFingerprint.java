@@ -17,12 +17,8 @@ import java.util.StringJoiner;
  */
 public final class TableFingerprint {
 
-    /** Columns, count and checksum. */
-    public record Fingerprint(List<String> columns, long rows, String checksum) {
-        /** Names only: what a target of another database's types can still be compared on. */
-        public List<String> columnNames() {
-            return columns.stream().map(c -> c.substring(0, c.indexOf(' '))).toList();
-        }
+    /** Columns ({@code name type}), count and checksum. */
+    public record Fingerprint(List<String> columns, List<String> columnNames, long rows, String checksum) {
 
         @Override
         public String toString() {
@@ -39,13 +35,18 @@ public final class TableFingerprint {
 
     /** {@code name type} of every visible column, sorted by name; empty when there is no such table. */
     public static List<String> columns(Connection c, TableId table) throws SQLException {
-        List<String> columns = new ArrayList<>();
+        return namesAndTypes(c, table).stream().map(column -> column[0] + " " + column[1]).toList();
+    }
+
+    /** {@code [name, type]} of every visible column (names lower case), sorted by name. */
+    private static List<String[]> namesAndTypes(Connection c, TableId table) throws SQLException {
+        List<String[]> columns = new ArrayList<>();
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
                 "select lower(column_name), lower(column_type) from information_schema.columns where table_schema = "
                         + Identifiers.literal(table.database()) + " and table_name = " + Identifiers.literal(table.table())
                         + " and column_name not like '\\_\\_mo\\_%' order by 1")) {
             while (rs.next()) {
-                columns.add(rs.getString(1) + " " + rs.getString(2));
+                columns.add(new String[] {rs.getString(1), rs.getString(2)});
             }
         }
         return columns;
@@ -53,14 +54,16 @@ public final class TableFingerprint {
 
     /** The table's fingerprint; null when there is no such table. */
     public static Fingerprint of(Connection c, TableId table, Long atTs) throws SQLException {
-        List<String> columns = columns(c, table);
+        List<String[]> columns = namesAndTypes(c, table);
         if (columns.isEmpty()) {
             return null;
         }
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select count(*), coalesce(sum(" + rowChecksum(columns)
+        List<String> names = columns.stream().map(column -> column[0]).toList();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select count(*), coalesce(sum(" + rowChecksum(names)
                 + "), 0) from " + from(table, atTs))) {
             rs.next();
-            return new Fingerprint(columns, rs.getLong(1), rs.getString(2));
+            return new Fingerprint(columns.stream().map(column -> column[0] + " " + column[1]).toList(), names, rs.getLong(1),
+                    rs.getString(2));
         }
     }
 
@@ -69,11 +72,11 @@ public final class TableFingerprint {
      * sides that stops at the first differences.
      */
     public static List<RowHash> rowHashes(Connection c, TableId table, Long atTs, List<String> keyColumns) throws SQLException {
-        List<String> columns = columns(c, table);
+        List<String> names = namesAndTypes(c, table).stream().map(column -> column[0]).toList();
         StringJoiner key = new StringJoiner(", ");
         keyColumns.forEach(k -> key.add(Identifiers.quote(k)));
         List<RowHash> rows = new ArrayList<>();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select " + key + ", " + rowChecksum(columns)
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select " + key + ", " + rowChecksum(names)
                 + " from " + from(table, atTs) + " order by " + key)) {
             while (rs.next()) {
                 List<String> values = new ArrayList<>(keyColumns.size());
@@ -102,10 +105,10 @@ public final class TableFingerprint {
         return key;
     }
 
-    private static String rowChecksum(List<String> columns) {
+    private static String rowChecksum(List<String> names) {
         StringJoiner values = new StringJoiner(", ");
-        for (String column : columns) {
-            values.add("ifnull(cast(" + Identifiers.quote(column.substring(0, column.indexOf(' '))) + " as char), '<null>')");
+        for (String name : names) {
+            values.add("ifnull(cast(" + Identifiers.quote(name) + " as char), '<null>')");
         }
         return "crc32(concat_ws('|', " + values + "))";
     }

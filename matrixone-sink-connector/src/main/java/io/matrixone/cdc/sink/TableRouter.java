@@ -26,8 +26,15 @@ final class TableRouter {
     TableId route(SinkRecord record, Struct source) {
         String sourceDb = source == null ? null : stringField(source, ChangeEvent.SOURCE_DB);
         String sourceTable = source == null ? null : stringField(source, ChangeEvent.SOURCE_TABLE);
-        if (source == null) {
-            // Tombstones and flat rows carry no source block: Debezium-style topic names
+        Header sourceHeader = source == null ? record.headers().lastWithName(ChangeEvent.SOURCE_TABLE_HEADER) : null;
+        if (sourceHeader != null && sourceHeader.value() != null) {
+            // Tombstones and flat rows of this project's source name their table in a header: the real name, which
+            // the topic's may not be (TopicNames).
+            TableId named = TableId.parse(sourceHeader.value().toString());
+            sourceDb = named.database();
+            sourceTable = named.table();
+        } else if (source == null) {
+            // Tombstones and flat rows of other sources carry no source block: Debezium-style topic names
             // (<prefix>.<db>.<table>) still tell where the row came from.
             String[] parts = record.topic().split("\\.");
             if (parts.length >= 3) {

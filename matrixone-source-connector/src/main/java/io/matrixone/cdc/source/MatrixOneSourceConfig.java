@@ -62,7 +62,8 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
         ConfigDef def = ConnectionConfig.define(new ConfigDef(), "source");
         int order = 0;
         def.define(TOPIC_PREFIX, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
-                "Prefix of the topics: each table's changes go to <prefix>.<database>.<table>. Also names the source "
+                "Prefix of the topics: each table's changes go to <prefix>.<database>.<table> (a name part with characters "
+                        + "Kafka refuses, such as spaces or non-ASCII letters, has them replaced by _ and its CRC-32 appended). Also names the source "
                         + "server in offsets and records (source.name), so keep it stable.",
                 CAPTURE, ++order, Width.MEDIUM, "Topic prefix");
         def.define(LEVEL, Type.STRING, "table", ConfigSupport.oneOf(Level.values()), Importance.HIGH,

@@ -1,5 +1,6 @@
 package io.matrixone.cdc.source;
 
+import io.matrixone.cdc.common.TopicNames;
 import io.matrixone.cdc.common.ChangeEvent;
 import io.matrixone.cdc.common.TableId;
 import io.matrixone.cdc.source.MatrixOneSourceConfig.Envelope;
@@ -42,7 +43,7 @@ final class RecordFactory {
     RecordFactory(TableSchema table, String prefix, TableId target, Envelope envelope) {
         this.table = table;
         this.prefix = prefix;
-        this.topic = prefix + "." + table.id().database() + "." + table.id().table();
+        this.topic = TopicNames.forTable(prefix, table.id());
         this.envelope = envelope;
         this.partition = Offsets.partition(prefix, table.id());
         this.targetTable = target.toString();

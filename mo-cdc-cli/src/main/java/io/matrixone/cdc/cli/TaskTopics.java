@@ -1,5 +1,7 @@
 package io.matrixone.cdc.cli;
 
+import io.matrixone.cdc.common.TableId;
+import io.matrixone.cdc.common.TopicNames;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -79,7 +81,7 @@ final class TaskTopics {
 
     /** The topic of a source table ({@code db.table}). */
     String topicOf(String table) {
-        return prefix + "." + table;
+        return TopicNames.forTable(prefix, TableId.parse(table));
     }
 
     /** The end offset (next offset to be written) of partition 0 of each topic that exists, through {@code bootstrapServers}. */
