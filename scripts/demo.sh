@@ -140,6 +140,11 @@ $ROW4
 $ROW5" "checkpoint recovery: nothing lost"
 ./mo-cdc task show --task-name "$TASK" --source-uri "$SOURCE_URI"
 
+if [ "$SINK" = matrixone ]; then
+  step "mo-cdc task verify: the target equals the source at the target's applied position"
+  ./mo-cdc task verify --task-name "$TASK" --source-uri "$SOURCE_URI"
+fi
+
 if [ "$KEEP" = false ]; then
   step "mo-cdc task drop; stop the embedded runtime"
   ./mo-cdc task drop --task-name "$TASK" --source-uri "$SOURCE_URI"
