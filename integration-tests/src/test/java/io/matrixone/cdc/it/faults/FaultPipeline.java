@@ -9,7 +9,7 @@ import io.matrixone.cdc.common.MatrixOneUri;
 import io.matrixone.cdc.common.SchemaCachingJsonConverter;
 import io.matrixone.cdc.common.TableFingerprint;
 import io.matrixone.cdc.common.TableId;
-import io.matrixone.cdc.testing.PrivateMatrixOne;
+import io.matrixone.cdc.testing.PrivateServer;
 import io.matrixone.cdc.testing.Sql;
 import io.matrixone.cdc.testing.TableComparison;
 import java.lang.management.ManagementFactory;
@@ -60,7 +60,7 @@ final class FaultPipeline {
      * Stops the private server, runs {@code whileDown}, and starts the server again, also when
      * {@code whileDown} fails, so the test always ends with it up. Returns the outage in milliseconds.
      */
-    static long outage(PrivateMatrixOne server, WhileDown whileDown) throws Exception {
+    static long outage(PrivateServer server, WhileDown whileDown) throws Exception {
         long down = System.nanoTime();
         server.stop();
         try {

@@ -4,7 +4,7 @@ import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.common.MatrixOneUri;
 import io.matrixone.cdc.testing.ConnectClusterHarness;
 import io.matrixone.cdc.testing.MatrixOneTestServers;
-import io.matrixone.cdc.testing.PrivateMatrixOne;
+import io.matrixone.cdc.testing.PrivateServer;
 import io.matrixone.cdc.testing.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -21,14 +21,14 @@ final class FaultSetup implements AutoCloseable {
     /** Which side of the pipeline the private server plays. */
     enum Private { SOURCE, TARGET }
 
-    final PrivateMatrixOne fault;
+    final PrivateServer fault;
     final MatrixOneUri source;
     final MatrixOneUri target;
     final String db;
     private final List<String> targetDatabases = new ArrayList<>();
     private ConnectClusterHarness connect;
 
-    private FaultSetup(PrivateMatrixOne fault, MatrixOneUri source, MatrixOneUri target, String db) {
+    private FaultSetup(PrivateServer fault, MatrixOneUri source, MatrixOneUri target, String db) {
         this.fault = fault;
         this.source = source;
         this.target = target;
@@ -42,7 +42,7 @@ final class FaultSetup implements AutoCloseable {
      */
     static FaultSetup open(String name, Private role, int rows, String... targetSuffixes) throws SQLException {
         MatrixOneUri shared = role == Private.SOURCE ? MatrixOneTestServers.target() : MatrixOneTestServers.source();
-        PrivateMatrixOne fault = PrivateMatrixOne.start("fault");
+        PrivateServer fault = PrivateServer.matrixOne("fault");
         FaultSetup setup = role == Private.SOURCE
                 ? new FaultSetup(fault, fault.uri(), shared, Sql.uniqueDatabase(name))
                 : new FaultSetup(fault, shared, fault.uri(), Sql.uniqueDatabase(name));

@@ -8,7 +8,7 @@ import io.matrixone.cdc.it.faults.FaultPipeline.StateWatch;
 import io.matrixone.cdc.it.faults.FaultPipeline.Writer;
 import io.matrixone.cdc.testing.ConnectClusterHarness;
 import io.matrixone.cdc.testing.MatrixOneTestServers;
-import io.matrixone.cdc.testing.PrivateMariaDb;
+import io.matrixone.cdc.testing.PrivateServer;
 import io.matrixone.cdc.testing.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -35,14 +35,14 @@ class MySqlTargetOutageIT {
     private static final Duration OUTAGE = Duration.ofSeconds(20);
 
     private static MatrixOneUri source;
-    private static PrivateMariaDb target;
+    private static PrivateServer target;
     private static String db;
     private static ConnectClusterHarness connect;
 
     @BeforeAll
     static void start() throws SQLException {
         source = MatrixOneTestServers.source();
-        target = PrivateMariaDb.start("fault");
+        target = PrivateServer.mariaDb("fault");
         db = Sql.uniqueDatabase("mysql_outage");
         try (Connection src = Connections.open(source)) {
             FaultPipeline.createSourceTable(src, db, ROWS);

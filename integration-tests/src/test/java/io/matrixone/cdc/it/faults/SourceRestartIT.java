@@ -8,7 +8,7 @@ import io.matrixone.cdc.common.SourceOffsets;
 import io.matrixone.cdc.it.MoCdcRunner;
 import io.matrixone.cdc.it.faults.FaultPipeline.StateWatch;
 import io.matrixone.cdc.it.faults.FaultPipeline.Writer;
-import io.matrixone.cdc.testing.PrivateMatrixOne;
+import io.matrixone.cdc.testing.PrivateServer;
 import io.matrixone.cdc.testing.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -57,7 +57,7 @@ class SourceRestartIT {
     @Test
     void theSourceTaskReconnectsAfterARestartAndResumesWhereItWas() throws Exception {
         EmbeddedConnectCluster cluster = setup.connect().cluster();
-        PrivateMatrixOne source = setup.fault;
+        PrivateServer source = setup.fault;
         MatrixOneUri target = setup.target;
         String db = setup.db;
         String table = db + ".events";

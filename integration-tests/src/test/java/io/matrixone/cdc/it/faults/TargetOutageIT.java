@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.matrixone.cdc.common.MatrixOneUri;
 import io.matrixone.cdc.it.faults.FaultPipeline.StateWatch;
 import io.matrixone.cdc.it.faults.FaultPipeline.Writer;
-import io.matrixone.cdc.testing.PrivateMatrixOne;
+import io.matrixone.cdc.testing.PrivateServer;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
@@ -54,7 +54,7 @@ class TargetOutageIT {
     void theSinkRidesOutAnOutageWithinItsRetryBudgetAndFailsClearlyBeyondIt() throws Exception {
         EmbeddedConnectCluster cluster = setup.connect().cluster();
         MatrixOneUri source = setup.source;
-        PrivateMatrixOne target = setup.fault;
+        PrivateServer target = setup.fault;
         String db = setup.db;
         String table = db + ".events";
         cluster.configureConnector(SOURCE, FaultPipeline.source(source, PREFIX, table));

@@ -14,45 +14,74 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A real MatrixOne server of the test's own, named in {@code scripts/matrixone.sh} (e.g. {@code fault} on
- * 127.0.0.1:6003, with its own ports for every service and its own data directory), that the test stops and
- * starts through the script: fault tests take it down mid-stream without disturbing the shared source and
- * target servers. {@link #close()} stops it; so does a shutdown hook if the test JVM ends first.
- *
- * <p>Without a MatrixOne build (or the mysql client the script needs) the test is skipped, or fails with
- * {@code mo.required=true}, like every test on the shared servers.
+ * A real database server of the test's own, named in its script ({@code scripts/matrixone.sh}: MatrixOne
+ * {@code fault} on 127.0.0.1:6003; {@code scripts/mariadb.sh}: MariaDB {@code fault} on 127.0.0.1:3308; each with its
+ * own ports and data directory), that the test stops and starts through the script: fault tests take it down
+ * mid-stream without disturbing the shared servers. {@link #close()} stops it; so does a shutdown hook if the test
+ * JVM ends first. Without the server software the test is skipped, or fails with {@code mo.required=true}, like
+ * every test on the shared servers.
  */
-public final class PrivateMatrixOne implements AutoCloseable {
+public final class PrivateServer implements AutoCloseable {
+
+    /** A kind of server: its name in messages, its script, and the script command that says the software is there. */
+    private enum Kind {
+        MATRIXONE("MatrixOne", "scripts/matrixone.sh", "has-build", "see README.md, 'MatrixOne'"),
+        MARIADB("MariaDB", "scripts/mariadb.sh", "has-server", "apt-get install mariadb-server");
+
+        final String label;
+        final String script;
+        final String check;
+        final String hint;
+
+        Kind(String label, String script, String check, String hint) {
+            this.label = label;
+            this.script = script;
+            this.check = check;
+            this.hint = hint;
+        }
+    }
+
 
     private static final Pattern UP = Pattern.compile("up on 127\\.0\\.0\\.1:(\\d+)");
     private static final long START_TIMEOUT_S = 300;
 
+    private final Kind kind;
     private final Path script;
     private final String name;
     private final MatrixOneUri uri;
     private final Thread shutdownHook;
 
-    private PrivateMatrixOne(Path script, String name, int port) {
+    private PrivateServer(Kind kind, Path script, String name, int port) {
+        this.kind = kind;
         this.script = script;
         this.name = name;
         this.uri = MatrixOneUri.parse("mysql://root:111@127.0.0.1:" + port);
-        this.shutdownHook = new Thread(this::stopQuietly, "stop-matrixone-" + name);
+        this.shutdownHook = new Thread(this::stopQuietly, "stop-" + kind.name().toLowerCase(java.util.Locale.ROOT) + "-" + name);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
-    /** Starts the named server (or takes it as it is when it already answers) and returns once it answers SQL. */
-    public static PrivateMatrixOne start(String name) {
-        Path script = findScript();
+    /** Starts the named private MatrixOne (or takes it as it is when it already answers); returns once it answers SQL. */
+    public static PrivateServer matrixOne(String name) {
+        return start(Kind.MATRIXONE, name);
+    }
+
+    /** Same, the named private MariaDB. */
+    public static PrivateServer mariaDb(String name) {
+        return start(Kind.MARIADB, name);
+    }
+
+    private static PrivateServer start(Kind kind, String name) {
+        Path script = findScript(kind);
         if (script == null) {
-            MatrixOneTestServers.unavailable("scripts/matrixone.sh not found above " + Path.of("").toAbsolutePath());
+            MatrixOneTestServers.unavailable(kind.script + " not found above " + Path.of("").toAbsolutePath());
         }
-        Result build = run(script, 60, "has-build");
-        if (build.exit != 0) {
-            MatrixOneTestServers.unavailable("no MatrixOne build for a private server '" + name
-                    + "' (scripts/matrixone.sh has-build failed; see README.md, 'MatrixOne')" + build.tail());
+        Result installed = run(script, 60, kind.check);
+        if (installed.exit != 0) {
+            MatrixOneTestServers.unavailable("no " + kind.label + " for a private server '" + name + "' (" + kind.script + " "
+                    + kind.check + " failed; " + kind.hint + ")" + installed.tail());
         }
-        int port = port(name, start(script, name));
-        return new PrivateMatrixOne(script, name, port);
+        int port = port(kind, name, start(kind, script, name));
+        return new PrivateServer(kind, script, name, port);
     }
 
     /** root/111 on the server's SQL port. */
@@ -64,13 +93,13 @@ public final class PrivateMatrixOne implements AutoCloseable {
     public void stop() {
         Result stopped = run(script, 120, "stop", name);
         if (stopped.exit != 0) {
-            throw new IllegalStateException("scripts/matrixone.sh stop " + name + " failed" + stopped.tail());
+            throw new IllegalStateException(kind.script + " stop " + name + " failed" + stopped.tail());
         }
     }
 
     /** Starts the server again on its data directory and returns once it answers SQL. */
     public void start() {
-        start(script, name);
+        start(kind, script, name);
     }
 
     /** True when the server answers a query now. */
@@ -95,29 +124,29 @@ public final class PrivateMatrixOne implements AutoCloseable {
         run(script, 120, "stop", name);
     }
 
-    private static String start(Path script, String name) {
+    private static String start(Kind kind, Path script, String name) {
         long began = System.nanoTime();
         Result started = run(script, START_TIMEOUT_S, "start", name);
         if (started.exit != 0) {
-            throw new IllegalStateException("scripts/matrixone.sh start " + name + " failed" + started.tail());
+            throw new IllegalStateException(kind.script + " start " + name + " failed" + started.tail());
         }
-        System.err.printf("private MatrixOne '%s' answering after %d ms%n", name,
+        System.err.printf("private %s '%s' answering after %d ms%n", kind.label, name,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
         return started.output;
     }
 
-    private static int port(String name, String startOutput) {
+    private static int port(Kind kind, String name, String startOutput) {
         Matcher m = UP.matcher(startOutput);
         if (!m.find()) {
-            throw new IllegalStateException("scripts/matrixone.sh start " + name + " did not say its port: " + startOutput);
+            throw new IllegalStateException(kind.script + " start " + name + " did not say its port: " + startOutput);
         }
         return Integer.parseInt(m.group(1));
     }
 
-    /** scripts/matrixone.sh in the working directory or a parent (failsafe runs in the module's directory). */
-    private static Path findScript() {
+    /** The kind's script in the working directory or a parent (failsafe runs in the module's directory). */
+    private static Path findScript(Kind kind) {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path script = dir.resolve("scripts/matrixone.sh");
+            Path script = dir.resolve(kind.script);
             if (Files.isExecutable(script)) {
                 return script;
             }
@@ -141,7 +170,7 @@ public final class PrivateMatrixOne implements AutoCloseable {
         command.addAll(List.of(args));
         Path log = null;
         try {
-            log = Files.createTempFile("matrixone-sh", ".log");
+            log = Files.createTempFile("private-server", ".log");
             Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
