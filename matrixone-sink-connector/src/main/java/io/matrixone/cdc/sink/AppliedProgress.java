@@ -62,9 +62,8 @@ final class AppliedProgress {
         }
     }
 
-    /** Saves the positions {@code run} leads to, in the connection's open transaction. */
-    void save(Connection conn, List<Written> run) throws SQLException {
-        Collection<Position> positions = of(run);
+    /** Saves positions ({@link #of}), in the connection's open transaction. */
+    void save(Connection conn, Collection<Position> positions) throws SQLException {
         if (!positions.isEmpty()) {
             AppliedPositions.save(conn, database, connector, positions);
         }

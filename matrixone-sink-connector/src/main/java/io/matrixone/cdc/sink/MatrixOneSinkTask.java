@@ -1,11 +1,12 @@
 package io.matrixone.cdc.sink;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.matrixone.cdc.common.AppliedPositions;
 import io.matrixone.cdc.common.Connections;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -129,10 +130,12 @@ public class MatrixOneSinkTask extends SinkTask {
     }
 
     private void writeWithRetries(List<RowChange> changes, List<AppliedProgress.Written> run) throws SQLException {
+        // Worked out once, not again on each retry nor for the metrics.
+        Collection<AppliedPositions.Position> positions = AppliedProgress.of(run);
         withRetries(changes.stream().map(RowChange::table).distinct().toList(), conn -> {
             long began = System.nanoTime();
-            writer.write(conn, changes, tx -> progress.save(tx, run));
-            metrics.applied(AppliedProgress.of(run));
+            writer.write(conn, changes, tx -> progress.save(tx, positions));
+            metrics.applied(positions);
             LOG.debug("Wrote {} row changes in {} ms", changes.size(), (System.nanoTime() - began) / 1_000_000);
             long deletes = changes.stream().filter(RowChange::delete).count();
             long oldest = changes.stream().map(c -> c.record().timestamp()).filter(t -> t != null)
@@ -154,7 +157,7 @@ public class MatrixOneSinkTask extends SinkTask {
                 }
                 // The event is applied (DDL commits on its own): the table is complete up to its time.
                 conn.setAutoCommit(false);
-                progress.save(conn, List.of(new AppliedProgress.Written(event.record(), event.table())));
+                progress.save(conn, AppliedProgress.of(List.of(new AppliedProgress.Written(event.record(), event.table()))));
                 conn.commit();
             });
         } catch (SQLException e) {
