@@ -129,8 +129,10 @@ public final class MatrixOneSinkConfig extends AbstractConfig {
         def.define(APPLIED_DATABASE, Type.STRING, AppliedPositions.DEFAULT_DATABASE, new ConfigDef.NonEmptyString(), Importance.LOW,
                 "Database on the target where the sink keeps, per source table and in the same transaction as the rows, "
                         + "the source time up to which the target table is complete (table applied_position): what "
-                        + "'mo-cdc task show' prints as the checkpoint and 'mo-cdc task verify' compares at. Source connectors "
-                        + "never capture the default one.",
+                        + "'mo-cdc task show' prints as the checkpoint and 'mo-cdc task verify' compares at; and which "
+                        + "columns of each target table the records carried (table carried_column), so a restarted task "
+                        + "still drops a column renamed or dropped on the source. Source connectors never capture the "
+                        + "default one.",
                 SCHEMA, ++order, Width.MEDIUM, "Applied position database");
         order = 0;
         def.define(MAX_RETRIES, Type.INT, 10, ConfigDef.Range.atLeast(0), Importance.MEDIUM,

@@ -52,7 +52,7 @@ public class MatrixOneSinkTask extends SinkTask {
         pool = Connections.pool(config.server(), name + "-sink", 1);
         dialect = config.dialect();
         tables = new TableManager(dialect, config.getBoolean(MatrixOneSinkConfig.AUTO_CREATE), config.getBoolean(MatrixOneSinkConfig.AUTO_EVOLVE),
-                config.columnDropBehavior());
+                config.columnDropBehavior(), new CarriedColumns(config.getString(MatrixOneSinkConfig.APPLIED_DATABASE)));
         reader = new ChangeReader(config, new TableRouter(config.tables(), config.getString(MatrixOneSinkConfig.TABLE_NAME_FORMAT)));
         writer = new BatchWriter(dialect, config.insertMode(), config.getInt(MatrixOneSinkConfig.MAX_STATEMENT_BYTES),
                 config.getInt(MatrixOneSinkConfig.BATCH_SIZE), tables);

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * missing table, and with auto.evolve adds new columns, changes a column whose declared source type changed in the
  * records (not one the target was made with another type),
  * drops columns records carried and no longer do (column.drop.behavior), and re-creates an empty table whose primary
- * key changed. The full comparison runs only when a table's record schema differs from the last one seen.
+ * key changed. What the records carried is remembered on the target ({@link CarriedColumns}), so a restarted task
+ * knows it too. The full comparison runs only when a table's record schema differs from the last one seen.
  * Column names are compared case-insensitively, as MatrixOne does.
  */
 final class TableManager {
@@ -40,28 +41,35 @@ final class TableManager {
     private final boolean autoCreate;
     private final boolean autoEvolve;
     private final DropBehavior columnDrop;
+    private final CarriedColumns memory;
     private final Map<TableId, Target> known = new HashMap<>();
 
     /** A target table as last read: its columns (lower-case name to declared type) and primary key. */
     private static final class Target {
         final Map<String, String> columns;
         final List<String> primaryKey;
-        /** The row schema the table was last checked against. */
+        /** The row schema the table was last checked against in this task (the fast path). */
         Schema checked;
-        /** The source time of the newest record whose schema the table was made to fit. */
-        long since;
+        /** The columns records carried and the source time from which they had that shape; null when none yet. */
+        CarriedColumns.Shape carried;
 
-        Target(Map<String, String> columns, List<String> primaryKey) {
+        Target(Map<String, String> columns, List<String> primaryKey, CarriedColumns.Shape carried) {
             this.columns = columns;
             this.primaryKey = primaryKey;
+            this.carried = carried;
+        }
+
+        long since() {
+            return carried == null ? 0 : carried.since();
         }
     }
 
-    TableManager(SinkDialect dialect, boolean autoCreate, boolean autoEvolve, DropBehavior columnDrop) {
+    TableManager(SinkDialect dialect, boolean autoCreate, boolean autoEvolve, DropBehavior columnDrop, CarriedColumns memory) {
         this.dialect = dialect;
         this.autoCreate = autoCreate;
         this.autoEvolve = autoEvolve;
         this.columnDrop = columnDrop;
+        this.memory = memory;
     }
 
     /**
@@ -75,24 +83,40 @@ final class TableManager {
         if (target != null && (target.checked == rowSchema || rowSchema.equals(target.checked))) {
             return; // the usual case, once per row: looked at before anything else is read from the record
         }
+        if (target == null) {
+            target = read(conn, table);
+            if (target != null) {
+                known.put(table, target);
+            }
+        }
         long sourceTime = ChangeReader.sourceTimeNanos(record);
-        if (target != null && sourceTime < target.since) {
+        if (target != null && sourceTime < target.since()) {
             return;
         }
         if (target == null) {
-            target = read(conn, table);
-            if (target == null) {
-                if (!autoCreate) {
-                    throw new RecordConversionException("target table " + table + " does not exist and auto.create=false");
-                }
-                create(conn, table, rowSchema.fields(), keyFields);
-                target = read(conn, table);
+            if (!autoCreate) {
+                throw new RecordConversionException("target table " + table + " does not exist and auto.create=false");
             }
+            create(conn, table, rowSchema.fields(), keyFields);
+            target = read(conn, table);
+            target.carried = null; // a table made now: nothing of an older one's memory applies
         }
         target = evolve(conn, table, target, rowSchema, keyFields);
         target.checked = rowSchema;
-        target.since = Math.max(target.since, sourceTime);
+        remember(conn, table, target, rowSchema, sourceTime);
         known.put(table, target);
+    }
+
+    /** Saves the records' shape when it is new: the columns by name with their source types. */
+    private void remember(Connection conn, TableId table, Target target, Schema rowSchema, long sourceTime) throws SQLException {
+        Map<String, CarriedColumns.Column> columns = new LinkedHashMap<>();
+        for (Field field : rowSchema.fields()) {
+            columns.put(lower(field.name()), new CarriedColumns.Column(field.name(), sourceType(field)));
+        }
+        if (target.carried == null || !target.carried.columns().equals(columns)) {
+            target.carried = new CarriedColumns.Shape(columns, Math.max(target.since(), sourceTime));
+            memory.save(conn, table, target.carried);
+        }
     }
 
     /** The fields of {@code fields} that the table has a column for (all, unless a row is older than its schema). */
@@ -109,7 +133,7 @@ final class TableManager {
         List<Field> fields = rowSchema.fields();
         List<String> key = keyFields.stream().map(f -> lower(f.name())).toList();
         // Re-keyed only after records of this table with another schema were seen: the source changed its key.
-        if (target.checked != null && !key.isEmpty() && !target.primaryKey.isEmpty() && !key.equals(target.primaryKey)) {
+        if (target.carried != null && !key.isEmpty() && !target.primaryKey.isEmpty() && !key.equals(target.primaryKey)) {
             return rekey(conn, table, target, fields, keyFields);
         }
         for (Field field : fields) {
@@ -119,7 +143,7 @@ final class TableManager {
                 requireEvolve(table, "has no column '" + field.name() + "'");
                 alter(conn, table, "ADD COLUMN " + dialect.quote(field.name()) + " " + dialect.columnType(field.schema(), false));
                 target.columns.put(name, sourceType(field));
-            } else if (retypedAtSource(target.checked, field)
+            } else if (retypedAtSource(target.carried, field)
                     && !DeclaredTypes.same(declared, dialect.columnType(field.schema(), key.contains(name)))) {
                 // The dialect's type for the source's new type: for MatrixOne that is the source's type verbatim.
                 String type = dialect.columnType(field.schema(), key.contains(name));
@@ -132,13 +156,13 @@ final class TableManager {
         }
         // Only a column the records carried before and no longer do (dropped or renamed on the source) is dropped:
         // columns of the target that records never carried are someone else's.
-        if (columnDrop == DropBehavior.DROP && autoEvolve && target.checked != null) {
+        if (columnDrop == DropBehavior.DROP && autoEvolve && target.carried != null) {
             Set<String> carried = new LinkedHashSet<>();
             fields.forEach(f -> carried.add(lower(f.name())));
-            for (Field before : target.checked.fields()) {
-                String column = lower(before.name());
+            for (Map.Entry<String, CarriedColumns.Column> before : target.carried.columns().entrySet()) {
+                String column = before.getKey();
                 if (!carried.contains(column) && target.columns.containsKey(column) && !target.primaryKey.contains(column)) {
-                    alter(conn, table, "DROP COLUMN " + dialect.quote(before.name()));
+                    alter(conn, table, "DROP COLUMN " + dialect.quote(before.getValue().name()));
                     target.columns.remove(column);
                 }
             }
@@ -177,6 +201,7 @@ final class TableManager {
     void drop(Connection conn, TableId table) throws SQLException {
         LOG.info("Dropping target table {}: its source table was dropped", table);
         execute(conn, "DROP TABLE IF EXISTS " + dialect.quote(table));
+        memory.forget(conn, table);
         known.remove(table);
     }
 
@@ -264,7 +289,7 @@ final class TableManager {
                 }
             }
         }
-        return new Target(columns, key);
+        return new Target(columns, key, memory.load(conn, table));
     }
 
     private boolean isEmpty(Connection conn, TableId table) throws SQLException {
@@ -277,12 +302,12 @@ final class TableManager {
      * Whether the source changed the field's declared type since the records this table last followed: only a
      * change seen in the records re-types a target column, never a target that was made with another type.
      */
-    private static boolean retypedAtSource(Schema previous, Field field) {
+    private static boolean retypedAtSource(CarriedColumns.Shape previous, Field field) {
         if (previous == null || sourceType(field) == null) {
             return false;
         }
-        Field before = previous.field(field.name());
-        return before != null && sourceType(before) != null && !DeclaredTypes.same(sourceType(before), sourceType(field));
+        CarriedColumns.Column before = previous.columns().get(lower(field.name()));
+        return before != null && before.sourceType() != null && !DeclaredTypes.same(before.sourceType(), sourceType(field));
     }
 
     /** The MatrixOne type the source declared for the field, or null when the record does not say. */

@@ -402,6 +402,56 @@ class MatrixOneSinkIT {
         cluster.deleteConnector("restart-sink");
     }
 
+    // ---------------------------------------------------------------- a new shape after a task restart
+
+    private static final Schema SHAPED_V1 = SchemaBuilder.struct().name("shaped.Value")
+            .field("id", Schema.INT32_SCHEMA)
+            .field("name", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("n", SchemaBuilder.int64().optional().parameter(ChangeEvent.COLUMN_TYPE_PARAM, "INT").build())
+            .build();
+    /** The source renamed name to label and made n a BIGINT. */
+    private static final Schema SHAPED_V2 = SchemaBuilder.struct().name("shaped.Value")
+            .field("id", Schema.INT32_SCHEMA)
+            .field("label", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("n", SchemaBuilder.int64().optional().parameter(ChangeEvent.COLUMN_TYPE_PARAM, "BIGINT").build())
+            .build();
+
+    /**
+     * The task restarts after the last record of one shape and before the first of the next (the case a worker crash
+     * right after an ALTER on the source makes): the new task still knows which columns the records carried, so the
+     * renamed column's old name is dropped and the re-typed column changes type, as without the restart.
+     */
+    @Test
+    void aTaskRestartedBetweenTwoShapesStillDropsTheRenamedColumnAndRetypes() throws Exception {
+        String topic = "shaped";
+        String table = db + ".shaped";
+        cluster.kafka().createTopic(topic, 1);
+        for (int id = 1; id <= 20; id++) {
+            sendShaped(topic, SHAPED_V1, id, "name", "v1-" + id, (long) id);
+        }
+        startSink("shaped-sink", topic, Map.of("table.name.format", table));
+        awaitRowCount(table, 20);
+        assertThat(Sql.columns(sql, "select * from " + table)).containsExactly("id", "name", "n");
+
+        cluster.stopConnector("shaped-sink");
+        for (int id = 21; id <= 30; id++) {
+            sendShaped(topic, SHAPED_V2, id, "label", "v2-" + id, 5_000_000_000L + id);
+        }
+        cluster.resumeConnector("shaped-sink");
+
+        awaitRowCount(table, 30);
+        assertThat(Sql.columns(sql, "select * from " + table)).containsExactly("id", "n", "label");
+        assertThat(rows(sql, "select data_type from information_schema.columns where table_schema = '" + db
+                + "' and table_name = 'shaped' and column_name = 'n'")).containsExactly(List.of("BIGINT"));
+        assertThat(rows(sql, "select label, n from " + table + " where id = 30")).containsExactly(List.of("v2-30", "5000000030"));
+        cluster.deleteConnector("shaped-sink");
+    }
+
+    private static void sendShaped(String topic, Schema schema, int id, String textField, String text, long n) {
+        cluster.kafka().produce(topic, ConnectJson.key(PERSON_KEY, new Struct(PERSON_KEY).put("id", id)),
+                ConnectJson.value(schema, new Struct(schema).put("id", id).put(textField, text).put("n", n)));
+    }
+
     // ---------------------------------------------------------------- bad config, bad records
 
     @Test

@@ -42,6 +42,8 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
 
     /** Set by the connector for each task: the tables it captures, comma separated. */
     static final String TASK_TABLES = "task.tables";
+    /** Set by the connector for each task: how many tasks share the connector's tables (and its idle-read budget). */
+    static final String TASK_COUNT = "task.count";
 
     /** mo_cdc's capture levels. */
     public enum Level { TABLE, DATABASE, ACCOUNT }
@@ -96,8 +98,9 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
                         + "then less often the longer it stays idle (a quarter of its idle time), up to this interval.",
                 READING, ++order, Width.SHORT, "Poll interval (ms)");
         def.define(IDLE_READS_PER_SECOND, Type.INT, 20, ConfigDef.Range.atLeast(1), Importance.LOW,
-                "At most this many reads per second, per task, of tables idle for a while: a task with more tables than "
-                        + "this reads each idle table less often than poll.interval.ms (200 tables: every 10 s). Every read "
+                "At most this many reads per second, per connector (shared by its tasks), of tables idle for a while: "
+                        + "a connector with more tables than this reads each idle table less often than poll.interval.ms "
+                        + "(200 tables: every 10 s). Every read "
                         + "is a DATA BRANCH DIFF on the source, a few milliseconds of its CPU even when nothing changed; "
                         + "unbounded, many idle tables cost the source more than MatrixOne's built-in CDC and starve the "
                         + "busy tables of the task's time. Tables with recent changes are not limited.",

@@ -66,6 +66,7 @@ public class MatrixOneSourceConnector extends SourceConnector {
             Map<String, String> task = new HashMap<>(props);
             task.put(MatrixOneSourceConfig.TASK_TABLES, String.join(",", groups.get(i).stream().map(TableId::toString).toList()));
             task.put("task.id", String.valueOf(i));
+            task.put(MatrixOneSourceConfig.TASK_COUNT, String.valueOf(groups.size()));
             configs.add(task);
         }
         return configs;
@@ -161,7 +162,7 @@ public class MatrixOneSourceConnector extends SourceConnector {
         SourceState state = new SourceState(config.stateDatabase());
         try {
             state.create(conn);
-            state.fence(conn, "validate", 0);
+            state.checkWritable(conn);
         } catch (SQLException e) {
             field.addErrorMessage("the source user cannot create or write the connector's tables in database "
                     + state.database() + " (" + MatrixOneErrors.describe(e) + "): grant it CREATE on that database and "

@@ -70,7 +70,7 @@ public class MatrixOneSourceTask extends SourceTask {
             throw new ConnectException("cannot start capturing from " + config.server().masked() + ": "
                     + MatrixOneErrors.describe(e), e);
         }
-        streams.tableCount(tables.size());
+        streams.tableCount(tables.size(), Integer.parseInt(props.getOrDefault(MatrixOneSourceConfig.TASK_COUNT, "1")));
         LOG.info("MatrixOne source task capturing {} table(s) from {}", tables.size(), config.server().masked());
     }
 

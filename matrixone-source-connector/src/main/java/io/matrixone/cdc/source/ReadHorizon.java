@@ -1,20 +1,14 @@
 package io.matrixone.cdc.source;
 
-import io.matrixone.cdc.common.ServerClock;
+import io.matrixone.cdc.common.ServerFence;
 import java.sql.Connection;
 import java.sql.SQLException;
 
 /**
  * The newest time this connection can read at and see every commit stamped before it: the end of the
- * next change window, and a snapshot's T0.
- *
- * <p>A time-travel read does not wait for commits still on their way to the CN: a window ending at the
- * server's "now" loses commits, and so does one ending a fixed lag behind it when the server is busy
- * (1 s lost commits under load, see docs/matrixone-facts.md). So the horizon is fenced: take the
- * server's clock W, then commit a write. The commit is stamped at or after W, and MatrixOne starts this
- * session's next statement only once the CN has applied the log up to the session's last commit, which
- * holds every commit stamped before it. Reads at W or earlier from then on miss nothing. The write is
- * one row per task in {@link SourceState}'s fence table.
+ * next change window, and a snapshot's T0. A window ending at the server's "now", or a fixed lag behind it,
+ * loses commits under load (docs/matrixone-facts.md), so the horizon is fenced ({@link ServerFence}), with one row
+ * per task in {@link SourceState}'s fence table.
  * {@code window.lag.ms} is then only an optional margin (0 by default: the fence's commit is stamped after W
  * whatever the clocks of the nodes, since a transaction commits after its snapshot, which is taken after W).
  *
@@ -71,8 +65,6 @@ final class ReadHorizon {
             state.create(conn);
             tableReady = true;
         }
-        long serverNow = ServerClock.nowNanos(conn);
-        state.fence(conn, task, serverNow);
-        return serverNow;
+        return state.fence(conn, task);
     }
 }

@@ -1,6 +1,6 @@
 package io.matrixone.cdc.source;
 
-import io.matrixone.cdc.common.Identifiers;
+import io.matrixone.cdc.common.ServerFence;
 import io.matrixone.cdc.common.SnapshotProgress;
 import io.matrixone.cdc.common.TableId;
 import io.matrixone.cdc.common.TableStates;
@@ -16,7 +16,7 @@ import java.util.TreeSet;
 /**
  * The connector's own tables on the source, in {@code state.database} (never captured):
  * <ul>
- *   <li>{@code fence}: one row per task, rewritten before windows are read (see {@link ReadHorizon});</li>
+ *   <li>{@code fence}: one row per task, rewritten before windows are read (see {@link ReadHorizon}, {@link ServerFence});</li>
  *   <li>{@code snapshot_start}: the time T0 a table's snapshot reads at, written before its first record
  *   is emitted. Connect commits offsets some time after records are sent, so a worker that dies early in
  *   a snapshot can leave rows in Kafka (and in the target) but no offset. Snapshotting again at a new T0
@@ -48,9 +48,7 @@ final class SourceState {
     /** Creates the database and tables when missing; also the check that the source user may write them. */
     void create(Connection conn) throws SQLException {
         try (Statement st = conn.createStatement()) {
-            st.execute("CREATE DATABASE IF NOT EXISTS " + Identifiers.quote(fence.database()));
-            st.execute("CREATE TABLE IF NOT EXISTS " + fence.quoted()
-                    + " (task VARCHAR(255) PRIMARY KEY, horizon BIGINT NOT NULL, fenced_at DATETIME(6) NOT NULL)");
+            ServerFence.createTable(conn, fence);
             st.execute("CREATE TABLE IF NOT EXISTS " + snapshotStart.quoted()
                     + " (capture VARCHAR(1024) PRIMARY KEY, t0 BIGINT NOT NULL, chosen_at DATETIME(6) NOT NULL)");
             st.execute("CREATE TABLE IF NOT EXISTS " + windowEnd.quoted()
@@ -64,8 +62,14 @@ final class SourceState {
         return fence.database();
     }
 
-    void fence(Connection conn, String task, long horizonNanos) throws SQLException {
-        replace(conn, fence, task, horizonNanos);
+    /** Fences (see {@link ServerFence}) and returns the server time read before the fence's commit. */
+    long fence(Connection conn, String task) throws SQLException {
+        return ServerFence.fence(conn, fence, task);
+    }
+
+    /** Commits a fence row without a clock read: the check that the source user may write the state database. */
+    void checkWritable(Connection conn) throws SQLException {
+        ServerFence.write(conn, fence, "validate", 0);
     }
 
     Optional<Long> snapshotStart(Connection conn, String capture) throws SQLException {

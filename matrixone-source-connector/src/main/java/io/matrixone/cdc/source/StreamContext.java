@@ -54,9 +54,13 @@ final class StreamContext {
         this.snapshotFetchSize = config.getInt(MatrixOneSourceConfig.SNAPSHOT_FETCH_SIZE);
     }
 
-    /** Spreads idle reads so that the task's {@code tables} tables make at most idle.reads.per.second of them. */
-    void tableCount(int tables) {
-        idleIntervalNanos = Math.max(pollIntervalNanos, TimeUnit.SECONDS.toNanos(1) * tables / idleReadsPerSecond);
+    /**
+     * Spreads idle reads so that the task's {@code tables} tables make at most its share of idle.reads.per.second, a
+     * budget per connector: more tasks read busy tables in parallel without reading idle ones more often.
+     */
+    void tableCount(int tables, int tasks) {
+        double share = Math.max(1.0, idleReadsPerSecond / (double) Math.max(1, tasks));
+        idleIntervalNanos = Math.max(pollIntervalNanos, (long) (TimeUnit.SECONDS.toNanos(1) * tables / share));
     }
 
     long idleIntervalNanos() {

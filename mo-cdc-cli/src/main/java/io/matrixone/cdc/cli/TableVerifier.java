@@ -2,7 +2,7 @@ package io.matrixone.cdc.cli;
 
 import io.matrixone.cdc.common.AppliedPositions;
 import io.matrixone.cdc.common.AppliedPositions.Position;
-import io.matrixone.cdc.common.ServerClock;
+import io.matrixone.cdc.common.ServerFence;
 import io.matrixone.cdc.common.TableFingerprint;
 import io.matrixone.cdc.common.TableFingerprint.Fingerprint;
 import io.matrixone.cdc.common.TableFingerprint.RowHash;
@@ -16,7 +16,8 @@ import java.util.Objects;
 /**
  * Proves one table of a task: the target as it is equals the source as it was at the target's applied position.
  * The target's rows and its applied position are read at one time: on a MatrixOne target, both at {@code {MO_TS}} of
- * a moment ago (a recent past needs no PITR); elsewhere, the rows between two reads of the position, where the same
+ * a fenced moment ago ({@link ServerFence}: without the fence, a sink commit still in flight can show up between the
+ * two reads; a recent past needs no PITR); elsewhere, the rows between two reads of the position, where the same
  * position twice (every sink write moves its Kafka offset) means no write came in between. A position that says a
  * window is applied part way, or that moves, is read again, until {@code waitNanos} runs out. On a difference, the
  * differing keys (at most {@code maxKeys}) from a merge of both sides in key order.
@@ -37,6 +38,8 @@ public final class TableVerifier {
     private final String connector;
     private final int maxKeys;
     private final boolean targetTimeTravel;
+    private final TableId fence;
+    private boolean fenceReady;
 
     /** {@code targetTimeTravel}: the target is MatrixOne, read at one time with {@code {MO_TS}}. */
     public TableVerifier(Connection source, Connection target, boolean targetTimeTravel, String appliedDatabase, String connector,
@@ -47,6 +50,7 @@ public final class TableVerifier {
         this.appliedDatabase = appliedDatabase;
         this.connector = connector;
         this.maxKeys = maxKeys;
+        this.fence = new TableId(appliedDatabase, "verify_fence");
     }
 
     public Outcome verify(String sourceTable, long waitNanos) throws SQLException, InterruptedException {
@@ -54,7 +58,7 @@ public final class TableVerifier {
         TableId from = TableId.parse(sourceTable);
         String why = "";
         while (true) {
-            Long at = targetTimeTravel ? ServerClock.nowNanos(target) : null;
+            Long at = targetTimeTravel ? fencedNow() : null;
             Position before = position(sourceTable, at);
             if (before == null) {
                 return unapplied(from);
@@ -85,6 +89,15 @@ public final class TableVerifier {
             }
             Thread.sleep(RETRY_SLEEP_MS);
         }
+    }
+
+    /** The time the target is read at: every commit stamped before it is visible to the reads that follow. */
+    private long fencedNow() throws SQLException {
+        if (!fenceReady) {
+            ServerFence.createTable(target, fence);
+            fenceReady = true;
+        }
+        return ServerFence.fence(target, fence, connector);
     }
 
     /**

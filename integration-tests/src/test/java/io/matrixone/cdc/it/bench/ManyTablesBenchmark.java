@@ -45,6 +45,8 @@ public final class ManyTablesBenchmark {
     private final int busyCount;
     private final double rate;
     private final int seconds;
+    /** mo-cdc runs once per entry: the source's and the sink's tasks.max (as mo-cdc task create --tasks sets them). */
+    private final List<Integer> taskCounts;
     private final MatrixOneUri source = MatrixOneUri.parse(System.getProperty("source.uri", "mysql://root:111@127.0.0.1:6001"));
     private final MatrixOneUri target = MatrixOneUri.parse(System.getProperty("target.uri", "mysql://root:111@127.0.0.1:6002"));
     private final Path sourcePid = Path.of(System.getProperty("source.pid.file",
@@ -57,6 +59,7 @@ public final class ManyTablesBenchmark {
         busyCount = Integer.parseInt(arg(args, 1, "10"));
         rate = Double.parseDouble(arg(args, 2, "1000"));
         seconds = Integer.parseInt(arg(args, 3, "30"));
+        taskCounts = java.util.Arrays.stream(arg(args, 4, "1").split(",")).map(Integer::parseInt).toList();
         for (int i = 1; i <= tableCount; i++) {
             tables.add(db + ".t" + i);
         }
@@ -80,13 +83,19 @@ public final class ManyTablesBenchmark {
             System.out.printf("no CDC: source server CPU %.1f s per %d s idle (%s)%n", noCdc, seconds, Bench.load());
             LagTracker tracker = new LagTracker(busyCount);
             try (PacedWriter writer = new PacedWriter(source, busy, ROWS_EACH, 0, 0, tracker)) {
-                Result mo = moCdc(dst, writer, tracker, busy);
+                Map<Integer, Result> mo = new java.util.LinkedHashMap<>();
+                for (int tasks : taskCounts) {
+                    exec(dst, "drop database if exists " + db, "create database " + db);
+                    mo.put(tasks, moCdc(dst, writer, tracker, busy, tasks));
+                }
                 Result builtin = builtinCdc(dst, writer, tracker, busy);
                 System.out.println("SUMMARY (" + Bench.load() + ")");
-                System.out.printf("  source server CPU for %d idle tables, over no CDC, per %d s: mo-cdc %+.1f s, built-in %+.1f s%n",
-                        tableCount, seconds, mo.idleCpu() - noCdc, builtin.idleCpu() - noCdc);
-                System.out.printf("  %d busy tables sharing %,.0f changes/s, lag commit -> target: mo-cdc %s; built-in %s%n",
-                        busyCount, rate, mo.lag(), builtin.lag());
+                System.out.printf("  source server CPU for %d idle tables, over no CDC, per %d s: built-in %+.1f s%n",
+                        tableCount, seconds, builtin.idleCpu() - noCdc);
+                mo.forEach((tasks, result) -> System.out.printf("    mo-cdc, %d task(s): %+.1f s%n", tasks, result.idleCpu() - noCdc));
+                System.out.printf("  %d busy tables sharing %,.0f changes/s, lag commit -> target: built-in %s%n", busyCount, rate,
+                        builtin.lag());
+                mo.forEach((tasks, result) -> System.out.printf("    mo-cdc, %d task(s): %s%n", tasks, result.lag()));
             }
         } finally {
             try (Connection src = Connections.open(source); Connection dst = Connections.open(target)) {
@@ -100,22 +109,27 @@ public final class ManyTablesBenchmark {
     record Result(double idleCpu, String lag) {
     }
 
-    private Result moCdc(Connection dst, PacedWriter writer, LagTracker tracker, List<String> busy) throws Exception {
-        try (ConnectClusterHarness connect = ConnectClusterHarness.start("tables-bench", false)) {
+    private Result moCdc(Connection dst, PacedWriter writer, LagTracker tracker, List<String> busy, int tasks) throws Exception {
+        try (ConnectClusterHarness connect = ConnectClusterHarness.start("tables-bench-" + tasks, false)) {
             EmbeddedConnectCluster cluster = connect.cluster();
-            List<String> topics = tables.stream().map(t -> "many." + t).toList();
+            String prefix = "many" + tasks;
+            List<String> topics = tables.stream().map(t -> prefix + "." + t).toList();
             topics.forEach(topic -> cluster.kafka().createTopic(topic, 1));
             long began = System.nanoTime();
-            Map<String, String> sourceConfig = BenchConnectors.source(source, "many", db + ".*");
+            Map<String, String> sourceConfig = BenchConnectors.source(source, prefix, db + ".*");
             sourceConfig.put("level", "database");
-            cluster.configureConnector("many-source", sourceConfig);
-            cluster.configureConnector("many-sink", BenchConnectors.sink(target, topics));
+            sourceConfig.put("tasks.max", String.valueOf(tasks));
+            cluster.configureConnector(prefix + "-source", sourceConfig);
+            Map<String, String> sinkConfig = BenchConnectors.sink(target, topics);
+            sinkConfig.put("tasks.max", String.valueOf(tasks));
+            cluster.configureConnector(prefix + "-sink", sinkConfig);
             awaitCopied(dst, db);
-            System.out.printf("mo-cdc: %d tables copied in %.1f s%n", tableCount, (System.nanoTime() - began) / 1e9);
+            System.out.printf("mo-cdc, %d task(s): %d tables copied in %.1f s%n", tasks, tableCount, (System.nanoTime() - began) / 1e9);
             double idle = idleCpuSeconds();
-            System.out.printf("mo-cdc capturing: source server CPU %.1f s per %d s idle (%s)%n", idle, seconds, Bench.load());
+            System.out.printf("mo-cdc, %d task(s) capturing: source server CPU %.1f s per %d s idle (%s)%n", tasks, idle, seconds,
+                    Bench.load());
             String lag = busyLag(writer, tracker, busy);
-            System.out.printf("mo-cdc: busy tables' lag %s (%s)%n", lag, Bench.load());
+            System.out.printf("mo-cdc, %d task(s): busy tables' lag %s (%s)%n", tasks, lag, Bench.load());
             return new Result(idle, lag);
         }
     }
