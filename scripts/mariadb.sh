@@ -26,6 +26,8 @@ SERVERS=("target 3307")
 PRIVATE_SERVERS=("fault 3308")
 
 die() { echo "mariadb.sh: $*" >&2; exit 1; }
+SERVER_KIND=mariadb
+. "$(dirname "$0")/lib/servers.sh"
 
 server_binary() { command -v mariadbd 2>/dev/null || { [ -x /usr/sbin/mariadbd ] && echo /usr/sbin/mariadbd; } || true; }
 install_binary() { command -v mariadb-install-db 2>/dev/null || command -v mysql_install_db 2>/dev/null || true; }
@@ -54,7 +56,7 @@ start_one() { # name port
     echo "mariadb $name: already up on 127.0.0.1:$port"
     return 0
   fi
-  if alive "$dir"; then
+  if server_alive "$dir"; then
     echo "mariadb $name: running (pid $(cat "$dir/pid")), waiting for it to answer"
     return 0
   fi
@@ -76,7 +78,7 @@ wait_one() { # name port
   if [ -f "$dir/needs-users" ]; then
     # ping answers 0 once the server runs, whether or not root still has its first (empty) password
     until mysqladmin --socket="$dir/mysqld.sock" -uroot ping >/dev/null 2>&1; do
-      alive "$dir" || { tail -n 20 "$dir/error.log" >&2 || true; die "mariadb $name exited during start; log: $dir/error.log"; }
+      server_alive "$dir" || { tail -n 20 "$dir/error.log" >&2 || true; die "mariadb $name exited during start; log: $dir/error.log"; }
       [ "$waited" -ge "$START_TIMEOUT_S" ] && die "mariadb $name did not open its socket within ${START_TIMEOUT_S}s; log: $dir/error.log"
       sleep 1; waited=$((waited + 1))
     done
@@ -89,57 +91,15 @@ wait_one() { # name port
     rm -f "$dir/needs-users"
   fi
   until answers "$port"; do
-    alive "$dir" || { tail -n 20 "$dir/error.log" >&2 || true; die "mariadb $name exited during start; log: $dir/error.log"; }
+    server_alive "$dir" || { tail -n 20 "$dir/error.log" >&2 || true; die "mariadb $name exited during start; log: $dir/error.log"; }
     [ "$waited" -ge "$START_TIMEOUT_S" ] && die "mariadb $name did not answer on 127.0.0.1:$port within ${START_TIMEOUT_S}s; log: $dir/error.log"
     sleep 1; waited=$((waited + 1))
   done
   echo "mariadb $name: up on 127.0.0.1:$port ($(mysql -h127.0.0.1 -P"$port" -u$MARIADB_USER -p$MARIADB_PASSWORD -N -e 'select version()' 2>/dev/null))"
 }
 
-alive() { # dir
-  [ -f "$1/pid" ] && kill -0 "$(cat "$1/pid")" 2>/dev/null
-}
-
 stop_one() { # name port
-  local name=$1 dir="$MARIADB_STATE/$1"
-  if alive "$dir"; then
-    local pid
-    pid=$(cat "$dir/pid")
-    kill "$pid"
-    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
-    kill -9 "$pid" 2>/dev/null || true
-    echo "mariadb $name: stopped"
-  else
-    echo "mariadb $name: not running"
-  fi
-  rm -f "$dir/pid"
-}
-
-names() {
-  local all=() s
-  for s in "${SERVERS[@]}" "${PRIVATE_SERVERS[@]}"; do all+=("${s%% *}"); done
-  local IFS='|'
-  echo "${all[*]}"
-}
-
-# The servers a command acts on: the one named, or with no name the shared one.
-select_servers() { # [name]
-  SELECTED=()
-  if [ -z "${1:-}" ]; then
-    SELECTED=("${SERVERS[@]}")
-    return
-  fi
-  local s
-  for s in "${SERVERS[@]}" "${PRIVATE_SERVERS[@]}"; do
-    if [ "${s%% *}" = "$1" ]; then SELECTED=("$s"); return; fi
-  done
-  die "unknown server '$1' ($(names))"
-}
-
-port_of() { # name
-  local want=$1 s
-  for s in "${SERVERS[@]}" "${PRIVATE_SERVERS[@]}"; do set -- $s; if [ "$1" = "$want" ]; then echo "$2"; return; fi; done
-  die "unknown server '$want' ($(names))"
+  stop_server "$1" "$MARIADB_STATE/$1" 60
 }
 
 command -v mysql >/dev/null || die "the mysql client is missing (apt-get install mariadb-client)"
@@ -168,10 +128,10 @@ case "${1:-}" in
     shift
     name=target
     if [ $# -gt 1 ]; then name=$1; shift; fi
-    exec mysql -h127.0.0.1 -P"$(port_of "$name")" -u$MARIADB_USER -p$MARIADB_PASSWORD -e "$*"
+    exec mysql -h127.0.0.1 -P"$(server_port "$name")" -u$MARIADB_USER -p$MARIADB_PASSWORD -e "$*"
     ;;
   *)
-    echo "usage: $0 start|stop|status [$(names)] | has-server | sql [$(names)] 'statement'" >&2
+    echo "usage: $0 start|stop|status [$(server_names)] | has-server | sql [$(server_names)] 'statement'" >&2
     exit 2
     ;;
 esac

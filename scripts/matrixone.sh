@@ -34,6 +34,8 @@ PRIVATE_SERVERS=(
 )
 
 die() { echo "matrixone.sh: $*" >&2; exit 1; }
+SERVER_KIND=matrixone
+. "$(dirname "$0")/lib/servers.sh"
 
 have_build() { [ -x "$MO_HOME/mo-service" ]; }
 
@@ -154,7 +156,7 @@ start_one() { # name sql status cn tn log
 wait_one() { # name sql
   local name=$1 sql=$2 dir="$MO_STATE/$1" waited=0
   until answers "$sql"; do
-    if [ -f "$dir/pid" ] && ! kill -0 "$(cat "$dir/pid")" 2>/dev/null; then
+    if [ -f "$dir/pid" ] && ! server_alive "$dir"; then
       tail -n 20 "$dir/stdout.txt" >&2 || true
       die "matrixone $name exited during start; logs: $dir/stdout.txt $dir/log.txt"
     fi
@@ -166,44 +168,7 @@ wait_one() { # name sql
 }
 
 stop_one() { # name sql
-  local name=$1 dir="$MO_STATE/$1"
-  if [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then
-    local pid
-    pid=$(cat "$dir/pid")
-    kill "$pid"
-    for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
-    kill -9 "$pid" 2>/dev/null || true
-    echo "matrixone $name: stopped"
-  else
-    echo "matrixone $name: not running"
-  fi
-  rm -f "$dir/pid"
-}
-
-port_of() {
-  for s in "${SERVERS[@]}" "${PRIVATE_SERVERS[@]}"; do set -- $s; if [ "$1" = "$ROLE" ]; then echo "$2"; return; fi; done
-  die "unknown server '$ROLE' ($(names))"
-}
-
-names() {
-  local all=() s
-  for s in "${SERVERS[@]}" "${PRIVATE_SERVERS[@]}"; do all+=("${s%% *}"); done
-  local IFS='|'
-  echo "${all[*]}"
-}
-
-# The servers a command acts on: the one named, or with no name the shared pair (source and target).
-select_servers() { # [name]
-  SELECTED=()
-  if [ -z "${1:-}" ]; then
-    SELECTED=("${SERVERS[@]}")
-    return
-  fi
-  local s
-  for s in "${SERVERS[@]}" "${PRIVATE_SERVERS[@]}"; do
-    if [ "${s%% *}" = "$1" ]; then SELECTED=("$s"); return; fi
-  done
-  die "unknown server '$1' ($(names))"
+  stop_server "$1" "$MO_STATE/$1" 30
 }
 
 command -v mysql >/dev/null || die "the mysql client is missing (apt-get install mariadb-client)"
@@ -229,11 +194,11 @@ case "${1:-}" in
     have_build
     ;;
   sql)
-    ROLE=${2:-}; shift 2 || die "usage: $0 sql $(names) 'statement'"
-    exec mysql -h127.0.0.1 -P"$(port_of)" -u$MO_USER -p$MO_PASSWORD -e "$*"
+    ROLE=${2:-}; shift 2 || die "usage: $0 sql $(server_names) 'statement'"
+    exec mysql -h127.0.0.1 -P"$(server_port "$ROLE")" -u$MO_USER -p$MO_PASSWORD -e "$*"
     ;;
   *)
-    echo "usage: $0 start|stop|status [$(names)] | has-build | sql $(names) 'statement'" >&2
+    echo "usage: $0 start|stop|status [$(server_names)] | has-build | sql $(server_names) 'statement'" >&2
     exit 2
     ;;
 esac

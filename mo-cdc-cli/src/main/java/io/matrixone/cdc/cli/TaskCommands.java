@@ -235,9 +235,10 @@ final class TaskCommands {
         @Override
         public Integer call() {
             ConnectRestClient connect = named.existing();
-            Map<String, String> view = TaskView.of(connect, named.taskName);
-            TaskView.putAppliedPositions(view, connect, named.taskName, named.target.bootstrapServers());
-            view.put("tables", TaskView.tables(connect, named.taskName));
+            TaskConnectors connectors = TaskConnectors.of(connect, named.taskName);
+            Map<String, String> view = TaskView.of(connect, connectors);
+            TaskView.putAppliedPositions(view, connect, connectors, named.target.bootstrapServers());
+            view.put("tables", TaskView.tables(connectors));
             view.put("workers", TaskView.workers(connect, named.taskName));
             printJson(System.out, List.of(view));
             return 0;
@@ -261,9 +262,10 @@ final class TaskCommands {
                 if (name.endsWith("-source") && connect.config(name).containsKey(TaskDefinition.TASK_ID)) {
                     String task = name.substring(0, name.length() - "-source".length());
                     if (connect.exists(TaskDefinition.sinkConnector(task))) {
-                        Map<String, String> view = TaskView.of(connect, task);
+                        TaskConnectors connectors = TaskConnectors.of(connect, task);
+                        Map<String, String> view = TaskView.of(connect, connectors);
                         if (masked == null || masked.equals(view.get("source-uri"))) {
-                            TaskView.putAppliedPositions(view, connect, task, target.bootstrapServers());
+                            TaskView.putAppliedPositions(view, connect, connectors, target.bootstrapServers());
                             tasks.add(view);
                         }
                     }

@@ -16,13 +16,16 @@ record TaskServers(MatrixOneUri source, String stateDatabase, String sourceConne
                    String sinkConnector, boolean targetIsMatrixOne) {
 
     static TaskServers of(ConnectRestClient connect, String task) {
-        String sourceConnector = TaskDefinition.sourceConnector(task);
-        String sinkConnector = TaskDefinition.sinkConnector(task);
-        Map<String, String> source = TaskSecrets.resolve(connect.config(sourceConnector));
-        Map<String, String> sink = TaskSecrets.resolve(connect.config(sinkConnector));
+        return of(TaskConnectors.of(connect, task));
+    }
+
+    static TaskServers of(TaskConnectors connectors) {
+        Map<String, String> source = TaskSecrets.resolve(connectors.source());
+        Map<String, String> sink = TaskSecrets.resolve(connectors.sink());
         return new TaskServers(server(source, "source"), source.getOrDefault("state.database", SnapshotProgress.DEFAULT_STATE_DATABASE),
-                sourceConnector, server(sink, "sink"), sink.getOrDefault(AppliedPositions.DATABASE_CONFIG, AppliedPositions.DEFAULT_DATABASE),
-                sinkConnector, "matrixone".equalsIgnoreCase(sink.getOrDefault(TaskDefinition.SINK_DIALECT, "matrixone")));
+                connectors.sourceConnector(), server(sink, "sink"),
+                sink.getOrDefault(AppliedPositions.DATABASE_CONFIG, AppliedPositions.DEFAULT_DATABASE), connectors.sinkConnector(),
+                "matrixone".equalsIgnoreCase(sink.getOrDefault(TaskDefinition.SINK_DIALECT, "matrixone")));
     }
 
     private static MatrixOneUri server(Map<String, String> config, String side) {

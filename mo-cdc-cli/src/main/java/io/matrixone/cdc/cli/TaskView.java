@@ -32,8 +32,13 @@ final class TaskView {
     }
 
     static Map<String, String> of(ConnectRestClient connect, String task) {
-        Map<String, String> sourceConfig = TaskSecrets.resolve(connect.config(TaskDefinition.sourceConnector(task)));
-        Map<String, String> sinkConfig = TaskSecrets.resolve(connect.config(TaskDefinition.sinkConnector(task)));
+        return of(connect, TaskConnectors.of(connect, task));
+    }
+
+    static Map<String, String> of(ConnectRestClient connect, TaskConnectors connectors) {
+        String task = connectors.task();
+        Map<String, String> sourceConfig = TaskSecrets.resolve(connectors.source());
+        Map<String, String> sinkConfig = TaskSecrets.resolve(connectors.sink());
         List<JsonNode> statuses = List.of(connect.status(TaskDefinition.sourceConnector(task)),
                 connect.status(TaskDefinition.sinkConnector(task)));
         Map<String, String> view = new LinkedHashMap<>();
@@ -54,9 +59,9 @@ final class TaskView {
      * checkpoint's text shape: {@code "db.t": capturing}, or {@code stopped: <reason>} for a table that cannot be
      * captured while the others go on. Says so when the source cannot be read.
      */
-    static String tables(ConnectRestClient connect, String task) {
+    static String tables(TaskConnectors connectors) {
         try {
-            TaskServers servers = TaskServers.of(connect, task);
+            TaskServers servers = TaskServers.of(connectors);
             try (Connection conn = Connections.open(servers.source())) {
                 Map<String, String> states = new TreeMap<>();
                 TableStates.of(conn, servers.stateDatabase(), servers.sourceConnector()).forEach((table, state) ->
@@ -80,12 +85,12 @@ final class TaskView {
      * E, then the applied position: applied up to offset E - 1, whole, means complete up to C. Needs the brokers
      * ({@code bootstrap}); without them the applied position is shown as it is.
      */
-    static void putAppliedPositions(Map<String, String> view, ConnectRestClient connect, String task, String bootstrap) {
+    static void putAppliedPositions(Map<String, String> view, ConnectRestClient connect, TaskConnectors connectors, String bootstrap) {
         view.put("kafka-checkpoint", view.get("checkpoint"));
         try {
-            TaskServers servers = TaskServers.of(connect, task);
+            TaskServers servers = TaskServers.of(connectors);
             Map<String, Long> committed = committedStreamTimes(connect.offsets(servers.sourceConnector()));
-            TaskTopics topics = TaskTopics.of(task, connect.config(servers.sourceConnector()));
+            TaskTopics topics = TaskTopics.of(connectors.task(), connectors.source());
             Map<String, Long> ends = endOffsets(topics, bootstrap, committed.keySet());
             Map<String, AppliedPositions.Position> positions;
             try (Connection target = Connections.open(servers.target())) {

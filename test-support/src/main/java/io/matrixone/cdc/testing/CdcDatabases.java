@@ -7,7 +7,8 @@ import java.sql.SQLException;
 
 /**
  * A fresh database on the source server, with a PITR so the source connector can read it, and a fresh one on the
- * target server, each with an open connection; {@link #close()} drops both.
+ * target server (the target MatrixOne, or another one such as MariaDB), each with an open connection; {@link #close()}
+ * drops both.
  */
 public final class CdcDatabases implements AutoCloseable {
 
@@ -29,8 +30,12 @@ public final class CdcDatabases implements AutoCloseable {
 
     /** Databases named {@code <prefix>_...} on the source and {@code <prefix>_copy_...} on the target. */
     public static CdcDatabases create(String prefix) throws SQLException {
+        return create(prefix, MatrixOneTestServers.target());
+    }
+
+    /** Same, with the target database on {@code target}. */
+    public static CdcDatabases create(String prefix, MatrixOneUri target) throws SQLException {
         MatrixOneUri source = MatrixOneTestServers.source();
-        MatrixOneUri target = MatrixOneTestServers.target();
         Connection src = Connections.open(source);
         Connection dst = Connections.open(target);
         String srcDb = Sql.uniqueDatabase(prefix);

@@ -11,7 +11,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * The per-test setup the integration tests share, as JUnit parameters: a test method that takes a
  * {@link CdcDatabases} gets fresh source and target databases (a PITR on the source one) on the two real
  * MatrixOne servers, dropped after the test; one that takes a {@link ConnectClusterHarness} gets the test
- * class's real Kafka + Connect worker, started on first use and stopped after the class.
+ * class's real Kafka + Connect worker, started on first use and stopped after the class. A class annotated
+ * {@link MariaDbTarget} gets its target database on the real MariaDB server. Test methods and {@code @BeforeEach}
+ * methods of one test get the same instances.
  *
  * <pre>{@code
  * @ExtendWith(MatrixOnePipelineExtension.class)
@@ -42,7 +44,8 @@ public final class MatrixOnePipelineExtension implements ParameterResolver {
         }
         return context.getStore(NAMESPACE).getOrComputeIfAbsent(CdcDatabases.class, k -> {
             try {
-                return new Closing<>(CdcDatabases.create(name));
+                boolean mariaDb = context.getRequiredTestClass().isAnnotationPresent(MariaDbTarget.class);
+                return new Closing<>(mariaDb ? CdcDatabases.create(name, MariaDbTestServer.target()) : CdcDatabases.create(name));
             } catch (SQLException e) {
                 throw new ParameterResolutionException("cannot create the test databases: " + e.getMessage(), e);
             }

@@ -6,13 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.matrixone.cdc.common.Connections;
-import io.matrixone.cdc.common.MatrixOneUri;
+import io.matrixone.cdc.testing.CdcDatabases;
 import io.matrixone.cdc.testing.ConnectClusterHarness;
+import io.matrixone.cdc.testing.MariaDbTarget;
+import io.matrixone.cdc.testing.MatrixOnePipelineExtension;
 import io.matrixone.cdc.testing.ConnectJson;
-import io.matrixone.cdc.testing.MariaDbTestServer;
-import io.matrixone.cdc.testing.MatrixOneTestServers;
-import io.matrixone.cdc.testing.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -20,10 +18,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.apache.kafka.test.TestUtils;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,6 +35,8 @@ import org.junit.jupiter.api.Test;
  * <p>ENUM is not here: MatrixOne's DATA BRANCH DIFF cannot read tables with an ENUM column, so the source does not
  * capture them (README); the ENUM type mapping is covered by MySqlDialectTest.
  */
+@ExtendWith(MatrixOnePipelineExtension.class)
+@MariaDbTarget
 class MySqlTypesIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -101,50 +100,24 @@ class MySqlTypesIT {
             + "'100:00:00', '-00:00:00.000001', '{\"a\\\\u0000b\": \"\\\\\"q\\\\\"\", \"e\": 1e-7}', "
             + "'ffffffff-ffff-ffff-ffff-ffffffffffff', '[1e-45, 3.4e38, -7]', '[4.9e-324, 123456789.123456789]'");
 
-    private static Connection src;
-    private static Connection dst;
-    private static MatrixOneUri source;
-    private static MatrixOneUri mariadb;
-    private static String srcDb;
-    private static String dstDb;
-    private static ConnectClusterHarness connect;
-    private static EmbeddedConnectCluster cluster;
+    private CdcDatabases dbs;
+    private ConnectClusterHarness connect;
 
-    @BeforeAll
-    static void start() throws SQLException {
-        source = MatrixOneTestServers.source();
-        mariadb = MariaDbTestServer.target();
-        src = Connections.open(source);
-        dst = Connections.open(mariadb);
-        srcDb = Sql.uniqueDatabase("mysql_types");
-        dstDb = Sql.uniqueDatabase("mysql_types_copy");
-        exec(src, "create database " + srcDb, "create pitr " + srcDb + "_pitr for database " + srcDb + " range 1 'h'");
-        connect = ConnectClusterHarness.start("mysql-types-it", false);
-        cluster = connect.cluster();
-    }
-
-    @AfterAll
-    static void stop() throws SQLException {
-        if (connect != null) {
-            connect.close();
-        }
-        if (src != null) {
-            exec(src, "drop pitr if exists " + srcDb + "_pitr", "drop database if exists " + srcDb);
-            exec(dst, "drop database if exists " + dstDb);
-            src.close();
-            dst.close();
-        }
+    @BeforeEach
+    void setUp(CdcDatabases dbs, ConnectClusterHarness connect) {
+        this.dbs = dbs;
+        this.connect = connect;
     }
 
     @Test
     void everyTypeRoundTripsValueByValue() throws Exception {
         List<String> ddl = new ArrayList<>();
         COLUMNS.forEach(c -> ddl.add(c.name + " " + c.type));
-        exec(src, "create table " + srcDb + ".vals (id int primary key, " + String.join(", ", ddl) + ")");
+        exec(dbs.src, "create table " + dbs.srcDb + ".vals (id int primary key, " + String.join(", ", ddl) + ")");
         insert(1, MAXIMA);
         insert(2, MINIMA);
         insert(3, TRICKY);
-        exec(src, "insert into " + srcDb + ".vals (id) values (4)");
+        exec(dbs.src, "insert into " + dbs.srcDb + ".vals (id) values (4)");
 
         startConnector(sourceConfig("types", "vals"), "source");
         startConnector(sinkConfig("types", Map.of()), "sink");
@@ -157,24 +130,24 @@ class MySqlTypesIT {
         update(4, MAXIMA);
         update(1, MINIMA);
         update(2, TRICKY);
-        exec(src, "update " + srcDb + ".vals set " + String.join(", ", COLUMNS.stream().map(c -> c.name + " = null").toList())
+        exec(dbs.src, "update " + dbs.srcDb + ".vals set " + String.join(", ", COLUMNS.stream().map(c -> c.name + " = null").toList())
                 + " where id = 3");
-        exec(src, "delete from " + srcDb + ".vals where id = 6");
+        exec(dbs.src, "delete from " + dbs.srcDb + ".vals where id = 6");
         awaitTargetEqualsSource("vals", 5);
     }
 
     @Test
     void aValueMariaDbCannotHoldFailsTheTaskNamingTableKeyAndColumnOrGoesToTheDeadLetterQueue() throws Exception {
-        exec(src, "create table " + srcDb + ".toolong (id int primary key, tm time, note varchar(10))",
-                "insert into " + srcDb + ".toolong values (1, '12:00:00', 'ok'), (2, '900:00:00', 'too long')");
+        exec(dbs.src, "create table " + dbs.srcDb + ".toolong (id int primary key, tm time, note varchar(10))",
+                "insert into " + dbs.srcDb + ".toolong values (1, '12:00:00', 'ok'), (2, '900:00:00', 'too long')");
         startConnector(sourceConfig("toolong", "toolong"), "source");
         Map<String, String> strict = sinkConfig("toolong", Map.of());
-        cluster.configureConnector(strict.get("name"), strict);
+        connect.cluster().configureConnector(strict.get("name"), strict);
         TestUtils.waitForCondition(() -> taskTrace(strict.get("name")).contains("Incorrect time value"), 180_000,
                 "the sink task did not fail on a TIME MariaDB cannot hold");
         String trace = taskTrace(strict.get("name"));
-        assertThat(trace).contains("for table " + dstDb + ".toolong key id=2").contains("`tm`");
-        cluster.deleteConnector(strict.get("name"));
+        assertThat(trace).contains("for table " + dbs.dstDb + ".toolong key id=2").contains("`tm`");
+        connect.cluster().deleteConnector(strict.get("name"));
 
         // errors.tolerance=all: the row goes to the dead letter queue, the others are written.
         Map<String, String> tolerant = sinkConfig("toolong", Map.of("errors.tolerance", "all",
@@ -182,15 +155,15 @@ class MySqlTypesIT {
                 "errors.deadletterqueue.context.headers.enable", "true"));
         tolerant.put("name", "toolong-sink-dlq");
         startConnector(tolerant, "sink with a dead letter queue");
-        exec(src, "insert into " + srcDb + ".toolong values (3, '-800:00:00', 'after')");
-        TestUtils.waitForCondition(() -> rowsOr(dst, "select id, cast(tm as char), note from " + dstDb + ".toolong order by id")
+        exec(dbs.src, "insert into " + dbs.srcDb + ".toolong values (3, '-800:00:00', 'after')");
+        TestUtils.waitForCondition(() -> rowsOr(dbs.dst, "select id, cast(tm as char), note from " + dbs.dstDb + ".toolong order by id")
                         .equals(List.of(List.of("1", "12:00:00", "ok"), List.of("3", "-800:00:00", "after"))), 180_000,
                 "rows 1 and 3 written, row 2 not");
-        var dlq = cluster.kafka().consume(1, 60_000, "toolong-dlq");
+        var dlq = connect.cluster().kafka().consume(1, 60_000, "toolong-dlq");
         assertThat(dlq.count()).isEqualTo(1);
         String error = new String(dlq.iterator().next().headers().lastHeader("__connect.errors.exception.message").value(),
                 java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(error).contains("for table " + dstDb + ".toolong key id=2").contains("Incorrect time value");
+        assertThat(error).contains("for table " + dbs.dstDb + ".toolong key id=2").contains("Incorrect time value");
     }
 
     // ---------------------------------------------------------------- source writes
@@ -208,17 +181,17 @@ class MySqlTypesIT {
         return new Column(name, type, "hex(" + name + ")", Kind.TEXT);
     }
 
-    private static void insert(int id, List<String> values) throws SQLException {
-        exec(src, "insert into " + srcDb + ".vals (id, " + String.join(", ", COLUMNS.stream().map(Column::name).toList())
+    private void insert(int id, List<String> values) throws SQLException {
+        exec(dbs.src, "insert into " + dbs.srcDb + ".vals (id, " + String.join(", ", COLUMNS.stream().map(Column::name).toList())
                 + ") values (" + id + ", " + String.join(", ", values) + ")");
     }
 
-    private static void update(int id, List<String> values) throws SQLException {
+    private void update(int id, List<String> values) throws SQLException {
         List<String> sets = new ArrayList<>();
         for (int i = 0; i < COLUMNS.size(); i++) {
             sets.add(COLUMNS.get(i).name + " = " + values.get(i));
         }
-        exec(src, "update " + srcDb + ".vals set " + String.join(", ", sets) + " where id = " + id);
+        exec(dbs.src, "update " + dbs.srcDb + ".vals set " + String.join(", ", sets) + " where id = " + id);
     }
 
     /** SQL literals separated by top-level commas (not those inside quotes or brackets). */
@@ -251,45 +224,45 @@ class MySqlTypesIT {
 
     // ---------------------------------------------------------------- connectors
 
-    private static Map<String, String> sourceConfig(String prefix, String table) {
+    private Map<String, String> sourceConfig(String prefix, String table) {
         Map<String, String> config = new HashMap<>(ConnectJson.CONVERTER_CONFIG);
         config.put("value.converter.decimal.format", "NUMERIC");
         config.put("name", prefix + "-source");
         config.put("tasks.max", "1");
         config.put("connector.class", "io.matrixone.cdc.source.MatrixOneSourceConnector");
-        config.put("connection.uri", source.unmasked());
+        config.put("connection.uri", dbs.source.unmasked());
         config.put("topic.prefix", prefix);
-        config.put("tables", srcDb + "." + table);
+        config.put("tables", dbs.srcDb + "." + table);
         config.put("poll.interval.ms", "300");
         config.put("topic.creation.default.replication.factor", "1");
         config.put("topic.creation.default.partitions", "1");
         return config;
     }
 
-    private static Map<String, String> sinkConfig(String prefix, Map<String, String> extra) {
+    private Map<String, String> sinkConfig(String prefix, Map<String, String> extra) {
         Map<String, String> config = new HashMap<>(ConnectJson.CONVERTER_CONFIG);
         config.put("value.converter.decimal.format", "NUMERIC");
         config.put("name", prefix + "-sink");
         config.put("tasks.max", "1");
         config.put("connector.class", "io.matrixone.cdc.sink.MatrixOneSinkConnector");
         config.put("sink.dialect", "mysql");
-        config.put("connection.uri", mariadb.unmasked());
+        config.put("connection.uri", dbs.target.unmasked());
         config.put("topics.regex", prefix + "\\..*");
-        config.put("tables", srcDb + ".*:" + dstDb);
+        config.put("tables", dbs.srcDb + ".*:" + dbs.dstDb);
         config.put("retry.backoff.ms", "200");
         config.put("consumer.override.metadata.max.age.ms", "2000");
         config.putAll(extra);
         return config;
     }
 
-    private static void startConnector(Map<String, String> config, String what) throws InterruptedException {
-        cluster.configureConnector(config.get("name"), config);
-        cluster.assertions().assertConnectorAndExactlyNumTasksAreRunning(config.get("name"), 1, "the " + what + " did not start");
+    private void startConnector(Map<String, String> config, String what) throws InterruptedException {
+        connect.cluster().configureConnector(config.get("name"), config);
+        connect.cluster().assertions().assertConnectorAndExactlyNumTasksAreRunning(config.get("name"), 1, "the " + what + " did not start");
     }
 
-    private static String taskTrace(String connector) {
+    private String taskTrace(String connector) {
         try {
-            var status = cluster.connectorStatus(connector);
+            var status = connect.cluster().connectorStatus(connector);
             return status.tasks().isEmpty() || status.tasks().get(0).trace() == null ? "" : status.tasks().get(0).trace();
         } catch (RuntimeException e) {
             return "";
@@ -298,31 +271,31 @@ class MySqlTypesIT {
 
     // ---------------------------------------------------------------- comparison
 
-    private static String query(String db, String table) {
+    private String query(String db, String table) {
         List<String> select = new ArrayList<>();
         select.add("id");
         COLUMNS.forEach(c -> select.add(c.render));
         return "select " + String.join(", ", select) + " from " + db + "." + table + " order by id";
     }
 
-    private static Map<String, String> targetTypes(String table) throws SQLException {
+    private Map<String, String> targetTypes(String table) throws SQLException {
         Map<String, String> types = new java.util.TreeMap<>();
-        for (List<String> row : rows(dst, "select column_name, column_type from information_schema.columns where table_schema = '"
-                + dstDb + "' and table_name = '" + table + "'")) {
+        for (List<String> row : rows(dbs.dst, "select column_name, column_type from information_schema.columns where table_schema = '"
+                + dbs.dstDb + "' and table_name = '" + table + "'")) {
             types.put(row.get(0), row.get(1));
         }
         return types;
     }
 
-    private static void awaitTargetEqualsSource(String table, int expectedRows) throws Exception {
-        List<List<String>> want = rows(src, query(srcDb, table));
+    private void awaitTargetEqualsSource(String table, int expectedRows) throws Exception {
+        List<List<String>> want = rows(dbs.src, query(dbs.srcDb, table));
         assertThat(want).hasSize(expectedRows);
         try {
-            TestUtils.waitForCondition(() -> differences(want, rowsOr(dst, query(dstDb, table))).isEmpty(), 240_000,
+            TestUtils.waitForCondition(() -> differences(want, rowsOr(dbs.dst, query(dbs.dstDb, table))).isEmpty(), 240_000,
                     "target != source");
         } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + ": " + differences(want, rowsOr(dst, query(dstDb, table))) + "\nsink "
-                    + cluster.connectorStatus("types-sink"), e);
+            throw new AssertionError(e.getMessage() + ": " + differences(want, rowsOr(dbs.dst, query(dbs.dstDb, table))) + "\nsink "
+                    + connect.cluster().connectorStatus("types-sink"), e);
         }
     }
 
