@@ -97,13 +97,14 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
                         + "that just had changes is read again as soon as the fenced horizon moves (at most every 100 ms), "
                         + "then less often the longer it stays idle (a quarter of its idle time), up to this interval.",
                 READING, ++order, Width.SHORT, "Poll interval (ms)");
-        def.define(IDLE_READS_PER_SECOND, Type.INT, 20, ConfigDef.Range.atLeast(1), Importance.LOW,
+        def.define(IDLE_READS_PER_SECOND, Type.INT, 25, ConfigDef.Range.atLeast(1), Importance.LOW,
                 "At most this many reads per second, per connector (shared by its tasks), of tables idle for a while: "
                         + "a connector with more tables than this reads each idle table less often than poll.interval.ms "
-                        + "(200 tables: every 10 s). Every read "
-                        + "is a DATA BRANCH DIFF on the source, a few milliseconds of its CPU even when nothing changed; "
-                        + "unbounded, many idle tables cost the source more than MatrixOne's built-in CDC and starve the "
-                        + "busy tables of the task's time. Tables with recent changes are not limited.",
+                        + "(200 tables: every 8 s). Every read is a DATA BRANCH DIFF on the source, a few milliseconds of "
+                        + "its CPU even when nothing changed; unbounded, many idle tables cost the source more than "
+                        + "MatrixOne's built-in CDC. A table idle longer than window.max.ms takes two diffs per read, so "
+                        + "keep tables / this below window.max.ms. A task reads a few idle tables per poll, after the "
+                        + "tables with recent changes, which are not limited.",
                 READING, ++order, Width.SHORT, "Idle table reads per second");
         def.define(WINDOW_LAG_MS, Type.LONG, 0L, ConfigDef.Range.atLeast(0), Importance.LOW,
                 "A window ends this long before the fenced server time (see state.database). The fence needs no "

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * Schedules its share of the tables: each is a {@link TableStream} that knows its own phase (snapshot,
  * stream, dropped, stopped) and what to read next. Each poll() returns one stream's batch, one snapshot
  * chunk or one window, so with exactly-once support (transaction.boundary=poll) a window is one Kafka
- * transaction; the streams take turns. What every stream needs each round (the fenced horizon, the PITRs,
+ * transaction; the streams take turns ({@link StreamScheduler}: active tables first, a few quiet ones per poll). What every stream needs each round (the fenced horizon, the PITRs,
  * the tables' catalog identities) is read once for all of them ({@link StreamContext}).
  *
  * <p>Offsets are the checkpoint. Inside a window every record but the last carries the window's start,
@@ -35,7 +35,7 @@ public class MatrixOneSourceTask extends SourceTask {
     private StreamContext streams;
     private Connection conn;
     private final List<TableStream> tables = new ArrayList<>();
-    private int next;
+    private final StreamScheduler scheduler = new StreamScheduler(tables);
     private SourceTaskMetrics metrics;
     private long retryBackoffMs = 500;
 
@@ -78,15 +78,11 @@ public class MatrixOneSourceTask extends SourceTask {
     public List<SourceRecord> poll() throws InterruptedException {
         try {
             ensureConnected();
-            for (int i = 0; i < tables.size(); i++) {
-                TableStream table = tables.get(next);
-                next = (next + 1) % tables.size();
-                List<SourceRecord> records = table.poll(conn);
-                if (!records.isEmpty()) {
-                    retryBackoffMs = 500;
-                    commitAfter(records);
-                    return records;
-                }
+            List<SourceRecord> records = scheduler.poll(conn, System.nanoTime());
+            if (!records.isEmpty()) {
+                retryBackoffMs = 500;
+                commitAfter(records);
+                return records;
             }
         } catch (SQLException e) {
             if (!MatrixOneErrors.isRetriable(e) && !(e instanceof java.sql.SQLNonTransientConnectionException)) {

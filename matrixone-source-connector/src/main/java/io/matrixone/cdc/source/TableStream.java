@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * Every record's offset says where a replay resumes, so a crash between a table change and the next checkpoint
  * finds the same change again and ends at the same place.
  */
-final class TableStream {
+final class TableStream implements StreamScheduler.Stream {
 
     private static final Logger LOG = LoggerFactory.getLogger(TableStream.class);
     /** Bounds the empty windows passed over in one poll(), so a long catch-up still yields to stop(). */
@@ -56,6 +56,8 @@ final class TableStream {
     private static final long CHECKPOINT_CHECK_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** A table that just had changes is read again this soon (the fence's own pace). */
     private static final long BUSY_READ_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** A table with changes this recently is active: its task serves it before the quiet ones. */
+    private static final long ACTIVE_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     enum Phase { SNAPSHOT, STREAM, DROPPED, STOPPED, DONE }
 
@@ -80,8 +82,8 @@ final class TableStream {
     private boolean snapshotStartSaved;
     /** When the committed checkpoint was last looked at (System.nanoTime()). */
     private long checkpointCheckedAt;
-    /** When a window of this table last had changes (System.nanoTime()). */
-    private long lastChangeAt;
+    /** When a window of this table last had changes (System.nanoTime()); long ago at first. */
+    private long lastChangeAt = System.nanoTime() - 2 * ACTIVE_NANOS;
     /** Stream: where windows end (see WindowPlan); a restored stream first follows the points an earlier run delivered. */
     private WindowPlan windows;
     /** Whether window ends this run saved may still need deleting once checkpointed. */
@@ -191,8 +193,24 @@ final class TableStream {
         return true;
     }
 
+    /**
+     * Whether the task serves this table before the quiet ones: a snapshot in progress, or changes in the last
+     * {@link #ACTIVE_NANOS} (see {@link StreamScheduler}).
+     */
+    @Override
+    public boolean active(long nowLocal) {
+        return phase == Phase.SNAPSHOT || (phase == Phase.STREAM && nowLocal - lastChangeAt < ACTIVE_NANOS);
+    }
+
+    /** Whether a {@link #poll} now would read the source: a snapshot chunk, or a read whose time has come. */
+    @Override
+    public boolean due(long nowLocal) {
+        return phase == Phase.SNAPSHOT || ((phase == Phase.STREAM || phase == Phase.DROPPED) && nowLocal >= nextReadAt);
+    }
+
     /** This poll's records for the table, or an empty list when it has nothing to send now. */
-    List<SourceRecord> poll(Connection conn) throws SQLException {
+    @Override
+    public List<SourceRecord> poll(Connection conn) throws SQLException {
         List<SourceRecord> out = switch (phase) {
             case SNAPSHOT -> snapshotChunk(conn);
             case STREAM -> streamWindows(conn);

@@ -1,0 +1,107 @@
+package io.matrixone.cdc.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.junit.jupiter.api.Test;
+
+class StreamSchedulerTest {
+
+    /** A stream whose state the test sets; it counts its reads and answers with records when it has changes. */
+    private static final class FakeStream implements StreamScheduler.Stream {
+        final String name;
+        boolean active;
+        boolean due = true;
+        boolean hasRecords;
+        int reads;
+
+        FakeStream(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public boolean active(long nowNanos) {
+            return active;
+        }
+
+        @Override
+        public boolean due(long nowNanos) {
+            return due;
+        }
+
+        @Override
+        public List<SourceRecord> poll(Connection conn) {
+            reads++;
+            return hasRecords ? List.of(new SourceRecord(Map.of(), Map.of(), name, null, name)) : List.of();
+        }
+    }
+
+    private static List<FakeStream> streams(int quiet) {
+        List<FakeStream> streams = new ArrayList<>();
+        for (int i = 0; i < quiet; i++) {
+            streams.add(new FakeStream("quiet" + i));
+        }
+        return streams;
+    }
+
+    @Test
+    void aBurstOfQuietTablesDueTogetherIsReadAFewPerPollAfterTheActiveOnes() throws Exception {
+        List<FakeStream> streams = streams(100);
+        FakeStream busy = new FakeStream("busy");
+        busy.active = true;
+        busy.hasRecords = true;
+        streams.add(50, busy);
+        StreamScheduler scheduler = new StreamScheduler(streams);
+
+        // The quiet tables' first turn comes first (none had one yet): four reads, then the busy table's records.
+        assertThat(scheduler.poll(null, 0).get(0).topic()).isEqualTo("busy");
+        assertThat(quietReads(streams)).isEqualTo(StreamScheduler.QUIET_READS_PER_POLL);
+        // Within the turn interval only the busy table is read, as often as it has records.
+        for (int i = 1; i <= 10; i++) {
+            assertThat(scheduler.poll(null, i).get(0).topic()).isEqualTo("busy");
+        }
+        assertThat(quietReads(streams)).isEqualTo(StreamScheduler.QUIET_READS_PER_POLL);
+        assertThat(busy.reads).isEqualTo(11);
+        // Once the busy table has nothing to send, the quiet ones go on where they stopped, a few per poll.
+        busy.hasRecords = false;
+        assertThat(scheduler.poll(null, 20)).isEmpty();
+        assertThat(quietReads(streams)).isEqualTo(2 * StreamScheduler.QUIET_READS_PER_POLL);
+        assertThat(streams.subList(0, 8)).allMatch(s -> s.reads == 1);
+    }
+
+    @Test
+    void quietTablesGetTheirTurnEvenWhileAnActiveTableAlwaysHasRecords() throws Exception {
+        List<FakeStream> streams = streams(3);
+        FakeStream snapshot = new FakeStream("snapshot");
+        snapshot.active = true;
+        snapshot.hasRecords = true;
+        streams.add(snapshot);
+        streams.get(1).hasRecords = true; // a quiet table with a change
+        StreamScheduler scheduler = new StreamScheduler(streams);
+
+        long now = 0;
+        List<String> topics = new ArrayList<>();
+        for (int i = 0; i < 30; i++, now += 10_000_000L) { // a poll every 10 ms for 300 ms
+            topics.add(scheduler.poll(null, now).get(0).topic());
+        }
+        assertThat(topics).contains("quiet1");
+        assertThat(topics.stream().filter("snapshot"::equals).count()).isGreaterThan(20);
+    }
+
+    @Test
+    void tablesNotDueAreNotRead() throws Exception {
+        List<FakeStream> streams = streams(10);
+        streams.forEach(s -> s.due = false);
+        StreamScheduler scheduler = new StreamScheduler(streams);
+        assertThat(scheduler.poll(null, 0)).isEmpty();
+        assertThat(quietReads(streams)).isZero();
+    }
+
+    private static int quietReads(List<FakeStream> streams) {
+        return streams.stream().filter(s -> !s.active).mapToInt(s -> s.reads).sum();
+    }
+}
