@@ -290,6 +290,8 @@ final class TableStream implements StreamScheduler.Stream {
             lastKey = rows.get(rows.size() - 1).key();
         }
         if (last) {
+            // Recorded before the stream moves on: a failed write leaves the last chunk to be read again.
+            ctx.tableState(conn, id, afterSnapshot() == Phase.DONE ? TableStates.DONE : TableStates.CAPTURING, null);
             LOG.info("Table {}: snapshot complete, streaming from {}", schema.id(), Timestamps.toText(ts));
             phase = afterSnapshot();
             lastKey = null;
@@ -298,7 +300,6 @@ final class TableStream implements StreamScheduler.Stream {
             if (rows.isEmpty()) {
                 out.add(heartbeat(Offsets.stream(ts)));
             }
-            ctx.tableState(conn, id, phase == Phase.DONE ? TableStates.DONE : TableStates.CAPTURING, null);
         }
         lastEmitAt = System.nanoTime();
         return out;
@@ -456,15 +457,17 @@ final class TableStream implements StreamScheduler.Stream {
                 resnapshot(conn, 0, true, e.getMessage());
                 return List.of();
             }
+            // Every write comes before the stream moves past the window: a write that fails (a lost connection) leaves
+            // the window to be read again, never read and dropped.
+            if (!changes.isEmpty() && !windows.saved(to)) {
+                ctx.state.saveWindowEnd(conn, captureKey(), to); // before any of its records can reach Kafka
+                windowEndsSaved = true;
+            }
             ctx.metrics.windows.incrementAndGet();
             ctx.metrics.windowRead(id.toString(), to, serverNow);
             ts = to;
-            boolean saved = windows.read(to);
+            windows.read(to);
             if (!changes.isEmpty()) {
-                if (!saved) {
-                    ctx.state.saveWindowEnd(conn, captureKey(), to); // before any of its records can reach Kafka
-                    windowEndsSaved = true;
-                }
                 lastEmitAt = nowLocal;
                 lastChangeAt = nowLocal;
                 nextReadAt = nowLocal + BUSY_READ_INTERVAL_NANOS;
@@ -515,6 +518,7 @@ final class TableStream implements StreamScheduler.Stream {
         if (stoppedIfUncapturable(conn, schema)) {
             return List.of();
         }
+        ctx.tableState(conn, id, TableStates.CAPTURING, what); // before the stream moves past the change
         records = factory(schema);
         ts = changeAt;
         identity = after;
@@ -523,15 +527,14 @@ final class TableStream implements StreamScheduler.Stream {
             lastEmitAt = System.nanoTime();
             ctx.metrics.truncates.incrementAndGet();
         }
-        ctx.tableState(conn, id, TableStates.CAPTURING, what);
         return out;
     }
 
     private List<SourceRecord> dropped(Connection conn, long droppedAt) throws SQLException {
+        ctx.tableState(conn, id, TableStates.DROPPED, "dropped at " + Timestamps.toText(droppedAt)); // before moving on
         phase = Phase.DROPPED;
         ts = droppedAt;
         ctx.metrics.droppedTables.incrementAndGet();
-        ctx.tableState(conn, id, TableStates.DROPPED, "dropped at " + Timestamps.toText(droppedAt));
         return List.of(records.tableEvent(ChangeEvent.TABLE_DROPPED, droppedAt, Offsets.dropped(droppedAt)));
     }
 

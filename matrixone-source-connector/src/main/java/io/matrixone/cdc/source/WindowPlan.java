@@ -37,12 +37,16 @@ final class WindowPlan {
     }
 
     /**
-     * Marks the window ending at {@code to} as read; true when an earlier run already saved that end (a window
-     * with changes whose end is new must be saved before its records are handed to Connect).
+     * Whether an earlier run already saved the end {@code to} (a window with changes whose end is new must be saved
+     * before its records are handed to Connect).
      */
-    boolean read(long to) {
-        delivered.headSet(to, false).clear();
-        return delivered.remove(to);
+    boolean saved(long to) {
+        return delivered.contains(to);
+    }
+
+    /** Marks the window ending at {@code to} as read. */
+    void read(long to) {
+        delivered.headSet(to, true).clear();
     }
 
     /** Whether windows are still being cut at an earlier run's points. */

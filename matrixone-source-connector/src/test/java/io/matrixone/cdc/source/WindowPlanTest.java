@@ -40,14 +40,18 @@ class WindowPlanTest {
     }
 
     @Test
-    void readSaysWhetherTheEndWasAlreadySaved() {
+    void savedSaysWhetherTheEndWasAlreadySaved() {
         WindowPlan plan = new WindowPlan(10_000, new TreeSet<>(List.of(230L, 610L)));
         // A table change cut the replay short of 230: that end is still ahead.
-        assertThat(plan.read(200)).isFalse();
+        assertThat(plan.saved(200)).isFalse();
+        plan.read(200);
         assertThat(plan.replaying()).isTrue();
-        assertThat(plan.read(230)).isTrue();
+        assertThat(plan.saved(230)).isTrue();
+        plan.read(230);
+        assertThat(plan.saved(230)).isFalse();
         // Ends passed over (a window cut elsewhere, then beyond them) are dropped.
-        assertThat(plan.read(700)).isFalse();
+        assertThat(plan.saved(700)).isFalse();
+        plan.read(700);
         assertThat(plan.replaying()).isFalse();
     }
 }
