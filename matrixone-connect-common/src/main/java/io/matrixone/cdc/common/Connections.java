@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.Properties;
 
 /** Opens connections to MatrixOne: single ones for checks, pooled ones for tasks. */
@@ -23,7 +24,13 @@ public final class Connections {
 
     /** A small pool for a task; the pool name shows in JMX and thread names. */
     public static HikariDataSource pool(MatrixOneUri uri, String poolName, int maxSize) {
+        return pool(uri, poolName, maxSize, Map.of());
+    }
+
+    /** The same, with Connector/J settings for this pool's connections only (see {@link JdbcProperties#SINK_STATEMENT_CACHE}). */
+    public static HikariDataSource pool(MatrixOneUri uri, String poolName, int maxSize, Map<String, String> driverProperties) {
         HikariConfig config = new HikariConfig();
+        driverProperties.forEach(config::addDataSourceProperty);
         config.setJdbcUrl(uri.jdbcUrl());
         config.setUsername(uri.user());
         config.setPassword(uri.password());

@@ -3,6 +3,7 @@ package io.matrixone.cdc.sink;
 import com.zaxxer.hikari.HikariDataSource;
 import io.matrixone.cdc.common.AppliedPositions;
 import io.matrixone.cdc.common.Connections;
+import io.matrixone.cdc.common.JdbcProperties;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,6 +12,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -19,8 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies each put() as one MatrixOne transaction. Connect commits the consumer offsets only after
- * put() returns, so a record's offset is committed only once its row is. Retriable MatrixOne errors
+ * Applies each put() as one MatrixOne transaction, in the background while the worker fetches the next records.
+ * Connect commits the consumer offsets only after flush(), which waits for those writes, so a record's offset is
+ * committed only once its row is. Retriable MatrixOne errors
  * are retried with backoff; a record that cannot be written goes to the errant-record reporter
  * (dead letter queue, with errors.tolerance=all) or fails the task naming its table and key.
  */
@@ -39,6 +43,7 @@ public class MatrixOneSinkTask extends SinkTask {
     private ErrantRecordReporter reporter;
     private AppliedProgress progress;
     private SinkTaskMetrics metrics;
+    private PipelinedWrites writes;
 
     @Override
     public String version() {
@@ -49,7 +54,7 @@ public class MatrixOneSinkTask extends SinkTask {
     public void start(Map<String, String> props) {
         config = new MatrixOneSinkConfig(props);
         String name = props.getOrDefault("name", "matrixone-sink");
-        pool = Connections.pool(config.server(), name + "-sink", 1);
+        pool = Connections.pool(config.server(), name + "-sink", 1, JdbcProperties.SINK_STATEMENT_CACHE);
         dialect = config.dialect();
         tables = new TableManager(dialect, config.getBoolean(MatrixOneSinkConfig.AUTO_CREATE), config.getBoolean(MatrixOneSinkConfig.AUTO_EVOLVE),
                 config.columnDropBehavior(), new CarriedColumns(config.getString(MatrixOneSinkConfig.APPLIED_DATABASE)));
@@ -59,6 +64,7 @@ public class MatrixOneSinkTask extends SinkTask {
         reporter = errantRecordReporter();
         progress = new AppliedProgress(config.getString(MatrixOneSinkConfig.APPLIED_DATABASE), name);
         metrics = new SinkTaskMetrics(name, props.getOrDefault("task.id", String.valueOf(System.identityHashCode(this))));
+        writes = new PipelinedWrites(name + "-writes-" + props.getOrDefault("task.id", "0"));
         LOG.info("MatrixOne sink task writing to {} ({} dialect)", config.server().masked(), dialect.name());
     }
 
@@ -72,20 +78,26 @@ public class MatrixOneSinkTask extends SinkTask {
 
     /**
      * Row changes are written in one transaction per run of records; a table event (truncate, drop) splits the
-     * runs, so it lands between the rows sent before it and those sent after it.
+     * runs, so it lands between the rows sent before it and those sent after it. The records are read here; their
+     * writes run in the background while the worker fetches the next ones ({@link PipelinedWrites}).
      */
     @Override
     public void put(Collection<SinkRecord> records) {
+        if (records.isEmpty()) {
+            writes.throwIfFailed(); // Connect puts nothing while no records come: a failed write still fails the task now
+            return;
+        }
+        List<Runnable> steps = new ArrayList<>();
         List<RowChange> changes = new ArrayList<>(records.size());
         List<AppliedProgress.Written> run = new ArrayList<>(records.size());
         for (SinkRecord record : records) {
             try {
                 TableEvent event = reader.tableEvent(record);
                 if (event != null) {
-                    write(changes, run);
-                    changes.clear();
-                    run.clear();
-                    apply(event);
+                    steps.add(writeStep(changes, run));
+                    changes = new ArrayList<>();
+                    run = new ArrayList<>();
+                    steps.add(() -> apply(event));
                     continue;
                 }
                 RowChange change = reader.read(record);
@@ -98,7 +110,24 @@ public class MatrixOneSinkTask extends SinkTask {
                 run.add(new AppliedProgress.Written(record, null));
             }
         }
-        write(changes, run);
+        steps.add(writeStep(changes, run));
+        writes.submit(() -> steps.forEach(Runnable::run));
+    }
+
+    private Runnable writeStep(List<RowChange> changes, List<AppliedProgress.Written> run) {
+        return () -> write(changes, run);
+    }
+
+    /** Connect commits offsets after this: every record put so far must be on the target first. */
+    @Override
+    public void flush(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        writes.await();
+    }
+
+    /** Partitions move to another task: none of their writes may still be running here. */
+    @Override
+    public void close(Collection<TopicPartition> partitions) {
+        writes.await();
     }
 
     /** Writes a run of row changes and, in the same transaction, the applied positions its records lead to. */
@@ -269,6 +298,9 @@ public class MatrixOneSinkTask extends SinkTask {
 
     @Override
     public void stop() {
+        if (writes != null) {
+            writes.close();
+        }
         if (connection != null) {
             try {
                 connection.close();
