@@ -260,7 +260,12 @@ class TableLifecycleIT {
         }
 
         void awaitEqual(String table) throws InterruptedException {
-            TableComparison.awaitEqual(dbs.source, new TableId(dbs.srcDb, table), dbs.target, new TableId(dbs.dstDb, table), SYNC);
+            try {
+                TableComparison.awaitEqual(dbs.source, new TableId(dbs.srcDb, table), dbs.target, new TableId(dbs.dstDb, table), SYNC);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\nthe topic's records of those keys and its table events:"
+                        + recordsOfDifferingKeys(table, e.getMessage()), e);
+            }
         }
 
         void awaitGone(String table) throws InterruptedException {
@@ -306,6 +311,14 @@ class TableLifecycleIT {
 
         /** Every record of the table's topic carrying the table event header with this value. */
         List<ConsumerRecord<byte[], byte[]>> tableEvents(String table, String event) {
+            return records(table).stream().filter(record -> {
+                Header header = record.headers().lastHeader(ChangeEvent.TABLE_EVENT_HEADER);
+                return header != null && event.equals(new String(header.value(), StandardCharsets.UTF_8));
+            }).toList();
+        }
+
+        /** Every record of the table's topic, in order. */
+        List<ConsumerRecord<byte[], byte[]>> records(String table) {
             Map<String, Object> props = Map.of("bootstrap.servers", connect.cluster().kafka().bootstrapServers(),
                     "key.deserializer", ByteArrayDeserializer.class, "value.deserializer", ByteArrayDeserializer.class);
             List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
@@ -315,15 +328,38 @@ class TableLifecycleIT {
                 consumer.seekToBeginning(List.of(partition));
                 long end = consumer.endOffsets(List.of(partition)).get(partition);
                 while (consumer.position(partition) < end) {
-                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofSeconds(1))) {
-                        Header header = record.headers().lastHeader(ChangeEvent.TABLE_EVENT_HEADER);
-                        if (header != null && event.equals(new String(header.value(), StandardCharsets.UTF_8))) {
-                            found.add(record);
-                        }
-                    }
+                    consumer.poll(Duration.ofSeconds(1)).forEach(found::add);
                 }
             }
             return found;
+        }
+
+        /**
+         * What the table's topic carried for the keys a failed comparison names (its op, source time and row), so a
+         * divergence that no rerun reproduces leaves its evidence in the failure message.
+         */
+        String recordsOfDifferingKeys(String table, String failure) {
+            java.util.regex.Matcher keys = Pattern.compile("\\[(-?\\d+)\\] (?:missing on the target|only on the target|differs)")
+                    .matcher(failure);
+            List<String> wanted = new ArrayList<>();
+            while (keys.find() && wanted.size() < 3) {
+                wanted.add("\"payload\":{\"id\":" + keys.group(1) + "}");
+            }
+            StringBuilder out = new StringBuilder();
+            int lines = 0;
+            for (ConsumerRecord<byte[], byte[]> record : records(table)) {
+                String key = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
+                Header event = record.headers().lastHeader(ChangeEvent.TABLE_EVENT_HEADER);
+                if ((event != null || wanted.stream().anyMatch(key::contains)) && lines++ < 40) {
+                    String value = record.value() == null ? "null (tombstone)" : new String(record.value(), StandardCharsets.UTF_8);
+                    int payload = value.indexOf("\"payload\"");
+                    out.append("\n  @").append(record.offset()).append(' ')
+                            .append(event != null ? "table event " + new String(event.value(), StandardCharsets.UTF_8) + " " : "")
+                            .append(key.substring(Math.max(0, key.indexOf("\"payload\"")))).append(" -> ")
+                            .append(payload < 0 ? value : value.substring(payload, Math.min(value.length(), payload + 250)));
+                }
+            }
+            return out.toString();
         }
 
         void delete() {
