@@ -339,7 +339,7 @@ class TableLifecycleIT {
          * divergence that no rerun reproduces leaves its evidence in the failure message.
          */
         String recordsOfDifferingKeys(String table, String failure) {
-            java.util.regex.Matcher keys = Pattern.compile("\\[(-?\\d+)\\] (?:missing on the target|only on the target|differs)")
+            java.util.regex.Matcher keys = Pattern.compile("\\(id=(-?\\d+)\\) (?:missing on the target|only on the target|differs)")
                     .matcher(failure);
             List<String> wanted = new ArrayList<>();
             while (keys.find() && wanted.size() < 3) {

@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Applies each put() as one MatrixOne transaction, in the background while the worker fetches the next records.
  * Connect commits the consumer offsets only after flush(), which waits for those writes, so a record's offset is
- * committed only once its row is. Retriable MatrixOne errors
- * are retried with backoff; a record that cannot be written goes to the errant-record reporter
- * (dead letter queue, with errors.tolerance=all) or fails the task naming its table and key.
+ * committed only once its row is. Retriable MatrixOne errors are retried with backoff; a record that cannot be
+ * written goes to the errant-record reporter (dead letter queue, with errors.tolerance=all) or fails the task naming
+ * its table and key.
  */
 public class MatrixOneSinkTask extends SinkTask {
 

@@ -9,7 +9,6 @@ import io.matrixone.cdc.common.TableFingerprint.RowHash;
 import io.matrixone.cdc.common.TableId;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -141,63 +140,7 @@ public final class TableVerifier {
             return null;
         }
         List<RowHash> sourceRows = TableFingerprint.rowHashes(source, from, position.appliedTs(), key);
-        return counts + "; " + describe(diff(sourceRows, targetRows, key, maxKeys));
-    }
-
-    /** A merge of both sides in key order (as the server sorts them), up to {@code max} differing keys. */
-    static List<String> diff(List<RowHash> sourceRows, List<RowHash> targetRows, List<String> key, int max) {
-        List<String> found = new ArrayList<>();
-        int s = 0;
-        int t = 0;
-        while ((s < sourceRows.size() || t < targetRows.size()) && found.size() < max) {
-            RowHash a = s < sourceRows.size() ? sourceRows.get(s) : null;
-            RowHash b = t < targetRows.size() ? targetRows.get(t) : null;
-            int order = a == null ? 1 : b == null ? -1 : compare(a.key(), b.key());
-            if (order == 0) {
-                if (!a.checksum().equals(b.checksum())) {
-                    found.add(keyText(key, a.key()) + " differs");
-                }
-                s++;
-                t++;
-            } else if (order < 0) {
-                found.add(keyText(key, a.key()) + " missing on the target");
-                s++;
-            } else {
-                found.add(keyText(key, b.key()) + " only on the target");
-                t++;
-            }
-        }
-        return found;
-    }
-
-    /** Key values compared as numbers when both are, else as text. */
-    private static int compare(List<String> a, List<String> b) {
-        for (int i = 0; i < a.size(); i++) {
-            String x = a.get(i);
-            String y = b.get(i);
-            int c;
-            if (x == null || y == null) {
-                c = x == null ? (y == null ? 0 : -1) : 1;
-            } else {
-                try {
-                    c = new java.math.BigDecimal(x).compareTo(new java.math.BigDecimal(y));
-                } catch (NumberFormatException notNumbers) {
-                    c = x.compareTo(y);
-                }
-            }
-            if (c != 0) {
-                return c;
-            }
-        }
-        return 0;
-    }
-
-    private static String keyText(List<String> key, List<String> values) {
-        StringBuilder text = new StringBuilder("(");
-        for (int i = 0; i < key.size(); i++) {
-            text.append(i == 0 ? "" : ", ").append(key.get(i)).append('=').append(values.get(i));
-        }
-        return text.append(')').toString();
+        return counts + "; " + describe(TableFingerprint.differingKeys(sourceRows, targetRows, key, maxKeys));
     }
 
     private static String describe(List<String> differences) {

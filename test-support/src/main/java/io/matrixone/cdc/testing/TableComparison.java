@@ -9,10 +9,7 @@ import io.matrixone.cdc.common.TableId;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Target equals source, row for row and column for column: the same columns (names and declared types,
@@ -65,21 +62,9 @@ public final class TableComparison {
             if (key.isEmpty()) {
                 return "no primary key to name the differing rows";
             }
-            Map<List<String>, String> onSource = new HashMap<>();
-            TableFingerprint.rowHashes(s, sourceTable, null, key).forEach(r -> onSource.put(r.key(), r.checksum()));
-            Map<List<String>, String> onTarget = new HashMap<>();
-            TableFingerprint.rowHashes(t, targetTable, null, key).forEach(r -> onTarget.put(r.key(), r.checksum()));
-            List<String> found = new ArrayList<>();
-            onSource.forEach((k, sum) -> {
-                String other = onTarget.get(k);
-                if (other == null) {
-                    found.add(k + " missing on the target");
-                } else if (!other.equals(sum)) {
-                    found.add(k + " differs");
-                }
-            });
-            onTarget.keySet().stream().filter(k -> !onSource.containsKey(k)).forEach(k -> found.add(k + " only on the target"));
-            return "differing keys " + key + ": " + found.stream().sorted().limit(20).toList();
+            List<String> found = TableFingerprint.differingKeys(TableFingerprint.rowHashes(s, sourceTable, null, key),
+                    TableFingerprint.rowHashes(t, targetTable, null, key), key, 20);
+            return "differing keys: " + found;
         } catch (SQLException e) {
             return "differing keys unreadable: " + e.getMessage();
         }

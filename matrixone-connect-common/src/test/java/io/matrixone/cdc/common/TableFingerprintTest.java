@@ -1,4 +1,4 @@
-package io.matrixone.cdc.cli;
+package io.matrixone.cdc.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,7 +6,7 @@ import io.matrixone.cdc.common.TableFingerprint.RowHash;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class TableVerifierTest {
+class TableFingerprintTest {
 
     private static RowHash row(String id, String hash) {
         return new RowHash(List.of(id), hash);
@@ -17,15 +17,15 @@ class TableVerifierTest {
         List<RowHash> source = List.of(row("1", "a"), row("2", "b"), row("9", "c"), row("10", "d"));
         List<RowHash> target = List.of(row("1", "a"), row("2", "x"), row("5", "e"), row("10", "d"));
 
-        assertThat(TableVerifier.diff(source, target, List.of("id"), 10))
+        assertThat(TableFingerprint.differingKeys(source, target, List.of("id"), 10))
                 .containsExactly("(id=2) differs", "(id=5) only on the target", "(id=9) missing on the target");
     }
 
     @Test
     void stopsAtTheBound() {
         List<RowHash> source = List.of(row("1", "a"), row("2", "b"), row("3", "c"));
-        assertThat(TableVerifier.diff(source, List.of(), List.of("id"), 2))
+        assertThat(TableFingerprint.differingKeys(source, List.of(), List.of("id"), 2))
                 .containsExactly("(id=1) missing on the target", "(id=2) missing on the target");
-        assertThat(TableVerifier.diff(source, source, List.of("id"), 2)).isEmpty();
+        assertThat(TableFingerprint.differingKeys(source, source, List.of("id"), 2)).isEmpty();
     }
 }
