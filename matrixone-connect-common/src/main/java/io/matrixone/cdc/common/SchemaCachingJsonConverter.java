@@ -37,8 +37,10 @@ import org.slf4j.LoggerFactory;
  * only the payload. Anything it does not recognise (another producer's spacing or field order, a new schema) goes
  * through JsonConverter itself, whose result then fills the caches.
  *
- * <p>Values are turned into Connect data by JsonConverter's own code (its {@code convertToConnect}, reached by
- * reflection); if a Kafka version lacks it, every record takes JsonConverter's full path, slower but the same.
+ * <p>Payloads are written and read token by token ({@link JsonPayloadWriter}, {@link JsonPayloadReader}) in the
+ * shapes mo-cdc's records have, without JsonConverter's tree of JSON nodes. Any other shape is written and read by
+ * JsonConverter's own code (reading: its {@code convertToConnect}, reached by reflection; if a Kafka version lacks it,
+ * such records take JsonConverter's full path, slower but the same).
  */
 public final class SchemaCachingJsonConverter implements Converter {
 
@@ -51,18 +53,28 @@ public final class SchemaCachingJsonConverter implements Converter {
 
     private final JsonConverter full = new JsonConverter();
     private final JsonConverter payloadOnly = new JsonConverter();
-    /** Parses a payload as JsonConverter does: exact decimals, leading zeros allowed. */
-    private final ObjectMapper payloadReader = new ObjectMapper()
-            .enable(JsonReadFeature.ALLOW_LEADING_ZEROS_FOR_NUMBERS.mappedFeature())
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .setNodeFactory(new JsonNodeFactory(true));
+    private final ObjectMapper payloadTreeReader = payloadTreeReader();
     private final ObjectMapper schemaWriter = new ObjectMapper();
-    private final Map<Schema, byte[]> schemaBytes = new IdentityHashMap<>();
+    /** Per schema written: the record's bytes up to its payload, and whether the payload writer takes the schema. */
+    private final Map<Schema, Written> written = new IdentityHashMap<>();
     private final Map<ByteBuffer, Schema> schemas = new HashMap<>();
     private byte[] lastSchemaJson;
     private Schema lastSchema;
     private JsonConverterConfig config;
     private boolean schemasEnabled;
+    private JsonPayloadWriter payloadWriter;
+    private JsonPayloadReader payloadReader;
+
+    private record Written(byte[] head, boolean streamed) {
+    }
+
+    /** Parses a payload as JsonConverter does: exact decimals, leading zeros allowed. */
+    static ObjectMapper payloadTreeReader() {
+        return new ObjectMapper()
+                .enable(JsonReadFeature.ALLOW_LEADING_ZEROS_FOR_NUMBERS.mappedFeature())
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .setNodeFactory(new JsonNodeFactory(true));
+    }
 
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
@@ -74,6 +86,8 @@ public final class SchemaCachingJsonConverter implements Converter {
         typed.put("converter.type", isKey ? "key" : "value");
         config = new JsonConverterConfig(typed);
         schemasEnabled = config.schemasEnabled();
+        payloadWriter = new JsonPayloadWriter(config.decimalFormat());
+        payloadReader = new JsonPayloadReader(payloadTreeReader.getFactory(), config.replaceNullWithDefault());
     }
 
     @Override
@@ -86,21 +100,35 @@ public final class SchemaCachingJsonConverter implements Converter {
         if (!schemasEnabled || schema == null || value == null) {
             return full.fromConnectData(topic, schema, value);
         }
-        byte[] schemaJson = schemaBytes.get(schema);
-        if (schemaJson == null) {
-            schemaJson = writeSchema(schema);
-            if (schemaBytes.size() >= CACHE_SIZE) {
-                schemaBytes.clear();
+        Written head = written.get(schema);
+        if (head == null) {
+            head = new Written(concat(SCHEMA_PREFIX, writeSchema(schema), PAYLOAD_INFIX), JsonPayloadWriter.writes(schema));
+            if (written.size() >= CACHE_SIZE) {
+                written.clear();
             }
-            schemaBytes.put(schema, schemaJson);
+            written.put(schema, head);
         }
-        byte[] payload = payloadOnly.fromConnectData(topic, schema, value);
-        byte[] out = new byte[SCHEMA_PREFIX.length + schemaJson.length + PAYLOAD_INFIX.length + payload.length + 1];
-        int at = put(out, 0, SCHEMA_PREFIX);
-        at = put(out, at, schemaJson);
-        at = put(out, at, PAYLOAD_INFIX);
-        at = put(out, at, payload);
-        out[at] = '}';
+        if (head.streamed()) {
+            try {
+                return payloadWriter.write(head.head(), schema, value, (byte) '}');
+            } catch (IOException | RuntimeException e) {
+                // JsonConverter writes it or words the error
+            }
+        }
+        return concat(head.head(), payloadOnly.fromConnectData(topic, schema, value), new byte[] {'}'});
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        int length = 0;
+        for (byte[] part : parts) {
+            length += part.length;
+        }
+        byte[] out = new byte[length];
+        int at = 0;
+        for (byte[] part : parts) {
+            System.arraycopy(part, 0, out, at, part.length);
+            at += part.length;
+        }
         return out;
     }
 
@@ -146,8 +174,14 @@ public final class SchemaCachingJsonConverter implements Converter {
     /** The record's payload, which follows the schema's JSON ending at {@code schemaEnd}, as Connect data. */
     private SchemaAndValue readPayload(byte[] value, int schemaEnd, Schema schema) {
         int payloadStart = schemaEnd + PAYLOAD_INFIX.length;
+        int payloadLength = value.length - 1 - payloadStart;
         try {
-            JsonNode payload = payloadReader.readTree(value, payloadStart, value.length - 1 - payloadStart);
+            return new SchemaAndValue(schema, payloadReader.read(schema, value, payloadStart, payloadLength));
+        } catch (JsonPayloadReader.NotHere | IOException | RuntimeException e) {
+            // not in the shape read token by token: JsonConverter's own reading decides
+        }
+        try {
+            JsonNode payload = payloadTreeReader.readTree(value, payloadStart, payloadLength);
             return new SchemaAndValue(schema, CONVERT_TO_CONNECT.invoke(schema, payload, config));
         } catch (IOException e) {
             return full.toConnectData(null, value); // not JSON after all: JsonConverter says what is wrong
@@ -189,11 +223,6 @@ public final class SchemaCachingJsonConverter implements Converter {
 
     private static boolean startsWith(byte[] bytes, int at, byte[] prefix) {
         return bytes.length - at >= prefix.length && Arrays.equals(bytes, at, at + prefix.length, prefix, 0, prefix.length);
-    }
-
-    private static int put(byte[] out, int at, byte[] part) {
-        System.arraycopy(part, 0, out, at, part.length);
-        return at + part.length;
     }
 
     /** Whether records are read by their payload alone (this Kafka's JsonConverter has the code it reuses). */
