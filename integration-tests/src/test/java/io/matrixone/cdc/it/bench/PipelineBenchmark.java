@@ -27,7 +27,9 @@ import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
  * measured end to end on the target server the same way:
  * <ol>
  * <li>full copy of an N-row table: connectors created (or create cdc) -> target count = N, polled every second;
- *     then target = source (count and checksum over all columns);
+ *     then target = source (count and checksum over all columns). mo-cdc copies twice, into two databases: first in
+ *     the benchmark's fresh JVM (cold: its JIT compilers busy throughout), then again in the same worker (warm, as a
+ *     worker that has run for a while is); both are printed;
  * <li>streaming at a steady rate of inserts, updates and deletes ({@link PacedWriter}): lag from the writer's
  *     commit to the row visible on the target ({@link TargetPoller}, every 100 ms), p50 and p99;
  * </ol>
@@ -47,6 +49,7 @@ public final class PipelineBenchmark {
     private final String db = Sql.uniqueDatabase("pipebench");
     private final String table = db + ".b";
     private final String builtinCopy = db + "_bi.b";
+    private final String warmCopy = db + "_warm.b";
     private final List<String> summary = new ArrayList<>();
 
     private PipelineBenchmark(String[] args) {
@@ -68,17 +71,25 @@ public final class PipelineBenchmark {
                 ConnectClusterHarness connect = ConnectClusterHarness.start("pipeline-bench", false);
                 Bench.HeapPeak heap = new Bench.HeapPeak()) {
             exec(src, "create database " + db, "create pitr " + db + "_pitr for database " + db + " range 2 'h'");
-            exec(dst, "create database " + db, "create database " + db + "_bi");
+            exec(dst, "create database " + db, "create database " + db + "_bi", "create database " + db + "_warm");
             long loadStart = System.nanoTime();
             BenchTable.create(src, table, rows);
             System.out.printf("loaded %,d rows in %.1f s%n", rows, (System.nanoTime() - loadStart) / 1e9);
             EmbeddedConnectCluster cluster = connect.cluster();
 
             // 1. mo-cdc full copy, end to end
-            double moCopy = copy("mo-cdc", table, () -> startPipeline(cluster, "copy", Map.of()));
+            double moCopy = copy("mo-cdc", table, () -> startPipeline(cluster, "copy", Map.of(), Map.of()));
             long copyEnd = Sql.serverNowNanos(src);
             stopPipeline(cluster, "copy");
             awaitSame(src, dst, table, table);
+
+            // 1b. the same copy again in the same worker, into another database: the first ran in a fresh JVM whose JIT
+            // compilers took about a core's quarter throughout (JFR); a Connect worker that has run for a while is warm
+            double moWarmCopy = copy("mo-cdc (JVM warm, second copy)", warmCopy,
+                    () -> startPipeline(cluster, "warm", Map.of(), Map.of("tables", table + ":" + warmCopy)));
+            stopPipeline(cluster, "warm");
+            awaitSame(src, dst, table, warmCopy);
+            exec(dst, "drop database " + db + "_warm");
 
             LagTracker tracker = new LagTracker(1);
             try (PacedWriter writer = new PacedWriter(source, List.of(table), rows, 0, 0, tracker)) {
@@ -98,7 +109,7 @@ public final class PipelineBenchmark {
 
                 // 3. mo-cdc streaming from the end of its copy: first the changes made meanwhile, then the same rate
                 long caughtUp = System.nanoTime();
-                startPipeline(cluster, "stream", Map.of("snapshot.mode", "never", "start.ts", Long.toString(copyEnd)));
+                startPipeline(cluster, "stream", Map.of("snapshot.mode", "never", "start.ts", Long.toString(copyEnd)), Map.of());
                 awaitSame(src, dst, table, table);
                 System.out.printf("mo-cdc caught up on the %d s of changes made while it was stopped in %.1f s%n",
                         seconds, (System.nanoTime() - caughtUp) / 1e9);
@@ -113,6 +124,8 @@ public final class PipelineBenchmark {
 
                 summary.add(String.format("full copy of %,d rows, end to end: mo-cdc %,.0f rows/s, built-in %,.0f rows/s -> %.2fx",
                         rows, moCopy, builtinCopyRate, moCopy / builtinCopyRate));
+                summary.add(String.format("same, mo-cdc's second copy in the same (warm) JVM: %,.0f rows/s -> %.2fx",
+                        moWarmCopy, moWarmCopy / builtinCopyRate));
                 summary.add(ratio("streaming lag p50", mo.lags(), builtin.lags(), 50));
                 summary.add(ratio("streaming lag p99", mo.lags(), builtin.lags(), 99));
             }
@@ -122,7 +135,8 @@ public final class PipelineBenchmark {
         } finally {
             try (Connection src = Connections.open(source); Connection dst = Connections.open(target)) {
                 exec(src, "drop pitr if exists " + db + "_pitr", "drop database if exists " + db);
-                exec(dst, "drop database if exists " + db, "drop database if exists " + db + "_bi");
+                exec(dst, "drop database if exists " + db, "drop database if exists " + db + "_bi",
+                        "drop database if exists " + db + "_warm");
             }
         }
     }
@@ -160,13 +174,16 @@ public final class PipelineBenchmark {
         return rows / s;
     }
 
-    private void startPipeline(EmbeddedConnectCluster cluster, String prefix, Map<String, String> sourceExtra) {
+    private void startPipeline(EmbeddedConnectCluster cluster, String prefix, Map<String, String> sourceExtra,
+                               Map<String, String> sinkExtra) {
         String topic = prefix + "." + table;
         cluster.kafka().createTopic(topic, 1);
         Map<String, String> config = BenchConnectors.source(source, prefix, table);
         config.putAll(sourceExtra);
         cluster.configureConnector(prefix + "-source", config);
-        cluster.configureConnector(prefix + "-sink", BenchConnectors.sink(target, List.of(topic)));
+        Map<String, String> sink = BenchConnectors.sink(target, List.of(topic));
+        sink.putAll(sinkExtra);
+        cluster.configureConnector(prefix + "-sink", sink);
     }
 
     private static void stopPipeline(EmbeddedConnectCluster cluster, String prefix) {
