@@ -158,30 +158,33 @@ final class BatchWriter {
     }
 
     private static long estimateRow(RowChange row) {
-        List<Object> values = new ArrayList<>();
+        long size = 4;
         for (Field field : row.row().schema().fields()) {
-            values.add(row.row().get(field));
+            size += estimate(row.row().get(field));
         }
-        return estimate(values);
+        return size;
     }
 
-    /** Bytes a row adds to the SQL text once Connector/J has quoted and escaped it. */
+    /** Bytes a row of values adds to the SQL text once Connector/J has quoted and escaped it. */
     private static long estimate(List<Object> values) {
         long size = 4;
         for (Object value : values) {
-            if (value instanceof String s) {
-                size += 2L * s.length() + 4;
-            } else if (value instanceof byte[] b) {
-                size += 2L * b.length + 12;
-            } else if (value instanceof java.nio.ByteBuffer b) {
-                size += 2L * b.remaining() + 12;
-            } else if (value instanceof List<?> l) {
-                size += 24L * l.size() + 4;
-            } else {
-                size += 28;
-            }
+            size += estimate(value);
         }
         return size;
+    }
+
+    private static long estimate(Object value) {
+        if (value instanceof String s) {
+            return 2L * s.length() + 4;
+        } else if (value instanceof byte[] b) {
+            return 2L * b.length + 12;
+        } else if (value instanceof java.nio.ByteBuffer b) {
+            return 2L * b.remaining() + 12;
+        } else if (value instanceof List<?> l) {
+            return 24L * l.size() + 4;
+        }
+        return 28;
     }
 
     private static int utf8Length(String sql) {

@@ -31,6 +31,7 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
     public static final String SNAPSHOT_FETCH_SIZE = "snapshot.fetch.size";
     public static final String POLL_INTERVAL_MS = "poll.interval.ms";
     public static final String IDLE_READS_PER_SECOND = "idle.reads.per.second";
+    public static final String IDLE_PROBES_PER_SECOND = "idle.probes.per.second";
     public static final String WINDOW_LAG_MS = "window.lag.ms";
     public static final String WINDOW_MAX_MS = "window.max.ms";
     public static final String STATE_DATABASE = "state.database";
@@ -106,6 +107,14 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
                         + "keep tables / this below window.max.ms. A task reads a few idle tables per poll, after the "
                         + "tables with recent changes, which are not limited.",
                 READING, ++order, Width.SHORT, "Idle table reads per second");
+        def.define(IDLE_PROBES_PER_SECOND, Type.INT, 50, ConfigDef.Range.atLeast(0), Importance.LOW,
+                "When a task's idle tables are read less often than poll.interval.ms (more tables than "
+                        + IDLE_READS_PER_SECOND + " covers), at most this many probes per second, per connector (shared by "
+                        + "its tasks), of idle tables for changes, on a connection of each task's own: a table that changed "
+                        + "is read at once instead of at its next idle read. A probe (DATA BRANCH DIFF ... OUTPUT LIMIT 1) "
+                        + "costs the source about as much as an idle read but never holds up the task's busy tables. 0 turns "
+                        + "probing off.",
+                READING, ++order, Width.SHORT, "Idle table probes per second");
         def.define(WINDOW_LAG_MS, Type.LONG, 0L, ConfigDef.Range.atLeast(0), Importance.LOW,
                 "A window ends this long before the fenced server time (see state.database). The fence needs no "
                         + "margin (its commit is stamped after the server time it follows, whatever the clocks of the "

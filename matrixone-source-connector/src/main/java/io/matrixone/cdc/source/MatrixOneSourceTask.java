@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * Schedules its share of the tables: each is a {@link TableStream} that knows its own phase (snapshot,
  * stream, dropped, stopped) and what to read next. Each poll() returns one stream's batch, one snapshot
  * chunk or one window, so with exactly-once support (transaction.boundary=poll) a window is one Kafka
- * transaction; the streams take turns ({@link StreamScheduler}: active tables first, a few quiet ones per poll). What every stream needs each round (the fenced horizon, the PITRs,
+ * transaction; the streams take turns ({@link StreamScheduler}: active tables first, a few quiet ones per poll), and
+ * in a task of many tables a {@link ChangeProbe} wakes the quiet ones that changed. What every stream needs each round (the fenced horizon, the PITRs,
  * the tables' catalog identities) is read once for all of them ({@link StreamContext}).
  *
  * <p>Offsets are the checkpoint. Inside a window every record but the last carries the window's start,
@@ -37,6 +38,8 @@ public class MatrixOneSourceTask extends SourceTask {
     private final List<TableStream> tables = new ArrayList<>();
     private final StreamScheduler scheduler = new StreamScheduler(tables);
     private SourceTaskMetrics metrics;
+    /** Wakes quiet tables that changed, in a task of many tables; null when not needed. */
+    private ChangeProbe probe;
     private long retryBackoffMs = 500;
 
     @Override
@@ -71,6 +74,8 @@ public class MatrixOneSourceTask extends SourceTask {
                     + MatrixOneErrors.describe(e), e);
         }
         streams.tableCount(tables.size(), Integer.parseInt(props.getOrDefault(MatrixOneSourceConfig.TASK_COUNT, "1")));
+        probe = ChangeProbe.startIfUseful(config.server(), tables, streams.probesPerSecond(), streams.idleIntervalNanos(),
+                streams.pollIntervalNanos, metrics, "mo-cdc-probe-" + connectorName + "-" + taskId);
         LOG.info("MatrixOne source task capturing {} table(s) from {}", tables.size(), config.server().masked());
     }
 
@@ -130,6 +135,9 @@ public class MatrixOneSourceTask extends SourceTask {
 
     @Override
     public void stop() {
+        if (probe != null) {
+            probe.close();
+        }
         closeQuietly();
         if (metrics != null) {
             metrics.close();

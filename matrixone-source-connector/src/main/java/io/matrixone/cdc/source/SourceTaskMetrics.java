@@ -21,6 +21,9 @@ public final class SourceTaskMetrics implements SourceTaskMetricsMBean, AutoClos
     final AtomicLong truncates = new AtomicLong();
     final AtomicLong droppedTables = new AtomicLong();
     final AtomicLong stoppedTables = new AtomicLong();
+    /** Quiet tables probed for changes ({@link ChangeProbe}), and those the probe found changed. */
+    final AtomicLong probes = new AtomicLong();
+    final AtomicLong wakeUps = new AtomicLong();
     /** Per table: the end of its last window read (server nanoseconds). */
     private final Map<String, Long> windowEnds = new ConcurrentHashMap<>();
     /** Server clock minus this machine's clock, measured at the last window, so lag can be read at any time. */
@@ -84,6 +87,16 @@ public final class SourceTaskMetrics implements SourceTaskMetricsMBean, AutoClos
     @Override
     public long getStoppedTables() {
         return stoppedTables.get();
+    }
+
+    @Override
+    public long getProbes() {
+        return probes.get();
+    }
+
+    @Override
+    public long getWakeUps() {
+        return wakeUps.get();
     }
 
     /** Records that {@code table} has been read up to {@code endNanos}, at server time {@code serverNowNanos}. */

@@ -17,6 +17,12 @@ public interface SourceTaskMetricsMBean {
 
     long getHeartbeats();
 
+    /** Probes of quiet tables for changes (on the probe's own connection). */
+    long getProbes();
+
+    /** Quiet tables a probe found changed (or refused: dropped, altered), read at once. */
+    long getWakeUps();
+
     /** Server time minus the end of the last window read, over all tables (largest). */
     long getLagMs();
 

@@ -27,6 +27,9 @@ final class StreamContext {
     final OffsetStorageReader offsets;
     final long pollIntervalNanos;
     private final int idleReadsPerSecond;
+    private final int idleProbesPerSecond;
+    /** This task's share of idle.probes.per.second. */
+    private double probesPerSecond;
     /** How often a table idle for a while is read: poll.interval.ms, longer when the task has many tables. */
     private long idleIntervalNanos;
     final long maxWindowNanos;
@@ -47,6 +50,7 @@ final class StreamContext {
         this.offsets = offsets;
         this.pollIntervalNanos = TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.POLL_INTERVAL_MS));
         this.idleReadsPerSecond = config.getInt(MatrixOneSourceConfig.IDLE_READS_PER_SECOND);
+        this.idleProbesPerSecond = config.getInt(MatrixOneSourceConfig.IDLE_PROBES_PER_SECOND);
         this.idleIntervalNanos = pollIntervalNanos;
         this.maxWindowNanos = TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.WINDOW_MAX_MS));
         this.endNanos = config.endNanos() == null ? Long.MAX_VALUE : config.endNanos();
@@ -61,6 +65,12 @@ final class StreamContext {
     void tableCount(int tables, int tasks) {
         double share = Math.max(1.0, idleReadsPerSecond / (double) Math.max(1, tasks));
         idleIntervalNanos = Math.max(pollIntervalNanos, (long) (TimeUnit.SECONDS.toNanos(1) * tables / share));
+        probesPerSecond = idleProbesPerSecond / (double) Math.max(1, tasks);
+    }
+
+    /** This task's share of idle.probes.per.second (see {@link ChangeProbe}). */
+    double probesPerSecond() {
+        return probesPerSecond;
     }
 
     long idleIntervalNanos() {

@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * Every record's offset says where a replay resumes, so a crash between a table change and the next checkpoint
  * finds the same change again and ends at the same place.
  */
-final class TableStream implements StreamScheduler.Stream {
+final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed {
 
     private static final Logger LOG = LoggerFactory.getLogger(TableStream.class);
     /** Bounds the empty windows passed over in one poll(), so a long catch-up still yields to stop(). */
@@ -65,9 +65,10 @@ final class TableStream implements StreamScheduler.Stream {
     private final TableId id;
     /** Builds this table's records with the schema in force at {@link #ts}. */
     private RecordFactory records;
-    private Phase phase;
+    /** Volatile, as {@link #ts} and {@link #lastChangeAt}: the {@link ChangeProbe}'s thread reads them. */
+    private volatile Phase phase;
     /** Snapshot: the time the snapshot reads at (0 = not chosen yet). Stream: the end of the last window. */
-    private long ts;
+    private volatile long ts;
     /** Snapshot: the last key emitted, as text, or null before the first chunk. */
     private List<String> lastKey;
     /** Stream: the table's identity at {@link #ts}; null until looked up. */
@@ -83,7 +84,9 @@ final class TableStream implements StreamScheduler.Stream {
     /** When the committed checkpoint was last looked at (System.nanoTime()). */
     private long checkpointCheckedAt;
     /** When a window of this table last had changes (System.nanoTime()); long ago at first. */
-    private long lastChangeAt = System.nanoTime() - 2 * ACTIVE_NANOS;
+    private volatile long lastChangeAt = System.nanoTime() - 2 * ACTIVE_NANOS;
+    /** Set by the {@link ChangeProbe} when this quiet table changed: read it at the next poll. */
+    private volatile boolean woken;
     /** Stream: where windows end (see WindowPlan); a restored stream first follows the points an earlier run delivered. */
     private WindowPlan windows;
     /** Whether window ends this run saved may still need deleting once checkpointed. */
@@ -199,13 +202,30 @@ final class TableStream implements StreamScheduler.Stream {
      */
     @Override
     public boolean active(long nowLocal) {
-        return phase == Phase.SNAPSHOT || (phase == Phase.STREAM && nowLocal - lastChangeAt < ACTIVE_NANOS);
+        return phase == Phase.SNAPSHOT || (phase == Phase.STREAM && (woken || nowLocal - lastChangeAt < ACTIVE_NANOS));
     }
 
     /** Whether a {@link #poll} now would read the source: a snapshot chunk, or a read whose time has come. */
     @Override
     public boolean due(long nowLocal) {
-        return phase == Phase.SNAPSHOT || ((phase == Phase.STREAM || phase == Phase.DROPPED) && nowLocal >= nextReadAt);
+        return phase == Phase.SNAPSHOT || ((phase == Phase.STREAM || phase == Phase.DROPPED) && (woken || nowLocal >= nextReadAt));
+    }
+
+    @Override
+    public TableId table() {
+        return id;
+    }
+
+    /** A quiet streaming table's checkpoint; -1 for a table its task reads anyway (active, woken) or does not stream. */
+    @Override
+    public long probeFrom(long nowLocal) {
+        return phase == Phase.STREAM && !active(nowLocal) && ts > 0 ? ts : -1;
+    }
+
+    @Override
+    public void wake() {
+        woken = true;
+        ctx.metrics.wakeUps.incrementAndGet();
     }
 
     /** This poll's records for the table, or an empty list when it has nothing to send now. */
@@ -401,9 +421,10 @@ final class TableStream implements StreamScheduler.Stream {
      */
     private List<SourceRecord> streamWindows(Connection conn) throws SQLException {
         long nowLocal = System.nanoTime();
-        if (nowLocal < nextReadAt) {
+        if (nowLocal < nextReadAt && !woken) {
             return List.of();
         }
+        woken = false;
         forgetOnceCheckpointed(conn, nowLocal);
         long newest = ctx.horizon.newest(conn, ts + 1);
         long serverNow = ctx.horizon.serverNow(conn);

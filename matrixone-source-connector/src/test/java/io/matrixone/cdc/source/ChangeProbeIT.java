@@ -1,0 +1,111 @@
+package io.matrixone.cdc.source;
+
+import static io.matrixone.cdc.testing.Sql.exec;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.matrixone.cdc.common.Connections;
+import io.matrixone.cdc.common.ServerFence;
+import io.matrixone.cdc.common.TableId;
+import io.matrixone.cdc.testing.MatrixOneTestServers;
+import io.matrixone.cdc.testing.Sql;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** {@link ChangeProbe} against the real source server: what its probe statement sees, and its thread waking tables. */
+class ChangeProbeIT {
+
+    @Test
+    void aProbeSeesEveryKindOfChangeSinceAFencedTimeAndNothingBefore() throws Exception {
+        String db = Sql.uniqueDatabase("probe");
+        TableId table = TableId.parse(db + ".t");
+        TableId fence = TableId.parse(db + ".fence");
+        try (Connection conn = Connections.open(MatrixOneTestServers.source())) {
+            exec(conn, "create database " + db, "create table " + table.quoted() + " (id int primary key, v int)",
+                    "insert into " + table.quoted() + " values (1, 1), (2, 2)", "create pitr " + db + "_p for database " + db + " range 1 'h'");
+            ServerFence.createTable(conn, fence);
+            try {
+                long t0 = ServerFence.fence(conn, fence, "t");
+                assertThat(ChangeProbe.changedSince(conn, table, t0)).as("no change since t0").isFalse();
+
+                exec(conn, "insert into " + table.quoted() + " values (3, 3)");
+                assertThat(ChangeProbe.changedSince(conn, table, t0)).as("an insert").isTrue();
+                long t1 = ServerFence.fence(conn, fence, "t");
+                assertThat(ChangeProbe.changedSince(conn, table, t1)).as("the insert is before t1").isFalse();
+
+                exec(conn, "update " + table.quoted() + " set v = 10 where id = 1");
+                assertThat(ChangeProbe.changedSince(conn, table, t1)).as("an update").isTrue();
+                long t2 = ServerFence.fence(conn, fence, "t");
+
+                exec(conn, "delete from " + table.quoted() + " where id = 2");
+                assertThat(ChangeProbe.changedSince(conn, table, t2)).as("a delete").isTrue();
+                long t3 = ServerFence.fence(conn, fence, "t");
+                assertThat(ChangeProbe.changedSince(conn, table, t3)).isFalse();
+
+                exec(conn, "drop table " + table.quoted());
+                assertThatThrownBy(() -> ChangeProbe.changedSince(conn, table, t3)).as("a dropped table: its read finds out")
+                        .isInstanceOf(SQLException.class);
+            } finally {
+                exec(conn, "drop pitr if exists " + db + "_p", "drop database if exists " + db);
+            }
+        }
+    }
+
+    @Test
+    void theProbeWakesTheQuietTableThatChangedAndOnlyThatOne() throws Exception {
+        String db = Sql.uniqueDatabase("probe");
+        TableId quiet = TableId.parse(db + ".quiet");
+        TableId changed = TableId.parse(db + ".changed");
+        TableId fence = TableId.parse(db + ".fence");
+        try (Connection conn = Connections.open(MatrixOneTestServers.source())) {
+            exec(conn, "create database " + db, "create table " + quiet.quoted() + " (id int primary key)",
+                    "create table " + changed.quoted() + " (id int primary key)", "create pitr " + db + "_p for database " + db + " range 1 'h'");
+            ServerFence.createTable(conn, fence);
+            try (SourceTaskMetrics metrics = new SourceTaskMetrics("probe-it-" + db, "0")) {
+                long checkpoint = ServerFence.fence(conn, fence, "t");
+                exec(conn, "insert into " + changed.quoted() + " values (1)");
+                Stub quietStream = new Stub(quiet, checkpoint);
+                Stub changedStream = new Stub(changed, checkpoint);
+                Stub activeStream = new Stub(changed, -1); // read by its task anyway: never probed
+                long second = TimeUnit.SECONDS.toNanos(1);
+                try (ChangeProbe probe = ChangeProbe.startIfUseful(MatrixOneTestServers.source(), List.of(quietStream, changedStream,
+                        activeStream), 50, 8 * second, second, metrics, "probe-it")) {
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                    while (changedStream.wakes.get() == 0 || metrics.probes.get() < 6) {
+                        assertThat(System.nanoTime()).as("the probe woke nothing in 60 s").isLessThan(deadline);
+                        Thread.sleep(50);
+                    }
+                }
+                assertThat(changedStream.wakes.get()).isPositive();
+                assertThat(quietStream.wakes.get()).as("a table without changes is never woken").isZero();
+                assertThat(activeStream.wakes.get()).isZero();
+                // Tables its task reads often enough are not probed at all.
+                assertThat(ChangeProbe.startIfUseful(MatrixOneTestServers.source(), List.of(quietStream), 50, second, second, metrics,
+                        "probe-it")).isNull();
+            } finally {
+                exec(conn, "drop pitr if exists " + db + "_p", "drop database if exists " + db);
+            }
+        }
+    }
+
+    /** A table's stream as the probe sees it: a fixed checkpoint (-1: not quiet), and the wake-ups it got. */
+    private record Stub(TableId table, long checkpoint, AtomicInteger wakes) implements ChangeProbe.Probed {
+        Stub(TableId table, long checkpoint) {
+            this(table, checkpoint, new AtomicInteger());
+        }
+
+        @Override
+        public long probeFrom(long nowNanos) {
+            return checkpoint;
+        }
+
+        @Override
+        public void wake() {
+            wakes.incrementAndGet();
+        }
+    }
+}
