@@ -157,7 +157,9 @@ final class ChangeProbe implements AutoCloseable {
         running = false;
         thread.interrupt();
         try {
-            thread.join(TimeUnit.SECONDS.toMillis(5));
+            // A probe in flight ends on its own (the thread is a daemon and closes its connection after it); the task's
+            // stop must not wait for a server that does not answer.
+            thread.join(TimeUnit.SECONDS.toMillis(1));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
