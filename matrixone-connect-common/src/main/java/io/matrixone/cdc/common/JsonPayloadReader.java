@@ -44,6 +44,16 @@ final class JsonPayloadReader {
         this.replaceNullWithDefault = replaceNullWithDefault;
     }
 
+    /** Whether values of {@code schema} can be read here: anything but maps, which are left to JsonConverter. */
+    static boolean reads(Schema schema) {
+        return switch (schema.type()) {
+            case MAP -> false;
+            case ARRAY -> reads(schema.valueSchema());
+            case STRUCT -> schema.fields().stream().allMatch(field -> reads(field.schema()));
+            default -> true;
+        };
+    }
+
     /** The Connect value of the JSON in {@code json[offset, offset + length)}. */
     Object read(Schema schema, byte[] json, int offset, int length) throws IOException, NotHere {
         try (JsonParser parser = factory.createParser(json, offset, length)) {

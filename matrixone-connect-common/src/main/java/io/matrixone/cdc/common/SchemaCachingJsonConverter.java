@@ -57,15 +57,19 @@ public final class SchemaCachingJsonConverter implements Converter {
     private final ObjectMapper schemaWriter = new ObjectMapper();
     /** Per schema written: the record's bytes up to its payload, and whether the payload writer takes the schema. */
     private final Map<Schema, Written> written = new IdentityHashMap<>();
-    private final Map<ByteBuffer, Schema> schemas = new HashMap<>();
+    /** Per schema read, by its JSON: the Connect schema, and whether the payload reader takes it. */
+    private final Map<ByteBuffer, Read> schemas = new HashMap<>();
     private byte[] lastSchemaJson;
-    private Schema lastSchema;
+    private Read lastSchema;
     private JsonConverterConfig config;
     private boolean schemasEnabled;
     private JsonPayloadWriter payloadWriter;
     private JsonPayloadReader payloadReader;
 
     private record Written(byte[] head, boolean streamed) {
+    }
+
+    private record Read(Schema schema, boolean streamed) {
     }
 
     /** Parses a payload as JsonConverter does: exact decimals, leading zeros allowed. */
@@ -155,14 +159,15 @@ public final class SchemaCachingJsonConverter implements Converter {
             return full.toConnectData(topic, value);
         }
         ByteBuffer key = ByteBuffer.wrap(value, SCHEMA_PREFIX.length, schemaEnd - SCHEMA_PREFIX.length);
-        Schema schema = schemas.get(key);
+        Read schema = schemas.get(key);
         if (schema == null) {
             SchemaAndValue read = full.toConnectData(topic, value);
             if (schemas.size() >= CACHE_SIZE) {
                 schemas.clear();
             }
             if (read.schema() != null) {
-                schemas.put(ByteBuffer.wrap(Arrays.copyOfRange(value, SCHEMA_PREFIX.length, schemaEnd)), read.schema());
+                schemas.put(ByteBuffer.wrap(Arrays.copyOfRange(value, SCHEMA_PREFIX.length, schemaEnd)),
+                        new Read(read.schema(), JsonPayloadReader.reads(read.schema())));
             }
             return read;
         }
@@ -172,13 +177,16 @@ public final class SchemaCachingJsonConverter implements Converter {
     }
 
     /** The record's payload, which follows the schema's JSON ending at {@code schemaEnd}, as Connect data. */
-    private SchemaAndValue readPayload(byte[] value, int schemaEnd, Schema schema) {
+    private SchemaAndValue readPayload(byte[] value, int schemaEnd, Read read) {
         int payloadStart = schemaEnd + PAYLOAD_INFIX.length;
         int payloadLength = value.length - 1 - payloadStart;
-        try {
-            return new SchemaAndValue(schema, payloadReader.read(schema, value, payloadStart, payloadLength));
-        } catch (JsonPayloadReader.NotHere | IOException | RuntimeException e) {
-            // not in the shape read token by token: JsonConverter's own reading decides
+        Schema schema = read.schema();
+        if (read.streamed()) {
+            try {
+                return new SchemaAndValue(schema, payloadReader.read(schema, value, payloadStart, payloadLength));
+            } catch (JsonPayloadReader.NotHere | IOException | RuntimeException e) {
+                // not in the shape read token by token: JsonConverter's own reading decides
+            }
         }
         try {
             JsonNode payload = payloadTreeReader.readTree(value, payloadStart, payloadLength);

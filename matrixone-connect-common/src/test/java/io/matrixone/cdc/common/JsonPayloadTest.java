@@ -20,6 +20,7 @@ import org.apache.kafka.connect.data.Time;
 import org.apache.kafka.connect.data.Timestamp;
 import org.apache.kafka.connect.json.DecimalFormat;
 import org.apache.kafka.connect.json.JsonConverter;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -134,6 +135,25 @@ class JsonPayloadTest {
             assertThat(read.schema()).isEqualTo(ENVELOPE);
             // Equal to the value written, but for the sign of a zero float, which JsonConverter reads as 0.0 (via BigDecimal).
             assertThat(read.value()).isEqualTo(plain.toConnectData("t", expected).value());
+        }
+    }
+
+    @Test
+    void schemasWithMapsAreLeftToJsonConverterBothWays() {
+        Schema map = SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.INT32_SCHEMA).optional().build();
+        Schema schema = SchemaBuilder.struct().name("m").field("id", Schema.INT64_SCHEMA).field("tags", map)
+                .field("list", SchemaBuilder.array(SchemaBuilder.struct().field("x", Schema.INT32_SCHEMA).build()).build()).build();
+        assertThat(JsonPayloadReader.reads(schema)).isFalse();
+        assertThat(JsonPayloadWriter.writes(schema)).isFalse();
+        assertThat(JsonPayloadReader.reads(ENVELOPE)).isTrue();
+        Struct x = new Struct(schema.field("list").schema().valueSchema()).put("x", 3);
+        Struct value = new Struct(schema).put("id", 7L).put("tags", Map.of("a", 1)).put("list", List.of(x));
+        SchemaCachingJsonConverter fast = configured(new SchemaCachingJsonConverter(), "NUMERIC");
+        JsonConverter plain = configured(new JsonConverter(), "NUMERIC");
+        byte[] bytes = plain.fromConnectData("t", schema, value);
+        assertThat(fast.fromConnectData("t", schema, value)).isEqualTo(bytes);
+        for (int i = 0; i < 3; i++) { // the first read fills the schema cache, the next ones use it
+            assertThat(fast.toConnectData("t", bytes).value()).isEqualTo(plain.toConnectData("t", bytes).value());
         }
     }
 
