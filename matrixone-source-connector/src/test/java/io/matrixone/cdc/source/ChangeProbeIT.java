@@ -74,6 +74,7 @@ class ChangeProbeIT {
                 long second = TimeUnit.SECONDS.toNanos(1);
                 try (ChangeProbe probe = ChangeProbe.startIfUseful(MatrixOneTestServers.source(), List.of(quietStream, changedStream,
                         activeStream), 50, 8 * second, second, metrics, "probe-it")) {
+                    assertThat(probe).as("quiet tables read every 8 s: probed").isNotNull();
                     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                     while (changedStream.wakes.get() == 0 || metrics.probes.get() < 6) {
                         assertThat(System.nanoTime()).as("the probe woke nothing in 60 s").isLessThan(deadline);

@@ -91,6 +91,32 @@ class MatrixOneSourceIT {
     }
 
     @Test
+    void quietTablesOfATaskReadingThemRarelyAreWokenByTheProbeAndLoseNothing() throws Exception {
+        // Four tables and one idle read per second: each quiet table is read every 4 s, so the task probes them.
+        List<String> tables = List.of("q1", "q2", "q3", "q4");
+        for (String t : tables) {
+            exec(sql, "create table " + db + "." + t + " (id int primary key, v int)", "insert into " + db + "." + t + " values (1, 1)");
+        }
+        Thread.sleep(1500);
+        startSource("probe-src", "pr", String.join(",", tables.stream().map(t -> db + "." + t).toList()),
+                Map.of("idle.reads.per.second", "1"));
+        for (String t : tables) {
+            assertThat(events("pr." + db + "." + t, 1)).extracting(Event::op).containsExactly("r");
+        }
+        for (String t : tables) { // each table quiet when it changes: an idle read would find it within 4 s, a probe sooner
+            exec(sql, "insert into " + db + "." + t + " values (2, 2)", "update " + db + "." + t + " set v = 10 where id = 1");
+            assertThat(events("pr." + db + "." + t, 3).subList(1, 3)).extracting(Event::describe)
+                    .containsExactlyInAnyOrder("c 2 2", "u 1 10");
+        }
+        javax.management.ObjectName mbean = new javax.management.ObjectName("io.matrixone.cdc:type=source-task-metrics,connector="
+                + javax.management.ObjectName.quote("probe-src") + ",task=" + javax.management.ObjectName.quote("0"));
+        javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        assertThat((Long) jmx.getAttribute(mbean, "Probes")).isPositive();
+        assertThat((Long) jmx.getAttribute(mbean, "WakeUps")).as("no change was found by a probe first").isPositive();
+        cluster.deleteConnector("probe-src");
+    }
+
+    @Test
     void spreadsTablesOverTasksAndResumesAfterPauseWithoutLoss() throws Exception {
         for (int t = 1; t <= 3; t++) {
             exec(sql, "create table " + db + ".multi" + t + " (id int primary key, v varchar(20))",
