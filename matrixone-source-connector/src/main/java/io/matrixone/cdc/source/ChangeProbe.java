@@ -4,11 +4,7 @@ import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.common.MatrixOneUri;
 import io.matrixone.cdc.common.TableId;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLRecoverableException;
-import java.sql.SQLTransientException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -85,11 +81,11 @@ final class ChangeProbe implements AutoCloseable {
             long from = stream.probeFrom(began);
             if (from > 0) {
                 try {
-                    if (changedSince(connection(), stream.table(), from)) {
+                    if (ChangeReader.changedSince(connection(), stream.table(), from)) {
                         stream.wake();
                     }
                 } catch (SQLException e) {
-                    if (isConnectionLost(e)) {
+                    if (MatrixOneSourceTask.unreachableOrBusy(e)) { // as the task judges its own connection
                         closeQuietly();
                         pause(TimeUnit.MILLISECONDS.toNanos(RECONNECT_BACKOFF_MS));
                         continue;
@@ -106,28 +102,11 @@ final class ChangeProbe implements AutoCloseable {
         closeQuietly();
     }
 
-    /** Whether {@code table} has changed since {@code fromNanos} (a time inside its PITR window). */
-    static boolean changedSince(Connection conn, TableId table, long fromNanos) throws SQLException {
-        String sql = "DATA BRANCH DIFF " + table.quoted() + " AGAINST " + table.quoted() + "{MO_TS = " + fromNanos + "} OUTPUT LIMIT 1";
-        try (Statement st = conn.createStatement()) {
-            st.execute(sql); // Connector/J does not take DATA BRANCH DIFF for a query
-            try (ResultSet rs = st.getResultSet()) {
-                return rs != null && rs.next();
-            }
-        }
-    }
-
     private Connection connection() throws SQLException {
         if (conn == null || conn.isClosed()) {
             conn = Connections.open(server);
         }
         return conn;
-    }
-
-    private static boolean isConnectionLost(SQLException e) {
-        return e instanceof SQLRecoverableException || e instanceof SQLTransientException
-                || e instanceof java.sql.SQLNonTransientConnectionException
-                || (e.getSQLState() != null && e.getSQLState().startsWith("08"));
     }
 
     private void pause(long nanos) {

@@ -1,5 +1,6 @@
 package io.matrixone.cdc.source;
 
+import io.matrixone.cdc.common.TableId;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -31,8 +32,7 @@ final class ChangeReader {
     }
 
     static List<Change> window(Connection conn, TableSchema table, long from, long to) throws SQLException {
-        String sql = "DATA BRANCH DIFF " + table.id().quoted() + "{MO_TS = " + to + "} AGAINST "
-                + table.id().quoted() + "{MO_TS = " + from + "}";
+        String sql = "DATA BRANCH DIFF " + at(table.id(), to) + " AGAINST " + at(table.id(), from);
         List<Change> changes = new ArrayList<>();
         try (Statement st = conn.createStatement()) {
             // execute(), not executeQuery(): Connector/J does not recognise DATA BRANCH DIFF as a query.
@@ -55,6 +55,25 @@ final class ChangeReader {
             throw e;
         }
         return changes;
+    }
+
+    /**
+     * Whether {@code table} has changed since {@code fromNanos} (a time inside its PITR window): its current state
+     * against that time, one row at most ({@link ChangeProbe}). Refused, like a window, for a table dropped or altered
+     * since.
+     */
+    static boolean changedSince(Connection conn, TableId table, long fromNanos) throws SQLException {
+        try (Statement st = conn.createStatement()) {
+            st.execute("DATA BRANCH DIFF " + table.quoted() + " AGAINST " + at(table, fromNanos) + " OUTPUT LIMIT 1");
+            try (ResultSet rs = st.getResultSet()) {
+                return rs != null && rs.next();
+            }
+        }
+    }
+
+    /** The table as of {@code nanos}, for a diff. */
+    private static String at(TableId table, long nanos) {
+        return table.quoted() + "{MO_TS = " + nanos + "}";
     }
 
     /** Result position of each table column (the diff starts with a label and the flag). */

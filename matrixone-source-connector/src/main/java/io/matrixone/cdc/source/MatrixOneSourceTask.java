@@ -90,7 +90,7 @@ public class MatrixOneSourceTask extends SourceTask {
                 return records;
             }
         } catch (SQLException e) {
-            if (!MatrixOneErrors.isRetriable(e) && !(e instanceof java.sql.SQLNonTransientConnectionException)) {
+            if (!unreachableOrBusy(e)) {
                 throw new ConnectException("reading " + config.server().masked() + " failed: " + MatrixOneErrors.describe(e), e);
             }
             LOG.warn("MatrixOne source unreachable or busy, retrying in {} ms: {}", retryBackoffMs, MatrixOneErrors.describe(e));
@@ -101,6 +101,11 @@ public class MatrixOneSourceTask extends SourceTask {
         }
         Thread.sleep(IDLE_SLEEP_MS);
         return null;
+    }
+
+    /** A source error worth a reconnect and a retry (a lost connection, a server restarting, a conflict), not a failure. */
+    static boolean unreachableOrBusy(SQLException e) {
+        return MatrixOneErrors.isRetriable(e) || e instanceof java.sql.SQLNonTransientConnectionException;
     }
 
     /**

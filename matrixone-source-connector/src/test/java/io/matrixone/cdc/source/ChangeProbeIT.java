@@ -30,24 +30,24 @@ class ChangeProbeIT {
             ServerFence.createTable(conn, fence);
             try {
                 long t0 = ServerFence.fence(conn, fence, "t");
-                assertThat(ChangeProbe.changedSince(conn, table, t0)).as("no change since t0").isFalse();
+                assertThat(ChangeReader.changedSince(conn, table, t0)).as("no change since t0").isFalse();
 
                 exec(conn, "insert into " + table.quoted() + " values (3, 3)");
-                assertThat(ChangeProbe.changedSince(conn, table, t0)).as("an insert").isTrue();
+                assertThat(ChangeReader.changedSince(conn, table, t0)).as("an insert").isTrue();
                 long t1 = ServerFence.fence(conn, fence, "t");
-                assertThat(ChangeProbe.changedSince(conn, table, t1)).as("the insert is before t1").isFalse();
+                assertThat(ChangeReader.changedSince(conn, table, t1)).as("the insert is before t1").isFalse();
 
                 exec(conn, "update " + table.quoted() + " set v = 10 where id = 1");
-                assertThat(ChangeProbe.changedSince(conn, table, t1)).as("an update").isTrue();
+                assertThat(ChangeReader.changedSince(conn, table, t1)).as("an update").isTrue();
                 long t2 = ServerFence.fence(conn, fence, "t");
 
                 exec(conn, "delete from " + table.quoted() + " where id = 2");
-                assertThat(ChangeProbe.changedSince(conn, table, t2)).as("a delete").isTrue();
+                assertThat(ChangeReader.changedSince(conn, table, t2)).as("a delete").isTrue();
                 long t3 = ServerFence.fence(conn, fence, "t");
-                assertThat(ChangeProbe.changedSince(conn, table, t3)).isFalse();
+                assertThat(ChangeReader.changedSince(conn, table, t3)).isFalse();
 
                 exec(conn, "drop table " + table.quoted());
-                assertThatThrownBy(() -> ChangeProbe.changedSince(conn, table, t3)).as("a dropped table: its read finds out")
+                assertThatThrownBy(() -> ChangeReader.changedSince(conn, table, t3)).as("a dropped table: its read finds out")
                         .isInstanceOf(SQLException.class);
             } finally {
                 exec(conn, "drop pitr if exists " + db + "_p", "drop database if exists " + db);
