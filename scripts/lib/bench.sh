@@ -1,7 +1,8 @@
 # Shared by the bench-*.sh scripts (sourced): builds the integration-tests module and everything it needs into the
 # local Maven repository (a fresh clone works), then runs one of its benchmark classes:
 #   bench_run <class in io.matrixone.cdc.it.bench> [java options...] -- [benchmark arguments...]
-# BENCH_JAVA_OPTS adds JVM options (a heap cap, a JFR recording, debug logging).
+# BENCH_JAVA_OPTS adds JVM options (a heap cap, a JFR recording, debug logging, -Dbench.source.config=key=value,...
+# to replace source connector defaults).
 bench_run() {
   local main=$1
   shift

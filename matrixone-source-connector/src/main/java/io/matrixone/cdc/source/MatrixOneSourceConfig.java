@@ -103,9 +103,9 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
                         + "a connector with more tables than this reads each idle table less often than poll.interval.ms "
                         + "(200 tables: every 8 s). Every read is a DATA BRANCH DIFF on the source, a few milliseconds of "
                         + "its CPU even when nothing changed; unbounded, many idle tables cost the source more than "
-                        + "MatrixOne's built-in CDC. A table idle longer than window.max.ms takes two diffs per read, so "
-                        + "keep tables / this below window.max.ms. A task reads a few idle tables per poll, after the "
-                        + "tables with recent changes, which are not limited.",
+                        + "MatrixOne's built-in CDC. A read of a table idle for a while passes its whole span since the "
+                        + "last read in one diff when nothing changed in it, however long. A task reads a few idle tables "
+                        + "per poll, after the tables with recent changes, which are not limited.",
                 READING, ++order, Width.SHORT, "Idle table reads per second");
         def.define(IDLE_PROBES_PER_SECOND, Type.INT, 50, ConfigDef.Range.atLeast(0), Importance.LOW,
                 "When a task's idle tables are read less often than poll.interval.ms (more tables than "
@@ -135,7 +135,8 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
         def.define(WINDOW_MAX_MS, Type.LONG, 10_000L, ConfigDef.Range.atLeast(10), Importance.LOW,
                 "Longest change window. A table reads everything from its checkpoint up to the fenced horizon in "
                         + "one DATA BRANCH DIFF, up to this long (a table far behind catches up in windows this long; "
-                        + "their changes are held in memory together).",
+                        + "their changes are held in memory together). An idle table passes an empty span in one step "
+                        + "whatever its length.",
                 READING, ++order, Width.SHORT, "Longest window (ms)");
         def.define(START_TS, Type.STRING, null, Importance.LOW,
                 "Start streaming from this time without a snapshot (mo_cdc --start-ts): 'yyyy-MM-dd HH:mm:ss[.ffffff]' "

@@ -417,7 +417,8 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed {
     /**
      * Reads the table's next window: from the checkpoint up to the fenced horizon, in one diff (where it ends:
      * {@link WindowPlan}). A table with recent changes is read again as soon as the horizon moves, one idle for a
-     * while every poll.interval.ms; a table far behind passes over empty windows in one call.
+     * while every poll.interval.ms (or its share of idle.reads.per.second), passing its whole empty span at once; a
+     * table far behind passes over empty windows in one call.
      */
     private List<SourceRecord> streamWindows(Connection conn) throws SQLException {
         long nowLocal = System.nanoTime();
@@ -450,6 +451,9 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed {
         // busy interval and the idle interval (poll.interval.ms, longer for a task of many tables). A table that just
         // had changes is read again as soon as the horizon moves.
         nextReadAt = nowLocal + Math.max(BUSY_READ_INTERVAL_NANOS, Math.min(ctx.idleIntervalNanos(), (nowLocal - lastChangeAt) / 4));
+        // A table idle for a while first checks its whole span for a change, one short diff however long the span
+        // (WindowPlan.furthest), so reading idle tables rarely costs no more diffs than reading them often.
+        boolean idle = nowLocal - lastChangeAt >= ACTIVE_NANOS;
         for (int i = 0; i < MAX_WINDOWS_PER_POLL; i++) {
             long from = ts;
             if (from >= ctx.endNanos) {
@@ -468,7 +472,13 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed {
             List<ChangeReader.Change> changes;
             long readStart = System.nanoTime();
             try {
-                changes = ChangeReader.window(conn, records.table(), from, to);
+                long furthest = windows.furthest(from, readable, changeAt);
+                if (i == 0 && idle && furthest > to && !ChangeReader.changedBetween(conn, id, from, furthest)) {
+                    to = furthest; // nothing changed since the checkpoint: the whole span in one step
+                    changes = List.of();
+                } else {
+                    changes = ChangeReader.window(conn, records.table(), from, to);
+                }
                 if (LOG.isDebugEnabled()) {
                     LOG.debug("Table {}: window of {} ms, {} ms behind the server: {} changes in {} ms", id, (to - from) / 1_000_000,
                             (serverNow - to) / 1_000_000, changes.size(), (System.nanoTime() - readStart) / 1_000_000);

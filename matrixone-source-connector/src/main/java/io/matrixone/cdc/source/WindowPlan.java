@@ -5,8 +5,8 @@ import java.util.TreeSet;
 
 /**
  * Where a table's next change window ends. A window reaches as far as the table may be read (the fenced horizon,
- * end.ts), at most window.max.ms, so a table caught up reads little and often and a table behind or idle reads
- * in few diffs. Two cuts keep every window exact:
+ * end.ts), at most window.max.ms (its changes are held in memory together), so a table caught up reads little and
+ * often and a table behind reads in few diffs; an empty span of an idle table is passed in one step however long. Two cuts keep every window exact:
  * <ul>
  *   <li>one nanosecond before a table change (a diff across a DDL is wrong or refused);</li>
  *   <li>at each point where an earlier run of this capture delivered changes after the checkpoint (the saved
@@ -28,7 +28,15 @@ final class WindowPlan {
 
     /** The end of the window that starts at {@code from}; {@code changeAt} is a table change's time or null. */
     long end(long from, long readable, Long changeAt) {
-        long to = Math.min(readable, from + maxNanos);
+        return Math.min(furthest(from, readable, changeAt), from + maxNanos);
+    }
+
+    /**
+     * The furthest a window starting at {@code from} may reach whatever its length: an idle table passes an empty
+     * span this long in one step, once a check ({@link ChangeReader#changedBetween}) found no change in it.
+     */
+    long furthest(long from, long readable, Long changeAt) {
+        long to = readable;
         if (changeAt != null) {
             to = Math.min(to, changeAt - 1);
         }

@@ -117,6 +117,29 @@ class MatrixOneSourceIT {
     }
 
     @Test
+    void anIdleTablePassesItsQuietSpanInOneStepAndLosesNoChangeAfterIt() throws Exception {
+        exec(sql, "create table " + db + ".idle (id int primary key, v int)", "insert into " + db + ".idle values (1, 1), (2, 2)");
+        // Windows of at most 50 ms, an idle read every 500 ms: read window by window, each read would take ten diffs.
+        startSource("span-src", "sp", db + ".idle", Map.of("window.max.ms", "50", "poll.interval.ms", "500"));
+        String topic = "sp." + db + ".idle";
+        assertThat(events(topic, 2)).extracting(Event::op).containsExactly("r", "r");
+        javax.management.ObjectName mbean = new javax.management.ObjectName("io.matrixone.cdc:type=source-task-metrics,connector="
+                + javax.management.ObjectName.quote("span-src") + ",task=" + javax.management.ObjectName.quote("0"));
+        javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        long before = (Long) jmx.getAttribute(mbean, "Windows");
+        Thread.sleep(5_000);
+        long windows = (Long) jmx.getAttribute(mbean, "Windows") - before;
+        // ~10 reads in 5 s: one step each when passed whole, ~100 windows when read 50 ms at a time.
+        assertThat(windows).as("windows over 5 idle seconds").isBetween(1L, 30L);
+
+        exec(sql, "insert into " + db + ".idle values (3, 3)", "update " + db + ".idle set v = 20 where id = 2",
+                "delete from " + db + ".idle where id = 1");
+        assertThat(events(topic, 6).subList(2, 6)).extracting(Event::describe)
+                .containsExactlyInAnyOrder("c 3 3", "u 2 20", "d 1 1", "tombstone 1");
+        cluster.deleteConnector("span-src");
+    }
+
+    @Test
     void spreadsTablesOverTasksAndResumesAfterPauseWithoutLoss() throws Exception {
         for (int t = 1; t <= 3; t++) {
             exec(sql, "create table " + db + ".multi" + t + " (id int primary key, v varchar(20))",

@@ -40,6 +40,15 @@ class WindowPlanTest {
     }
 
     @Test
+    void anIdleSpanReachesTheHorizonWhateverItsLengthButStopsAtTheSameCuts() {
+        WindowPlan plan = new WindowPlan(1_000, new TreeSet<>(List.of(7_000L)));
+        assertThat(plan.furthest(100, 5_000, null)).isEqualTo(5_000);
+        assertThat(plan.furthest(100, 5_000, 3_000L)).isEqualTo(2_999);
+        assertThat(plan.furthest(100, 9_000, null)).isEqualTo(7_000);
+        assertThat(plan.end(100, 9_000, null)).isEqualTo(1_100);
+    }
+
+    @Test
     void savedSaysWhetherTheEndWasAlreadySaved() {
         WindowPlan plan = new WindowPlan(10_000, new TreeSet<>(List.of(230L, 610L)));
         // A table change cut the replay short of 230: that end is still ahead.

@@ -13,7 +13,28 @@ import java.util.Map;
  */
 public final class BenchConnectors {
 
+    /**
+     * A system property of source settings that replace the defaults, {@code key=value,key=value} (BENCH_JAVA_OPTS=
+     * -Dbench.source.config=idle.reads.per.second=5): to compare a setting against the default in one session.
+     */
+    public static final String SOURCE_OVERRIDES = "bench.source.config";
+
     private BenchConnectors() {
+    }
+
+    static Map<String, String> overrides(String text) {
+        Map<String, String> settings = new HashMap<>();
+        for (String pair : text.split(",")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException(SOURCE_OVERRIDES + ": '" + pair + "' is not key=value");
+            }
+            settings.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+        }
+        return settings;
     }
 
     /** A source for {@code tables} (comma separated) writing one-partition topics {@code <prefix>.<db>.<table>}. */
@@ -23,6 +44,7 @@ public final class BenchConnectors {
                 "connection.uri", server.unmasked(), "topic.prefix", prefix, "tables", tables,
                 "topic.creation.default.replication.factor", "1", "topic.creation.default.partitions", "1"));
         config.putAll(ClientTuning.SOURCE);
+        config.putAll(overrides(System.getProperty(SOURCE_OVERRIDES, "")));
         return config;
     }
 
