@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * table's own read has something to find out. The probe only says "read this table now": what is read, and how,
  * stays with the table's stream and its fenced horizon, so a probe that misses a change (or answers late) costs
  * latency, never a change. It runs only for tasks whose quiet tables are read less often than poll.interval.ms, at
- * most {@code idle.probes.per.second} (the connector's budget, shared by its tasks) probes per second.
+ * most {@code idle.probes.per.second} (the connector's budget, shared by its tasks) probes per second, in the order
+ * {@link ProbeOrder} gives (tables that changed recently more often).
  */
 final class ChangeProbe implements AutoCloseable {
 
@@ -34,6 +35,9 @@ final class ChangeProbe implements AutoCloseable {
 
         /** The checkpoint to probe from, or -1 when the table is not quiet and streaming (nothing to probe). */
         long probeFrom(long nowNanos);
+
+        /** Whether the table had changes not long ago (it is probed more often, see {@link ProbeOrder}). */
+        boolean changedRecently(long nowNanos);
 
         /** Asks for the table to be read at the task's next poll. */
         void wake();
@@ -73,31 +77,29 @@ final class ChangeProbe implements AutoCloseable {
     }
 
     private void run() {
-        int next = 0;
+        ProbeOrder order = new ProbeOrder(streams);
         while (running) {
             long began = System.nanoTime();
-            Probed stream = streams.get(next);
-            next = (next + 1) % streams.size();
-            long from = stream.probeFrom(began);
-            if (from > 0) {
-                try {
-                    if (ChangeReader.changedSince(connection(), stream.table(), from)) {
-                        stream.wake();
-                    }
-                } catch (SQLException e) {
-                    if (MatrixOneSourceTask.unreachableOrBusy(e)) { // as the task judges its own connection
-                        closeQuietly();
-                        pause(TimeUnit.MILLISECONDS.toNanos(RECONNECT_BACKOFF_MS));
-                        continue;
-                    }
-                    LOG.debug("Table {}: probe refused ({}), the table is read now", stream.table(), e.getMessage());
-                    stream.wake(); // dropped, altered, truncated: the table's read finds out what
-                }
-                metrics.probes.incrementAndGet();
-                pause(pauseNanos - (System.nanoTime() - began));
-            } else if (next == 0) {
+            ProbeOrder.Pick pick = order.next(began);
+            if (pick == null) {
                 pause(pauseNanos); // no quiet table at all: do not spin
+                continue;
             }
+            try {
+                if (ChangeReader.changedSince(connection(), pick.stream().table(), pick.from())) {
+                    pick.stream().wake();
+                }
+            } catch (SQLException e) {
+                if (MatrixOneSourceTask.unreachableOrBusy(e)) { // as the task judges its own connection
+                    closeQuietly();
+                    pause(TimeUnit.MILLISECONDS.toNanos(RECONNECT_BACKOFF_MS));
+                    continue;
+                }
+                LOG.debug("Table {}: probe refused ({}), the table is read now", pick.stream().table(), e.getMessage());
+                pick.stream().wake(); // dropped, altered, truncated: the table's read finds out what
+            }
+            metrics.probes.incrementAndGet();
+            pause(pauseNanos - (System.nanoTime() - began));
         }
         closeQuietly();
     }

@@ -98,10 +98,12 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
                         + "that just had changes is read again as soon as the fenced horizon moves (at most every 100 ms), "
                         + "then less often the longer it stays idle (a quarter of its idle time), up to this interval.",
                 READING, ++order, Width.SHORT, "Poll interval (ms)");
-        def.define(IDLE_READS_PER_SECOND, Type.INT, 25, ConfigDef.Range.atLeast(1), Importance.LOW,
+        def.define(IDLE_READS_PER_SECOND, Type.INT, 10, ConfigDef.Range.atLeast(1), Importance.LOW,
                 "At most this many reads per second, per connector (shared by its tasks), of tables idle for a while: "
                         + "a connector with more tables than this reads each idle table less often than poll.interval.ms "
-                        + "(200 tables: every 8 s). Every read is a DATA BRANCH DIFF on the source, a few milliseconds of "
+                        + "(200 tables: every 20 s; a change in between is found sooner by the probes, see "
+                        + IDLE_PROBES_PER_SECOND + "). An idle table's checkpoint, and so its lag in mo-cdc task show, "
+                        + "moves at each read. Every read is a DATA BRANCH DIFF on the source, a few milliseconds of "
                         + "its CPU even when nothing changed; unbounded, many idle tables cost the source more than "
                         + "MatrixOne's built-in CDC. A read of a table idle for a while passes its whole span since the "
                         + "last read in one diff when nothing changed in it, however long. A task reads a few idle tables "
@@ -110,10 +112,12 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
         def.define(IDLE_PROBES_PER_SECOND, Type.INT, 50, ConfigDef.Range.atLeast(0), Importance.LOW,
                 "When a task's idle tables are read less often than poll.interval.ms (more tables than "
                         + IDLE_READS_PER_SECOND + " covers), at most this many probes per second, per connector (shared by "
-                        + "its tasks), of idle tables for changes, on a connection of each task's own: a table that changed "
-                        + "is read at once instead of at its next idle read. A probe (DATA BRANCH DIFF ... OUTPUT LIMIT 1) "
-                        + "costs the source about as much as an idle read but never holds up the task's busy tables. 0 turns "
-                        + "probing off.",
+                        + "its tasks; never more than one per table and poll.interval.ms), of idle tables for changes, on "
+                        + "a connection of each task's own: a table that changed is read at once instead of at its next "
+                        + "idle read. Every other probe goes to the quiet tables that "
+                        + "had changes in the last 10 minutes (the likeliest to change again), the others to all quiet tables "
+                        + "in turn. A probe (DATA BRANCH DIFF ... OUTPUT LIMIT 1) costs the source about as much as an idle "
+                        + "read but never holds up the task's busy tables. 0 turns probing off.",
                 READING, ++order, Width.SHORT, "Idle table probes per second");
         def.define(WINDOW_LAG_MS, Type.LONG, 0L, ConfigDef.Range.atLeast(0), Importance.LOW,
                 "A window ends this long before the fenced server time (see state.database). The fence needs no "

@@ -65,7 +65,10 @@ final class StreamContext {
     void tableCount(int tables, int tasks) {
         double share = Math.max(1.0, idleReadsPerSecond / (double) Math.max(1, tasks));
         idleIntervalNanos = Math.max(pollIntervalNanos, (long) (TimeUnit.SECONDS.toNanos(1) * tables / share));
-        probesPerSecond = idleProbesPerSecond / (double) Math.max(1, tasks);
+        // Never more than one probe per quiet table and poll.interval.ms: reading them that often is what the probe
+        // stands in for.
+        probesPerSecond = Math.min(idleProbesPerSecond / (double) Math.max(1, tasks),
+                tables * (double) TimeUnit.SECONDS.toNanos(1) / pollIntervalNanos);
     }
 
     /** This task's share of idle.probes.per.second (see {@link ChangeProbe}). */

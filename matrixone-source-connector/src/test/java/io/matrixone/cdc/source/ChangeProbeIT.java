@@ -46,8 +46,21 @@ class ChangeProbeIT {
                 long t3 = ServerFence.fence(conn, fence, "t");
                 assertThat(ChangeReader.changedSince(conn, table, t3)).isFalse();
 
+                // The same question over a closed span (an idle table's read): the changes inside it, none outside.
+                assertThat(ChangeReader.changedBetween(conn, table, t0, t1)).as("the insert in (t0, t1]").isTrue();
+                assertThat(ChangeReader.changedBetween(conn, table, t2, t3)).as("the delete in (t2, t3]").isTrue();
+                assertThat(ChangeReader.changedBetween(conn, table, t1, t1)).as("an empty span").isFalse();
+                exec(conn, "insert into " + table.quoted() + " values (4, 4)");
+                long t4 = ServerFence.fence(conn, fence, "t");
+                assertThat(ChangeReader.changedBetween(conn, table, t3, t4)).as("an insert in (t3, t4]").isTrue();
+                exec(conn, "delete from " + table.quoted() + " where id = 4");
+                long t5 = ServerFence.fence(conn, fence, "t");
+                assertThat(ChangeReader.changedBetween(conn, table, t3, t5)).as("made and undone inside the span: no net change")
+                        .isFalse();
+                assertThat(ChangeReader.changedBetween(conn, table, t4, t5)).as("the delete in (t4, t5]").isTrue();
+
                 exec(conn, "drop table " + table.quoted());
-                assertThatThrownBy(() -> ChangeReader.changedSince(conn, table, t3)).as("a dropped table: its read finds out")
+                assertThatThrownBy(() -> ChangeReader.changedSince(conn, table, t5)).as("a dropped table: its read finds out")
                         .isInstanceOf(SQLException.class);
             } finally {
                 exec(conn, "drop pitr if exists " + db + "_p", "drop database if exists " + db);
@@ -102,6 +115,11 @@ class ChangeProbeIT {
         @Override
         public long probeFrom(long nowNanos) {
             return checkpoint;
+        }
+
+        @Override
+        public boolean changedRecently(long nowNanos) {
+            return false;
         }
 
         @Override
