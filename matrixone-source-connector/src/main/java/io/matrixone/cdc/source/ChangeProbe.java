@@ -88,6 +88,10 @@ final class ChangeProbe implements AutoCloseable {
             try {
                 if (ChangeReader.changedSince(connection(), pick.stream().table(), pick.from())) {
                     pick.stream().wake();
+                    if (LOG.isDebugEnabled()) {
+                        LOG.debug("Table {}: changed, woken (probe {} ms, {} probes so far)", pick.stream().table(),
+                                (System.nanoTime() - began) / 1_000_000, metrics.probes.get());
+                    }
                 }
             } catch (SQLException e) {
                 if (MatrixOneSourceTask.unreachableOrBusy(e)) { // as the task judges its own connection

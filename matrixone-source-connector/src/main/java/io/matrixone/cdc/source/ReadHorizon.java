@@ -42,11 +42,28 @@ final class ReadHorizon {
     long newest(Connection conn, long wantedNanos) throws SQLException {
         long now = System.nanoTime();
         if (horizon == 0 || (horizon < wantedNanos && now - fencedAt >= MIN_FENCE_INTERVAL_NANOS)) {
-            fencedServerNow = fence(conn);
-            horizon = fencedServerNow - lagNanos;
-            fencedAt = now;
+            refresh(conn, now);
         }
         return horizon;
+    }
+
+    /**
+     * The horizon, fenced again unless the last fence began after {@code localNanos} (System.nanoTime()). A table the
+     * {@link ChangeProbe} woke at that moment must read past the change the probe saw; the horizon another table left
+     * may be older than that change (it is only fenced again when some table reaches it), and a read up to it would
+     * find nothing and put the table back to sleep.
+     */
+    long newestSince(Connection conn, long localNanos) throws SQLException {
+        if (horizon == 0 || fencedAt - localNanos < 0) {
+            refresh(conn, System.nanoTime());
+        }
+        return horizon;
+    }
+
+    private void refresh(Connection conn, long now) throws SQLException {
+        fencedServerNow = fence(conn);
+        horizon = fencedServerNow - lagNanos;
+        fencedAt = now;
     }
 
     /** The server's time now, as of the last fence plus the time elapsed here since (fences first if none yet). */

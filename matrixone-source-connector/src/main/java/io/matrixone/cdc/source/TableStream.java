@@ -89,6 +89,8 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed {
     private volatile long lastChangeAt = System.nanoTime() - 2 * RECENT_NANOS;
     /** Set by the {@link ChangeProbe} when this quiet table changed: read it at the next poll. */
     private volatile boolean woken;
+    /** When the probe last woke this table (System.nanoTime()): its read needs a horizon fenced after that. */
+    private volatile long wokenAt;
     /** Stream: where windows end (see WindowPlan); a restored stream first follows the points an earlier run delivered. */
     private WindowPlan windows;
     /** Whether window ends this run saved may still need deleting once checkpointed. */
@@ -232,7 +234,8 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed {
 
     @Override
     public void wake() {
-        woken = true;
+        wokenAt = System.nanoTime();
+        woken = true; // after wokenAt: whoever sees woken sees that time too
         ctx.metrics.wakeUps.incrementAndGet();
     }
 
@@ -433,9 +436,10 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed {
         if (nowLocal < nextReadAt && !woken) {
             return List.of();
         }
+        boolean wasWoken = woken;
         woken = false;
         forgetOnceCheckpointed(conn, nowLocal);
-        long newest = ctx.horizon.newest(conn, ts + 1);
+        long newest = wasWoken ? ctx.horizon.newestSince(conn, wokenAt) : ctx.horizon.newest(conn, ts + 1);
         long serverNow = ctx.horizon.serverNow(conn);
         PitrWindow.Coverage coverage = coverage(conn, serverNow);
         if (ts < coverage.startNanos()) {

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 class TableStreamWriteFailureIT {
 
     /** No committed offsets: a fresh capture. */
-    private static final OffsetStorageReader NO_OFFSETS = new OffsetStorageReader() {
+    static final OffsetStorageReader NO_OFFSETS = new OffsetStorageReader() {
         @Override
         public <T> Map<String, Object> offset(Map<String, T> partition) {
             return null;
@@ -82,7 +82,7 @@ class TableStreamWriteFailureIT {
         }
     }
 
-    private static List<SourceRecord> pollUntilRecords(TableStream stream, Connection conn) throws Exception {
+    static List<SourceRecord> pollUntilRecords(TableStream stream, Connection conn) throws Exception {
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (System.nanoTime() < deadline) {
             List<SourceRecord> records = stream.poll(conn);
@@ -95,7 +95,7 @@ class TableStreamWriteFailureIT {
     }
 
     /** The ids of the rows the change records carry (tombstones left out), in order. */
-    private static List<Integer> ids(List<SourceRecord> records) {
+    static List<Integer> ids(List<SourceRecord> records) {
         List<Integer> ids = new ArrayList<>();
         for (SourceRecord record : records) {
             if (record.value() instanceof Struct value && value.schema().field(ChangeEvent.AFTER) != null) {
