@@ -57,11 +57,8 @@ final class ChangeReader {
      * window's diff, however long the window, and refused the same way across a change of columns.
      */
     static boolean changedBetween(Connection conn, TableId table, long from, long to) throws SQLException {
-        try (Statement st = conn.createStatement()) {
-            st.execute(diff(table, from, to) + " OUTPUT LIMIT 1");
-            try (ResultSet rs = st.getResultSet()) {
-                return rs != null && rs.next();
-            }
+        try {
+            return anyRow(conn, diff(table, from, to) + " OUTPUT LIMIT 1");
         } catch (SQLException e) {
             throw schemaChanged(e, table, from, to);
         }
@@ -73,8 +70,13 @@ final class ChangeReader {
      * since.
      */
     static boolean changedSince(Connection conn, TableId table, long fromNanos) throws SQLException {
+        return anyRow(conn, "DATA BRANCH DIFF " + table.quoted() + " AGAINST " + at(table, fromNanos) + " OUTPUT LIMIT 1");
+    }
+
+    /** Whether a DATA BRANCH DIFF answers with a row (execute(), as Connector/J does not take it for a query). */
+    private static boolean anyRow(Connection conn, String diff) throws SQLException {
         try (Statement st = conn.createStatement()) {
-            st.execute("DATA BRANCH DIFF " + table.quoted() + " AGAINST " + at(table, fromNanos) + " OUTPUT LIMIT 1");
+            st.execute(diff);
             try (ResultSet rs = st.getResultSet()) {
                 return rs != null && rs.next();
             }

@@ -24,24 +24,34 @@ final class ProbeOrder {
     Pick next(long nowNanos) {
         recentTurn = !recentTurn;
         if (recentTurn) {
-            for (int i = 0; i < streams.size(); i++) {
-                ChangeProbe.Probed stream = streams.get(nextRecent);
-                nextRecent = (nextRecent + 1) % streams.size();
-                long from = stream.probeFrom(nowNanos);
-                if (from > 0 && stream.changedRecently(nowNanos)) {
-                    return new Pick(stream, from);
-                }
+            Found found = find(nextRecent, nowNanos, true);
+            if (found != null) {
+                nextRecent = (found.at() + 1) % streams.size();
+                return found.pick();
             }
         }
+        Found found = find(next, nowNanos, false);
+        if (found == null) {
+            return null;
+        }
+        next = (found.at() + 1) % streams.size();
+        return found.pick();
+    }
+
+    /** The first quiet table (that changed recently, if asked) from {@code start} on, in turn; null when none. */
+    private Found find(int start, long nowNanos, boolean recentOnly) {
         for (int i = 0; i < streams.size(); i++) {
-            ChangeProbe.Probed stream = streams.get(next);
-            next = (next + 1) % streams.size();
+            int at = (start + i) % streams.size();
+            ChangeProbe.Probed stream = streams.get(at);
             long from = stream.probeFrom(nowNanos);
-            if (from > 0) {
-                return new Pick(stream, from);
+            if (from > 0 && (!recentOnly || stream.changedRecently(nowNanos))) {
+                return new Found(at, new Pick(stream, from));
             }
         }
         return null;
+    }
+
+    private record Found(int at, Pick pick) {
     }
 
     record Pick(ChangeProbe.Probed stream, long from) {

@@ -484,8 +484,8 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed {
             List<ChangeReader.Change> changes;
             long readStart = System.nanoTime();
             try {
-                long furthest = windows.furthest(from, readable, changeAt);
-                if (i == 0 && idle && furthest > to && !ChangeReader.changedBetween(conn, id, from, furthest)) {
+                long furthest = i == 0 && idle ? windows.furthest(from, readable, changeAt) : to;
+                if (furthest > to && !ChangeReader.changedBetween(conn, id, from, furthest)) {
                     to = furthest; // nothing changed since the checkpoint: the whole span in one step
                     changes = List.of();
                 } else {

@@ -6,7 +6,8 @@ import java.util.TreeSet;
 /**
  * Where a table's next change window ends. A window reaches as far as the table may be read (the fenced horizon,
  * end.ts), at most window.max.ms (its changes are held in memory together), so a table caught up reads little and
- * often and a table behind reads in few diffs; an empty span of an idle table is passed in one step however long. Two cuts keep every window exact:
+ * often and a table behind reads in few diffs; an empty span of an idle table is passed in one step however long.
+ * Two cuts keep every window exact:
  * <ul>
  *   <li>one nanosecond before a table change (a diff across a DDL is wrong or refused);</li>
  *   <li>at each point where an earlier run of this capture delivered changes after the checkpoint (the saved

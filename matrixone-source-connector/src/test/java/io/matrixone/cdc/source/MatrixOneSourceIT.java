@@ -108,11 +108,8 @@ class MatrixOneSourceIT {
             assertThat(events("pr." + db + "." + t, 3).subList(1, 3)).extracting(Event::describe)
                     .containsExactlyInAnyOrder("c 2 2", "u 1 10");
         }
-        javax.management.ObjectName mbean = new javax.management.ObjectName("io.matrixone.cdc:type=source-task-metrics,connector="
-                + javax.management.ObjectName.quote("probe-src") + ",task=" + javax.management.ObjectName.quote("0"));
-        javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
-        assertThat((Long) jmx.getAttribute(mbean, "Probes")).isPositive();
-        assertThat((Long) jmx.getAttribute(mbean, "WakeUps")).as("no change was found by a probe first").isPositive();
+        assertThat(taskMetric("probe-src", "Probes")).isPositive();
+        assertThat(taskMetric("probe-src", "WakeUps")).as("no change was found by a probe first").isPositive();
         cluster.deleteConnector("probe-src");
     }
 
@@ -123,12 +120,9 @@ class MatrixOneSourceIT {
         startSource("span-src", "sp", db + ".idle", Map.of("window.max.ms", "50", "poll.interval.ms", "500"));
         String topic = "sp." + db + ".idle";
         assertThat(events(topic, 2)).extracting(Event::op).containsExactly("r", "r");
-        javax.management.ObjectName mbean = new javax.management.ObjectName("io.matrixone.cdc:type=source-task-metrics,connector="
-                + javax.management.ObjectName.quote("span-src") + ",task=" + javax.management.ObjectName.quote("0"));
-        javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
-        long before = (Long) jmx.getAttribute(mbean, "Windows");
+        long before = taskMetric("span-src", "Windows");
         Thread.sleep(5_000);
-        long windows = (Long) jmx.getAttribute(mbean, "Windows") - before;
+        long windows = taskMetric("span-src", "Windows") - before;
         // ~10 reads in 5 s: one step each when passed whole, ~100 windows when read 50 ms at a time.
         assertThat(windows).as("windows over 5 idle seconds").isBetween(1L, 30L);
 
@@ -412,6 +406,13 @@ class MatrixOneSourceIT {
             Object second = fields > 1 ? row.get(row.schema().fields().get(Math.min(2, fields - 1))) : null;
             return op + " " + row.get(row.schema().fields().get(0)) + " " + second;
         }
+    }
+
+    /** A counter of the connector's task 0 from its JMX metrics (SourceTaskMetrics), in this JVM's worker. */
+    private static long taskMetric(String connector, String attribute) throws Exception {
+        javax.management.ObjectName mbean = new javax.management.ObjectName("io.matrixone.cdc:type=source-task-metrics,connector="
+                + javax.management.ObjectName.quote(connector) + ",task=" + javax.management.ObjectName.quote("0"));
+        return (Long) java.lang.management.ManagementFactory.getPlatformMBeanServer().getAttribute(mbean, attribute);
     }
 
     private static List<Event> events(String topic, int atLeast) {
