@@ -117,6 +117,43 @@ class TableLifecycleIT {
         pipeline.delete();
     }
 
+    /**
+     * Tables with no change since their snapshot are idle from the start, and with window.max.ms=100 each of their
+     * reads (every poll.interval.ms) first checks its whole span in one short diff and passes it in one step when it
+     * is empty. That step must stop one nanosecond before a table change, as windows do: a TRUNCATE (a diff across it
+     * is silently wrong), an ADD COLUMN (refused across it) and a DROP each end such a span here, with changes after
+     * them in the same span.
+     */
+    @Test
+    void anIdleTablesQuietSpanEndsAtATableChangeAndTheChangesAfterItArrive(CdcDatabases dbs) throws Exception {
+        for (String table : List.of("a", "b", "c")) {
+            createTable(dbs, table, 300);
+        }
+        Pipeline pipeline = new Pipeline(dbs, "idlespan", Map.of("window.max.ms", "100"), Map.of());
+        for (String table : List.of("a", "b", "c")) {
+            pipeline.awaitRows(table, 300);
+        }
+        long windowsBefore = pipeline.metric("Windows");
+        Thread.sleep(3000); // a few idle reads, each span longer than window.max.ms
+        assertThat(pipeline.metric("Windows") - windowsBefore)
+                .as("windows of the 3 idle tables in 3 s: about one per read (every second) in one step, not one per 100 ms")
+                .isLessThan(45);
+        String a = dbs.srcDb + ".a";
+        String b = dbs.srcDb + ".b";
+        exec(dbs.src, "truncate table " + a,
+                "insert into " + a + " select result, 1, concat('after ', result) from generate_series(1001, 1100) g",
+                "update " + a + " set n = 2 where id <= 1010");
+        exec(dbs.src, "alter table " + b + " add column extra int default 5",
+                "update " + b + " set n = n + 1, extra = 6 where id <= 50", "delete from " + b + " where id > 250");
+        exec(dbs.src, "drop table " + dbs.srcDb + ".c");
+        pipeline.awaitEqual("a");
+        pipeline.awaitEqual("b");
+        pipeline.awaitState(dbs.srcDb + ".c", TableStates.DROPPED);
+        assertThat(pipeline.tableEvents("a", ChangeEvent.TABLE_TRUNCATED)).as("truncate events of a").hasSize(1);
+        pipeline.assertRunning();
+        pipeline.delete();
+    }
+
     @Test
     void aChangedPrimaryKeyReplacesTheTargetTable(CdcDatabases dbs) throws Exception {
         createTable(dbs, "a", 300);
@@ -221,9 +258,13 @@ class TableLifecycleIT {
         private final String name;
 
         Pipeline(CdcDatabases dbs, String name, Map<String, String> sinkSettings) {
+            this(dbs, name, Map.of(), sinkSettings);
+        }
+
+        Pipeline(CdcDatabases dbs, String name, Map<String, String> sourceSettings, Map<String, String> sinkSettings) {
             this.dbs = dbs;
             this.name = name;
-            Map<String, String> source = new HashMap<>();
+            Map<String, String> source = new HashMap<>(sourceSettings);
             source.put("connector.class", "io.matrixone.cdc.source.MatrixOneSourceConnector");
             source.put("tasks.max", "1");
             source.put("connection.uri", dbs.source.unmasked());

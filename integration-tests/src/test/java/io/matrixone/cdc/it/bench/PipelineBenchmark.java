@@ -10,6 +10,7 @@ import io.matrixone.cdc.testing.bench.Bench;
 import io.matrixone.cdc.testing.bench.BenchConnectors;
 import io.matrixone.cdc.testing.bench.BenchTable;
 import io.matrixone.cdc.testing.bench.BuiltinCdc;
+import io.matrixone.cdc.testing.bench.KafkaArrivals;
 import io.matrixone.cdc.testing.bench.LagTracker;
 import io.matrixone.cdc.testing.bench.PacedWriter;
 import io.matrixone.cdc.testing.bench.TargetPoller;
@@ -114,12 +115,20 @@ public final class PipelineBenchmark {
                 System.out.printf("mo-cdc caught up on the %d s of changes made while it was stopped in %.1f s%n",
                         seconds, (System.nanoTime() - caughtUp) / 1e9);
                 Phase mo;
-                try (TargetPoller poller = new TargetPoller(target, List.of(table), TARGET_POLL_MS, tracker)) {
+                LagTracker inKafka = new LagTracker(1);
+                tracker.alsoTo(inKafka);
+                try (TargetPoller poller = new TargetPoller(target, List.of(table), TARGET_POLL_MS, tracker);
+                        KafkaArrivals arrivals = new KafkaArrivals(cluster.kafka().bootstrapServers(), List.of("stream." + table), inKafka)) {
                     mo = Phase.run(writer, rate, tracker, seconds);
                 }
+                tracker.alsoTo(null);
                 awaitSame(src, dst, table, table);
                 System.out.printf("mo-cdc streaming: %s, lag commit -> row on target %s (%s)%n", mo.rate(),
                         Bench.lagSummary(mo.lags()), Bench.load());
+                List<Long> kafkaLags = inKafka.lagsCommittedBetween(0, Long.MAX_VALUE);
+                System.out.printf("  of which the source's share, commit -> record in Kafka: %s%n", Bench.lagSummary(kafkaLags));
+                summary.add(String.format("mo-cdc streaming lag split: commit -> Kafka p50 %,d ms, p99 %,d ms (the rest is the sink's)",
+                        Bench.percentile(kafkaLags, 50), Bench.percentile(kafkaLags, 99)));
                 stopPipeline(cluster, "stream");
 
                 summary.add(String.format("full copy of %,d rows, end to end: mo-cdc %,.0f rows/s, built-in %,.0f rows/s -> %.2fx",

@@ -22,6 +22,8 @@ public final class LagTracker {
 
     private final List<ConcurrentLinkedQueue<long[]>> pending = new ArrayList<>();
     private final List<Sample> samples = new ArrayList<>();
+    /** Another reader's tracker that hears of the same commits (the same stream seen at another point of the pipeline). */
+    private volatile LagTracker alsoTo;
 
     public LagTracker(int tables) {
         for (int i = 0; i < tables; i++) {
@@ -32,6 +34,18 @@ public final class LagTracker {
     /** The writer committed transaction {@code seq} of table {@code table} at {@code committedNanos} (wall clock). */
     public void committed(int table, long seq, long committedNanos) {
         pending.get(table).add(new long[] {seq, committedNanos});
+        LagTracker other = alsoTo;
+        if (other != null) {
+            other.committed(table, seq, committedNanos);
+        }
+    }
+
+    /**
+     * From now on, every commit reported here is reported to {@code other} too (null: no longer), so two readers at
+     * different points of one pipeline (Kafka, the target) measure the same transactions.
+     */
+    public void alsoTo(LagTracker other) {
+        alsoTo = other;
     }
 
     /** A reader saw {@code maxSeq} (or more) on {@code table} at {@code seenNanos} (wall clock). */
