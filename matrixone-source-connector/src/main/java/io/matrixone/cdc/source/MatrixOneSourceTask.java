@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
@@ -30,7 +31,6 @@ import org.slf4j.LoggerFactory;
 public class MatrixOneSourceTask extends SourceTask {
 
     private static final Logger LOG = LoggerFactory.getLogger(MatrixOneSourceTask.class);
-    private static final long IDLE_SLEEP_MS = 50;
 
     private MatrixOneSourceConfig config;
     private StreamContext streams;
@@ -99,7 +99,7 @@ public class MatrixOneSourceTask extends SourceTask {
             retryBackoffMs = Math.min(retryBackoffMs * 2, 30_000);
             return null;
         }
-        Thread.sleep(IDLE_SLEEP_MS);
+        TimeUnit.NANOSECONDS.sleep(scheduler.idleSleepNanos(System.nanoTime()));
         return null;
     }
 

@@ -20,11 +20,21 @@ final class StreamScheduler {
 
         boolean due(long nowNanos);
 
+        /**
+         * How long until this table's next scheduled read (0: due now), or {@link Long#MAX_VALUE} when no read is
+         * scheduled by time (a snapshot, which reads whenever it has rows; a table that is done).
+         */
+        long nextReadInNanos(long nowNanos);
+
         List<SourceRecord> poll(Connection conn) throws SQLException;
     }
 
     static final int QUIET_READS_PER_POLL = 4;
     static final long QUIET_TURN_NANOS = 100_000_000L;
+    /** A poll that found nothing waits at most this long: a snapshot waiting for its time, a wake-up from the probe. */
+    static final long MAX_IDLE_SLEEP_NANOS = 50_000_000L;
+    /** ... and at least this long, so tables due but not read this poll (a few quiet ones per poll) do not spin the task. */
+    static final long MIN_IDLE_SLEEP_NANOS = 2_000_000L;
 
     private final List<? extends Stream> streams;
     private int nextActive;
@@ -50,6 +60,19 @@ final class StreamScheduler {
             records = readQuiet(conn, now);
         }
         return records;
+    }
+
+    /**
+     * How long a poll that found nothing should wait: until the next scheduled read, within
+     * [{@value #MIN_IDLE_SLEEP_NANOS}, {@value #MAX_IDLE_SLEEP_NANOS}] ns. A busy table is read again 100 ms after its
+     * last read; a fixed 50-ms pause made that 100 to 150 ms, each window and the lag of its changes up to 50 ms longer.
+     */
+    long idleSleepNanos(long now) {
+        long next = MAX_IDLE_SLEEP_NANOS;
+        for (Stream stream : streams) {
+            next = Math.min(next, stream.nextReadInNanos(now));
+        }
+        return Math.max(MIN_IDLE_SLEEP_NANOS, next);
     }
 
     private List<SourceRecord> readActive(Connection conn, long now) throws SQLException {

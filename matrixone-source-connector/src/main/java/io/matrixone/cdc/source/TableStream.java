@@ -216,6 +216,14 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed {
     }
 
     @Override
+    public long nextReadInNanos(long nowLocal) {
+        if (phase != Phase.STREAM && phase != Phase.DROPPED) {
+            return Long.MAX_VALUE;
+        }
+        return woken ? 0 : Math.max(0, nextReadAt - nowLocal);
+    }
+
+    @Override
     public TableId table() {
         return id;
     }

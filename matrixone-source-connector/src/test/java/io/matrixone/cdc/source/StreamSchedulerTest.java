@@ -17,6 +17,7 @@ class StreamSchedulerTest {
         boolean active;
         boolean due = true;
         boolean hasRecords;
+        long nextReadIn = Long.MAX_VALUE;
         int reads;
 
         FakeStream(String name) {
@@ -31,6 +32,11 @@ class StreamSchedulerTest {
         @Override
         public boolean due(long nowNanos) {
             return due;
+        }
+
+        @Override
+        public long nextReadInNanos(long nowNanos) {
+            return nextReadIn;
         }
 
         @Override
@@ -103,5 +109,25 @@ class StreamSchedulerTest {
 
     private static int quietReads(List<FakeStream> streams) {
         return streams.stream().filter(s -> !s.active).mapToInt(s -> s.reads).sum();
+    }
+
+    @Test
+    void aPollThatFoundNothingWaitsUntilTheNextScheduledReadWithinBounds() {
+        List<FakeStream> streams = streams(3);
+        StreamScheduler scheduler = new StreamScheduler(streams);
+        assertThat(scheduler.idleSleepNanos(0)).as("no read scheduled (snapshots, done tables): the longest pause")
+                .isEqualTo(StreamScheduler.MAX_IDLE_SLEEP_NANOS);
+
+        streams.get(1).nextReadIn = 20_000_000L;
+        streams.get(2).nextReadIn = 30_000_000L;
+        assertThat(scheduler.idleSleepNanos(0)).as("until the soonest read").isEqualTo(20_000_000L);
+
+        streams.get(0).nextReadIn = 0;
+        assertThat(scheduler.idleSleepNanos(0)).as("a table due now, not read this poll: the shortest pause, no spinning")
+                .isEqualTo(StreamScheduler.MIN_IDLE_SLEEP_NANOS);
+
+        streams.forEach(s -> s.nextReadIn = 400_000_000L);
+        assertThat(scheduler.idleSleepNanos(0)).as("reads far off: still the longest pause, for wake-ups and snapshots")
+                .isEqualTo(StreamScheduler.MAX_IDLE_SLEEP_NANOS);
     }
 }
