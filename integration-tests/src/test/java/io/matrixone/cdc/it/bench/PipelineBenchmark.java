@@ -233,6 +233,9 @@ public final class PipelineBenchmark {
             StringBuilder slices = new StringBuilder();
             for (long slice = fromMs; slice < toMs; slice += SLICE_MS) {
                 List<Long> lags = tracker.lagsCommittedBetween(slice, Math.min(toMs, slice + SLICE_MS));
+                if (lags.isEmpty()) {
+                    continue; // the last few milliseconds past the whole slices, with no commit in them
+                }
                 slices.append(String.format("%n    %3d s: p50 %,d ms, p99 %,d ms", (slice - fromMs) / 1000, Bench.percentile(lags, 50),
                         Bench.percentile(lags, 99)));
             }
