@@ -212,7 +212,7 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed {
     /** Whether a {@link #poll} now would read the source: a snapshot chunk, or a read whose time has come. */
     @Override
     public boolean due(long nowLocal) {
-        return phase == Phase.SNAPSHOT || ((phase == Phase.STREAM || phase == Phase.DROPPED) && (woken || nowLocal >= nextReadAt));
+        return phase == Phase.SNAPSHOT || nextReadInNanos(nowLocal) == 0;
     }
 
     @Override
