@@ -119,7 +119,11 @@ public final class PipelineBenchmark {
                 tracker.alsoTo(inKafka);
                 try (TargetPoller poller = new TargetPoller(target, List.of(table), TARGET_POLL_MS, tracker);
                         KafkaArrivals arrivals = new KafkaArrivals(cluster.kafka().bootstrapServers(), List.of("stream." + table), inKafka)) {
+                    Bench.JvmWork jvm = Bench.JvmWork.now();
+                    long changes = writer.changes();
                     mo = Phase.run(writer, rate, tracker, seconds);
+                    System.out.printf("  this JVM meanwhile (heap max %,d MiB; per row = per change): %s%n", Bench.HeapPeak.maxMiB(),
+                            Bench.JvmWork.now().since(jvm, writer.changes() - changes));
                 }
                 tracker.alsoTo(null);
                 awaitSame(src, dst, table, table);
@@ -162,6 +166,7 @@ public final class PipelineBenchmark {
 
     /** Starts a copy and returns rows/s from the start to the target holding every row (polled every second). */
     private double copy(String who, String copyTable, Start start) throws Exception {
+        Bench.JvmWork jvm = Bench.JvmWork.now();
         long began = System.nanoTime();
         start.start();
         long deadline = began + Duration.ofMinutes(30).toNanos();
@@ -180,6 +185,8 @@ public final class PipelineBenchmark {
         double s = (System.nanoTime() - began) / 1e9;
         System.out.printf("%s full copy: %,d rows in %.1f s = %,.0f rows/s, start -> target count (%s)%n", who, rows, s, rows / s,
                 Bench.load());
+        System.out.printf("  this JVM meanwhile (broker, worker, benchmark; heap max %,d MiB): %s%n", Bench.HeapPeak.maxMiB(),
+                Bench.JvmWork.now().since(jvm, rows));
         return rows / s;
     }
 

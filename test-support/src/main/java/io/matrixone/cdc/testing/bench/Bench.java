@@ -1,6 +1,7 @@
 package io.matrixone.cdc.testing.bench;
 
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
@@ -45,6 +46,34 @@ public final class Bench {
             return "load " + parts[0] + " " + parts[1] + " " + parts[2];
         } catch (IOException e) {
             return "load ?";
+        }
+    }
+
+    /**
+     * This JVM's allocation and garbage collection so far: what a phase costs in memory, as a difference of two
+     * readings. Allocation per row does not move with the machine's load as a rate does, so it compares changes
+     * that cut garbage; the pauses say what the garbage cost under a heap cap.
+     */
+    public record JvmWork(long allocatedBytes, long gcPauses, long gcMillis, long nanos) {
+
+        public static JvmWork now() {
+            long pauses = 0;
+            long millis = 0;
+            for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                pauses += Math.max(0, gc.getCollectionCount());
+                millis += Math.max(0, gc.getCollectionTime());
+            }
+            com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+            return new JvmWork(threads.getTotalThreadAllocatedBytes(), pauses, millis, System.nanoTime());
+        }
+
+        /** "allocated A MiB (B bytes per row), N GC pauses, T ms (P% of the S s)" since {@code start}. */
+        public String since(JvmWork start, long rows) {
+            long allocated = allocatedBytes - start.allocatedBytes;
+            long ms = gcMillis - start.gcMillis;
+            double seconds = (nanos - start.nanos) / 1e9;
+            return String.format("allocated %,d MiB (%,d bytes per row), %,d GC pauses, %,d ms (%.1f%% of the %.1f s)",
+                    allocated >> 20, rows > 0 ? allocated / rows : 0, gcPauses - start.gcPauses, ms, ms / 10.0 / seconds, seconds);
         }
     }
 

@@ -18,11 +18,14 @@ public final class BenchConnectors {
      * -Dbench.source.config=idle.reads.per.second=5): to compare a setting against the default in one session.
      */
     public static final String SOURCE_OVERRIDES = "bench.source.config";
+    /** The same for the sink (-Dbench.sink.config=consumer.override.max.poll.records=3000). */
+    public static final String SINK_OVERRIDES = "bench.sink.config";
 
     private BenchConnectors() {
     }
 
-    static Map<String, String> overrides(String text) {
+    static Map<String, String> overrides(String property) {
+        String text = System.getProperty(property, "");
         Map<String, String> settings = new HashMap<>();
         for (String pair : text.split(",")) {
             if (pair.isBlank()) {
@@ -30,7 +33,7 @@ public final class BenchConnectors {
             }
             int eq = pair.indexOf('=');
             if (eq <= 0) {
-                throw new IllegalArgumentException(SOURCE_OVERRIDES + ": '" + pair + "' is not key=value");
+                throw new IllegalArgumentException(property + ": '" + pair + "' is not key=value");
             }
             settings.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
         }
@@ -44,7 +47,7 @@ public final class BenchConnectors {
                 "connection.uri", server.unmasked(), "topic.prefix", prefix, "tables", tables,
                 "topic.creation.default.replication.factor", "1", "topic.creation.default.partitions", "1"));
         config.putAll(ClientTuning.SOURCE);
-        config.putAll(overrides(System.getProperty(SOURCE_OVERRIDES, "")));
+        config.putAll(overrides(SOURCE_OVERRIDES));
         return config;
     }
 
@@ -54,6 +57,7 @@ public final class BenchConnectors {
         config.putAll(Map.of("connector.class", "io.matrixone.cdc.sink.MatrixOneSinkConnector", "tasks.max", "1",
                 "connection.uri", server.unmasked(), "topics", String.join(",", topics)));
         config.putAll(ClientTuning.SINK);
+        config.putAll(overrides(SINK_OVERRIDES));
         return config;
     }
 }
