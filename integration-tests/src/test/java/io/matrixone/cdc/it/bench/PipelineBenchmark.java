@@ -101,7 +101,11 @@ public final class PipelineBenchmark {
                 try (BuiltinCdc task = BuiltinCdc.create(source, target, label, table + ":" + builtinCopy)) {
                     builtinCopyRate = copy("built-in CDC", builtinCopy, () -> { });
                     try (TargetPoller poller = new TargetPoller(target, List.of(builtinCopy), TARGET_POLL_MS, tracker)) {
+                        Bench.JvmWork jvm = Bench.JvmWork.now();
+                        long changes = writer.changes();
                         builtin = Phase.run(writer, rate, tracker, seconds);
+                        System.out.printf("  this JVM meanwhile (the benchmark's writer and poller only; per row = per change): %s%n",
+                                Bench.JvmWork.now().since(jvm, writer.changes() - changes));
                     }
                     awaitSame(src, dst, table, builtinCopy);
                     System.out.printf("built-in CDC streaming: %s, lag commit -> row on target %s (%s)%n", builtin.rate(),
