@@ -37,9 +37,10 @@ final class JsonPayloadWriter {
     private final JsonFactory factory = new ObjectMapper().getFactory();
     private final boolean decimalsAsNumbers;
     /**
-     * The payload of the record being written, kept from record to record: a fresh, growing buffer per record made a
-     * tenth of a copy's allocations (JFR), in a record's schema-sized head, its growth and the final copy. A converter
-     * serves one task thread, so one buffer does; one grown past {@link #KEPT_BYTES} by a large value is let go.
+     * The payload of the record being written, kept from record to record: a fresh buffer per record (sized for the
+     * schema's head, grown, then copied out) was a fifth of a copy's allocations (JFR); with this one a copy allocates
+     * 16% fewer bytes per row. A converter serves one task thread, so one buffer does; one grown past
+     * {@link #KEPT_BYTES} by a large value is let go.
      */
     private PayloadBuffer payload = new PayloadBuffer();
 
