@@ -101,11 +101,9 @@ public final class PipelineBenchmark {
                 try (BuiltinCdc task = BuiltinCdc.create(source, target, label, table + ":" + builtinCopy)) {
                     builtinCopyRate = copy("built-in CDC", builtinCopy, () -> { });
                     try (TargetPoller poller = new TargetPoller(target, List.of(builtinCopy), TARGET_POLL_MS, tracker)) {
-                        Bench.JvmWork jvm = Bench.JvmWork.now();
-                        long changes = writer.changes();
                         builtin = Phase.run(writer, rate, tracker, seconds);
                         System.out.printf("  this JVM meanwhile (the benchmark's writer and poller only; per row = per change): %s%n",
-                                Bench.JvmWork.now().since(jvm, writer.changes() - changes));
+                                builtin.jvm());
                     }
                     awaitSame(src, dst, table, builtinCopy);
                     System.out.printf("built-in CDC streaming: %s, lag commit -> row on target %s (%s)%n", builtin.rate(),
@@ -123,11 +121,9 @@ public final class PipelineBenchmark {
                 tracker.alsoTo(inKafka);
                 try (TargetPoller poller = new TargetPoller(target, List.of(table), TARGET_POLL_MS, tracker);
                         KafkaArrivals arrivals = new KafkaArrivals(cluster.kafka().bootstrapServers(), List.of("stream." + table), inKafka)) {
-                    Bench.JvmWork jvm = Bench.JvmWork.now();
-                    long changes = writer.changes();
                     mo = Phase.run(writer, rate, tracker, seconds);
                     System.out.printf("  this JVM meanwhile (heap max %,d MiB; per row = per change): %s%n", Bench.HeapPeak.maxMiB(),
-                            Bench.JvmWork.now().since(jvm, writer.changes() - changes));
+                            mo.jvm());
                 }
                 tracker.alsoTo(null);
                 awaitSame(src, dst, table, table);
@@ -225,11 +221,15 @@ public final class PipelineBenchmark {
                 actual, expected);
     }
 
-    /** One streaming phase: the writer at the rate for some seconds, then until every transaction was seen. */
-    record Phase(String rate, List<Long> lags) {
+    /**
+     * One streaming phase: the writer at the rate for some seconds, then until every transaction was seen; with what
+     * the phase cost this JVM ({@link Bench.JvmWork}, per change).
+     */
+    record Phase(String rate, List<Long> lags, String jvm) {
         private static final long SLICE_MS = 10_000;
 
         static Phase run(PacedWriter writer, double rate, LagTracker tracker, int seconds) throws Exception {
+            Bench.JvmWork jvm = Bench.JvmWork.now();
             long changes = writer.changes();
             long txns = writer.transactions();
             long fromMs = System.currentTimeMillis();
@@ -251,7 +251,8 @@ public final class PipelineBenchmark {
                         Bench.percentile(lags, 99)));
             }
             return new Phase(String.format("%,.0f changes/s in %,.0f txns/s for %d s%s; lag every %d s:%s", achieved, txnRate, seconds,
-                    unseen, SLICE_MS / 1000, slices), tracker.lagsCommittedBetween(fromMs, toMs));
+                    unseen, SLICE_MS / 1000, slices), tracker.lagsCommittedBetween(fromMs, toMs),
+                    Bench.JvmWork.now().since(jvm, writer.changes() - changes));
         }
     }
 
