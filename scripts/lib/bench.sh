@@ -2,7 +2,8 @@
 # local Maven repository (a fresh clone works), then runs one of its benchmark classes:
 #   bench_run <class in io.matrixone.cdc.it.bench> [java options...] -- [benchmark arguments...]
 # BENCH_JAVA_OPTS adds JVM options (a heap cap, a JFR recording, debug logging, -Dbench.source.config=key=value,...
-# to replace source connector defaults).
+# to replace source connector defaults); BENCH_WORKER_OPTS gives the JVM options of the benchmarks that run their
+# Connect worker in a JVM of its own (bench-pipeline.sh; default -Xms256m -Xmx2g, as connect-distributed.sh).
 bench_run() {
   local main=$1
   shift
@@ -12,6 +13,7 @@ bench_run() {
   local module=integration-tests
   mvn -B -ntp -q -pl "$module" -am install -DskipTests
   mvn -B -ntp -q -pl "$module" dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
+  if [ -n "${BENCH_WORKER_OPTS:-}" ]; then opts+=("-Dbench.worker.opts=$BENCH_WORKER_OPTS"); fi
   # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of options
   exec java -Xmx2g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn ${BENCH_JAVA_OPTS:-} "${opts[@]}" \
     -cp "$module/target/test-classes:$(cat "$module/target/bench.classpath")" "io.matrixone.cdc.it.bench.$main" "$@"

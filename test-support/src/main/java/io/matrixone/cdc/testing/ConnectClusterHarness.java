@@ -25,6 +25,33 @@ public final class ConnectClusterHarness implements AutoCloseable {
 
     /** Starts a cluster of {@code workers} workers, with {@code extraWorkerProps} on top of the defaults. */
     public static ConnectClusterHarness start(String name, boolean exactlyOnce, int workers, Map<String, String> extraWorkerProps) {
+        Map<String, String> workerProps = workerProps(exactlyOnce);
+        workerProps.putAll(extraWorkerProps);
+        Properties brokerProps = brokerProps(exactlyOnce);
+        EmbeddedConnectCluster cluster = new EmbeddedConnectCluster.Builder()
+                .name(name)
+                .numWorkers(workers)
+                .numBrokers(1)
+                .workerProps(workerProps)
+                .brokerProps(brokerProps)
+                .build();
+        cluster.start();
+        return new ConnectClusterHarness(cluster);
+    }
+
+    /** The broker settings every test and benchmark broker gets: topics are made on purpose, never by accident. */
+    public static Properties brokerProps(boolean exactlyOnce) {
+        Properties brokerProps = new Properties();
+        brokerProps.put("auto.create.topics.enable", "false");
+        if (exactlyOnce) {
+            brokerProps.put("transaction.state.log.replication.factor", "1");
+            brokerProps.put("transaction.state.log.min.isr", "1");
+        }
+        return brokerProps;
+    }
+
+    /** The worker settings every test and benchmark worker gets, on top of Connect's defaults. */
+    public static Map<String, String> workerProps(boolean exactlyOnce) {
         Map<String, String> workerProps = new HashMap<>();
         workerProps.put(DistributedConfig.OFFSET_COMMIT_INTERVAL_MS_CONFIG, "1000");
         workerProps.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
@@ -36,22 +63,7 @@ public final class ConnectClusterHarness implements AutoCloseable {
         if (exactlyOnce) {
             workerProps.put(DistributedConfig.EXACTLY_ONCE_SOURCE_SUPPORT_CONFIG, "enabled");
         }
-        workerProps.putAll(extraWorkerProps);
-        Properties brokerProps = new Properties();
-        brokerProps.put("auto.create.topics.enable", "false");
-        if (exactlyOnce) {
-            brokerProps.put("transaction.state.log.replication.factor", "1");
-            brokerProps.put("transaction.state.log.min.isr", "1");
-        }
-        EmbeddedConnectCluster cluster = new EmbeddedConnectCluster.Builder()
-                .name(name)
-                .numWorkers(workers)
-                .numBrokers(1)
-                .workerProps(workerProps)
-                .brokerProps(brokerProps)
-                .build();
-        cluster.start();
-        return new ConnectClusterHarness(cluster);
+        return workerProps;
     }
 
     public EmbeddedConnectCluster cluster() {

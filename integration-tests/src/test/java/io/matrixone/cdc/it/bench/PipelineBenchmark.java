@@ -4,6 +4,7 @@ import static io.matrixone.cdc.testing.Sql.exec;
 
 import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.common.MatrixOneUri;
+import io.matrixone.cdc.cli.ConnectRestClient;
 import io.matrixone.cdc.testing.ConnectClusterHarness;
 import io.matrixone.cdc.testing.Sql;
 import io.matrixone.cdc.testing.bench.Bench;
@@ -14,13 +15,15 @@ import io.matrixone.cdc.testing.bench.KafkaArrivals;
 import io.matrixone.cdc.testing.bench.LagTracker;
 import io.matrixone.cdc.testing.bench.PacedWriter;
 import io.matrixone.cdc.testing.bench.TargetPoller;
+import io.matrixone.cdc.testing.bench.WorkerProcess;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+import java.util.function.Supplier;
+import org.apache.kafka.connect.util.clusters.EmbeddedKafkaCluster;
 
 /**
  * mo-cdc's whole pipeline (source connector -> Kafka -> sink connector, on a real Connect worker with the
@@ -36,11 +39,16 @@ import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
  * </ol>
  * Only one of the two runs at a time. mo-cdc streams from the end of its copy, so it first catches up on the
  * changes made while the built-in CDC ran, and ends with target = source. Prints figures and ratios with the
- * machine's load and the worker JVM's heap peak; asserts nothing. Run with scripts/bench-pipeline.sh.
+ * machine's load, and what each phase cost the Connect worker's JVM: allocation, GC pauses, heap peak. The worker
+ * runs in a JVM of its own ({@link WorkerProcess}, options from {@code -Dbench.worker.opts}) as in a Connect
+ * deployment; the broker and the benchmark run in this one. Asserts nothing. Run with scripts/bench-pipeline.sh.
  */
 public final class PipelineBenchmark {
 
     private static final long TARGET_POLL_MS = 100;
+    /** The worker JVM's options: Kafka's connect-distributed.sh heap by default (KAFKA_HEAP_OPTS). */
+    private static final List<String> WORKER_JVM_OPTIONS =
+            List.of(System.getProperty("bench.worker.opts", "-Xms256m -Xmx2g").trim().split("\\s+"));
 
     private final long rows;
     private final double rate;
@@ -68,27 +76,30 @@ public final class PipelineBenchmark {
     private void run() throws Exception {
         System.out.printf("rows=%,d rate=%,.0f changes/s stream=%d s; mo-cdc: one source and one sink task, their defaults, "
                 + "JSON with schemas (%s)%n", rows, rate, seconds, Bench.load());
+        EmbeddedKafkaCluster kafka = new EmbeddedKafkaCluster(1, ConnectClusterHarness.brokerProps(false));
+        kafka.start();
         try (Connection src = Connections.open(source); Connection dst = Connections.open(target);
-                ConnectClusterHarness connect = ConnectClusterHarness.start("pipeline-bench", false);
-                Bench.HeapPeak heap = new Bench.HeapPeak()) {
+                WorkerProcess worker = WorkerProcess.start(kafka.bootstrapServers(), "pipeline-bench", WORKER_JVM_OPTIONS)) {
+            System.out.printf("Connect worker JVM: %s (-Dbench.worker.opts; the broker and the benchmark run in this JVM)%n",
+                    String.join(" ", WORKER_JVM_OPTIONS));
+            Pipeline pipeline = new Pipeline(kafka, new ConnectRestClient(worker.restUrl()));
             exec(src, "create database " + db, "create pitr " + db + "_pitr for database " + db + " range 2 'h'");
             exec(dst, "create database " + db, "create database " + db + "_bi", "create database " + db + "_warm");
             long loadStart = System.nanoTime();
             BenchTable.create(src, table, rows);
             System.out.printf("loaded %,d rows in %.1f s%n", rows, (System.nanoTime() - loadStart) / 1e9);
-            EmbeddedConnectCluster cluster = connect.cluster();
 
             // 1. mo-cdc full copy, end to end
-            double moCopy = copy("mo-cdc", table, () -> startPipeline(cluster, "copy", Map.of(), Map.of()));
+            double moCopy = copy("mo-cdc", table, worker, () -> pipeline.start("copy", Map.of(), Map.of()));
             long copyEnd = Sql.serverNowNanos(src);
-            stopPipeline(cluster, "copy");
+            pipeline.stop("copy");
             awaitSame(src, dst, table, table);
 
             // 1b. the same copy again in the same worker, into another database: the first ran in a fresh JVM whose JIT
             // compilers took about a core's quarter throughout (JFR); a Connect worker that has run for a while is warm
-            double moWarmCopy = copy("mo-cdc (JVM warm, second copy)", warmCopy,
-                    () -> startPipeline(cluster, "warm", Map.of(), Map.of("tables", table + ":" + warmCopy)));
-            stopPipeline(cluster, "warm");
+            double moWarmCopy = copy("mo-cdc (JVM warm, second copy)", warmCopy, worker,
+                    () -> pipeline.start("warm", Map.of(), Map.of("tables", table + ":" + warmCopy)));
+            pipeline.stop("warm");
             awaitSame(src, dst, table, warmCopy);
             exec(dst, "drop database " + db + "_warm");
 
@@ -99,11 +110,10 @@ public final class PipelineBenchmark {
                 Phase builtin;
                 String label = db.replace("pipebench", "bi");
                 try (BuiltinCdc task = BuiltinCdc.create(source, target, label, table + ":" + builtinCopy)) {
-                    builtinCopyRate = copy("built-in CDC", builtinCopy, () -> { });
+                    builtinCopyRate = copy("built-in CDC", builtinCopy, worker, () -> { });
                     try (TargetPoller poller = new TargetPoller(target, List.of(builtinCopy), TARGET_POLL_MS, tracker)) {
-                        builtin = Phase.run(writer, rate, tracker, seconds);
-                        System.out.printf("  this JVM meanwhile (the benchmark's writer and poller only; per row = per change): %s%n",
-                                builtin.jvm());
+                        builtin = Phase.run(writer, rate, tracker, seconds, worker::work);
+                        System.out.printf("  the worker JVM meanwhile (no connector on it; per row = per change): %s%n", builtin.jvm());
                     }
                     awaitSame(src, dst, table, builtinCopy);
                     System.out.printf("built-in CDC streaming: %s, lag commit -> row on target %s (%s)%n", builtin.rate(),
@@ -112,7 +122,7 @@ public final class PipelineBenchmark {
 
                 // 3. mo-cdc streaming from the end of its copy: first the changes made meanwhile, then the same rate
                 long caughtUp = System.nanoTime();
-                startPipeline(cluster, "stream", Map.of("snapshot.mode", "never", "start.ts", Long.toString(copyEnd)), Map.of());
+                pipeline.start("stream", Map.of("snapshot.mode", "never", "start.ts", Long.toString(copyEnd)), Map.of());
                 awaitSame(src, dst, table, table);
                 System.out.printf("mo-cdc caught up on the %d s of changes made while it was stopped in %.1f s%n",
                         seconds, (System.nanoTime() - caughtUp) / 1e9);
@@ -120,10 +130,9 @@ public final class PipelineBenchmark {
                 LagTracker inKafka = new LagTracker(1);
                 tracker.alsoTo(inKafka);
                 try (TargetPoller poller = new TargetPoller(target, List.of(table), TARGET_POLL_MS, tracker);
-                        KafkaArrivals arrivals = new KafkaArrivals(cluster.kafka().bootstrapServers(), List.of("stream." + table), inKafka)) {
-                    mo = Phase.run(writer, rate, tracker, seconds);
-                    System.out.printf("  this JVM meanwhile (heap max %,d MiB; per row = per change): %s%n", Bench.HeapPeak.maxMiB(),
-                            mo.jvm());
+                        KafkaArrivals arrivals = new KafkaArrivals(kafka.bootstrapServers(), List.of("stream." + table), inKafka)) {
+                    mo = Phase.run(writer, rate, tracker, seconds, worker::work);
+                    System.out.printf("  the worker JVM meanwhile (per row = per change): %s%n", mo.jvm());
                 }
                 tracker.alsoTo(null);
                 awaitSame(src, dst, table, table);
@@ -133,7 +142,7 @@ public final class PipelineBenchmark {
                 System.out.printf("  of which the source's share, commit -> record in Kafka: %s%n", Bench.lagSummary(kafkaLags));
                 summary.add(String.format("mo-cdc streaming lag split: commit -> Kafka p50 %,d ms, p99 %,d ms (the rest is the sink's)",
                         Bench.percentile(kafkaLags, 50), Bench.percentile(kafkaLags, 99)));
-                stopPipeline(cluster, "stream");
+                pipeline.stop("stream");
 
                 summary.add(String.format("full copy of %,d rows, end to end: mo-cdc %,.0f rows/s, built-in %,.0f rows/s -> %.2fx",
                         rows, moCopy, builtinCopyRate, moCopy / builtinCopyRate));
@@ -142,10 +151,12 @@ public final class PipelineBenchmark {
                 summary.add(ratio("streaming lag p50", mo.lags(), builtin.lags(), 50));
                 summary.add(ratio("streaming lag p99", mo.lags(), builtin.lags(), 99));
             }
-            summary.add(String.format("worker JVM heap peak (broker + worker + benchmark in one JVM): %,d MiB", heap.peakMiB()));
+            worker.work();
+            summary.add("Connect worker JVM (" + String.join(" ", WORKER_JVM_OPTIONS) + "): " + worker.heap());
             System.out.println("SUMMARY (" + Bench.load() + ")");
             summary.forEach(line -> System.out.println("  " + line));
         } finally {
+            kafka.stop();
             try (Connection src = Connections.open(source); Connection dst = Connections.open(target)) {
                 exec(src, "drop pitr if exists " + db + "_pitr", "drop database if exists " + db);
                 exec(dst, "drop database if exists " + db, "drop database if exists " + db + "_bi",
@@ -165,8 +176,8 @@ public final class PipelineBenchmark {
     }
 
     /** Starts a copy and returns rows/s from the start to the target holding every row (polled every second). */
-    private double copy(String who, String copyTable, Start start) throws Exception {
-        Bench.JvmWork jvm = Bench.JvmWork.now();
+    private double copy(String who, String copyTable, WorkerProcess worker, Start start) throws Exception {
+        Bench.JvmWork jvm = worker.work();
         long began = System.nanoTime();
         start.start();
         long deadline = began + Duration.ofMinutes(30).toNanos();
@@ -185,26 +196,35 @@ public final class PipelineBenchmark {
         double s = (System.nanoTime() - began) / 1e9;
         System.out.printf("%s full copy: %,d rows in %.1f s = %,.0f rows/s, start -> target count (%s)%n", who, rows, s, rows / s,
                 Bench.load());
-        System.out.printf("  this JVM meanwhile (broker, worker, benchmark; heap max %,d MiB): %s%n", Bench.HeapPeak.maxMiB(),
-                Bench.JvmWork.now().since(jvm, rows));
+        System.out.printf("  the worker JVM meanwhile: %s; %s%n", worker.work().since(jvm, rows), worker.heap());
         return rows / s;
     }
 
-    private void startPipeline(EmbeddedConnectCluster cluster, String prefix, Map<String, String> sourceExtra,
-                               Map<String, String> sinkExtra) {
-        String topic = prefix + "." + table;
-        cluster.kafka().createTopic(topic, 1);
-        Map<String, String> config = BenchConnectors.source(source, prefix, table);
-        config.putAll(sourceExtra);
-        cluster.configureConnector(prefix + "-source", config);
-        Map<String, String> sink = BenchConnectors.sink(target, List.of(topic));
-        sink.putAll(sinkExtra);
-        cluster.configureConnector(prefix + "-sink", sink);
-    }
+    /** mo-cdc's pipelines on the worker, by name prefix: a topic, a source connector and a sink connector each. */
+    private final class Pipeline {
+        private final EmbeddedKafkaCluster kafka;
+        private final ConnectRestClient connect;
 
-    private static void stopPipeline(EmbeddedConnectCluster cluster, String prefix) {
-        cluster.deleteConnector(prefix + "-source");
-        cluster.deleteConnector(prefix + "-sink");
+        Pipeline(EmbeddedKafkaCluster kafka, ConnectRestClient connect) {
+            this.kafka = kafka;
+            this.connect = connect;
+        }
+
+        void start(String prefix, Map<String, String> sourceExtra, Map<String, String> sinkExtra) {
+            String topic = prefix + "." + table;
+            kafka.createTopic(topic, 1);
+            Map<String, String> config = BenchConnectors.source(source, prefix, table);
+            config.putAll(sourceExtra);
+            connect.put(prefix + "-source", config);
+            Map<String, String> sink = BenchConnectors.sink(target, List.of(topic));
+            sink.putAll(sinkExtra);
+            connect.put(prefix + "-sink", sink);
+        }
+
+        void stop(String prefix) {
+            connect.delete(prefix + "-source");
+            connect.delete(prefix + "-sink");
+        }
     }
 
     /** Waits until {@code copy} equals {@code table} (count:checksum over all columns), then says so. */
@@ -228,8 +248,9 @@ public final class PipelineBenchmark {
     record Phase(String rate, List<Long> lags, String jvm) {
         private static final long SLICE_MS = 10_000;
 
-        static Phase run(PacedWriter writer, double rate, LagTracker tracker, int seconds) throws Exception {
-            Bench.JvmWork jvm = Bench.JvmWork.now();
+        static Phase run(PacedWriter writer, double rate, LagTracker tracker, int seconds, Supplier<Bench.JvmWork> jvmWork)
+                throws Exception {
+            Bench.JvmWork jvm = jvmWork.get();
             long changes = writer.changes();
             long txns = writer.transactions();
             long fromMs = System.currentTimeMillis();
@@ -252,7 +273,7 @@ public final class PipelineBenchmark {
             }
             return new Phase(String.format("%,.0f changes/s in %,.0f txns/s for %d s%s; lag every %d s:%s", achieved, txnRate, seconds,
                     unseen, SLICE_MS / 1000, slices), tracker.lagsCommittedBetween(fromMs, toMs),
-                    Bench.JvmWork.now().since(jvm, writer.changes() - changes));
+                    jvmWork.get().since(jvm, writer.changes() - changes));
         }
     }
 

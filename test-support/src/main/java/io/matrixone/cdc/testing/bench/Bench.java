@@ -103,6 +103,10 @@ public final class Bench {
             return peak.get() >> 20;
         }
 
+        public long peakBytes() {
+            return peak.get();
+        }
+
         public static long maxMiB() {
             return Runtime.getRuntime().maxMemory() >> 20;
         }

@@ -1,0 +1,99 @@
+package io.matrixone.cdc.testing.bench;
+
+import io.matrixone.cdc.testing.ConnectClusterHarness;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Connect worker in a JVM of its own, beside a broker elsewhere, as a Connect deployment runs one: so a heap cap
+ * and the allocation and GC figures are the worker's alone, not shared with the broker and the benchmark. The child
+ * ({@link WorkerProcessMain}) has this JVM's class path (the connectors are on it) and this JVM's
+ * {@code org.slf4j.*} log settings; its log goes to this JVM's standard error.
+ */
+public final class WorkerProcess implements AutoCloseable {
+
+    private final Process process;
+    private final BufferedReader replies;
+    private final PrintStream requests;
+    private final String restUrl;
+    private long peakBytes;
+    private long maxBytes;
+
+    private WorkerProcess(Process process, BufferedReader replies, String restUrl) {
+        this.process = process;
+        this.replies = replies;
+        this.requests = new PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8);
+        this.restUrl = restUrl;
+    }
+
+    /** Starts a worker of group {@code groupId} on the broker at {@code bootstrapServers}, with JVM options {@code jvmOptions}. */
+    public static WorkerProcess start(String bootstrapServers, String groupId, List<String> jvmOptions) throws IOException {
+        Properties props = new Properties();
+        props.putAll(ConnectClusterHarness.workerProps(false));
+        props.putAll(Map.of("bootstrap.servers", bootstrapServers, "group.id", groupId,
+                "config.storage.topic", groupId + "-configs", "offset.storage.topic", groupId + "-offsets",
+                "status.storage.topic", groupId + "-status", "config.storage.replication.factor", "1",
+                "offset.storage.replication.factor", "1", "status.storage.replication.factor", "1"));
+        Path file = Files.createTempFile("bench-worker", ".properties");
+        file.toFile().deleteOnExit();
+        try (Writer out = Files.newBufferedWriter(file)) {
+            props.store(out, "bench worker");
+        }
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("org.slf4j."))
+                .forEach(k -> command.add("-D" + k + "=" + System.getProperty(k)));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), WorkerProcessMain.class.getName(), file.toString()));
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        BufferedReader replies = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String line = replies.readLine();
+        if (line == null || !line.startsWith(WorkerProcessMain.READY)) {
+            process.destroyForcibly();
+            throw new IOException("the Connect worker JVM did not start (" + command + "): " + line);
+        }
+        return new WorkerProcess(process, replies, line.substring(WorkerProcessMain.READY.length()).replaceAll("/+$", ""));
+    }
+
+    /** Base URL of the worker's REST API, without a trailing slash. */
+    public String restUrl() {
+        return restUrl;
+    }
+
+    /** The worker JVM's allocation and GC so far (its own counters, this JVM's clock for the span). */
+    public synchronized Bench.JvmWork work() {
+        requests.println(WorkerProcessMain.WORK);
+        try {
+            String[] parts = replies.readLine().split(" ");
+            peakBytes = Long.parseLong(parts[3]);
+            maxBytes = Long.parseLong(parts[4]);
+            return new Bench.JvmWork(Long.parseLong(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2]), System.nanoTime());
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("the Connect worker JVM (pid " + process.pid() + ") did not answer", e);
+        }
+    }
+
+    /** The worker JVM's used-heap peak (sampled every 500 ms, garbage included) and its heap cap, as of the last {@link #work()}. */
+    public String heap() {
+        return String.format("heap peak %,d MiB of max %,d MiB", peakBytes >> 20, maxBytes >> 20);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        requests.close(); // the child stops its worker when its standard input ends
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.matrixone.cdc.testing.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.connect.cli.ConnectDistributed;
+import org.apache.kafka.connect.runtime.Connect;
+
+/**
+ * The child side of {@link WorkerProcess}: a distributed Connect worker started from a properties file, as
+ * {@code connect-distributed.sh} starts one, in a JVM of its own. Prints {@code REST <url>} once the worker runs, then
+ * answers each {@code work} line on standard input with this JVM's {@link Bench.JvmWork} reading and heap peak, and
+ * stops the worker when standard input ends (its parent closed it or died).
+ */
+public final class WorkerProcessMain {
+
+    static final String READY = "REST ";
+    static final String WORK = "work";
+
+    private WorkerProcessMain() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Properties props = new Properties();
+        try (var in = Files.newBufferedReader(Path.of(args[0]))) {
+            props.load(in);
+        }
+        Map<String, String> workerProps = new HashMap<>();
+        props.stringPropertyNames().forEach(k -> workerProps.put(k, props.getProperty(k)));
+        Connect<?> connect = new ConnectDistributed().startConnect(workerProps);
+        // Standard output is the protocol; Connect and the connectors log to standard error.
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        out.println(READY + connect.rest().serverUrl());
+        try (Bench.HeapPeak heap = new Bench.HeapPeak();
+                BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.equals(WORK)) {
+                    Bench.JvmWork work = Bench.JvmWork.now();
+                    out.println(work.allocatedBytes() + " " + work.gcPauses() + " " + work.gcMillis() + " " + heap.peakBytes()
+                            + " " + Runtime.getRuntime().maxMemory());
+                }
+            }
+        } finally {
+            connect.stop();
+        }
+        System.exit(0);
+    }
+}
