@@ -44,6 +44,7 @@ public final class WorkerProcess implements AutoCloseable {
         props.putAll(Map.of("bootstrap.servers", bootstrapServers, "group.id", groupId,
                 "config.storage.topic", groupId + "-configs", "offset.storage.topic", groupId + "-offsets",
                 "status.storage.topic", groupId + "-status", "config.storage.replication.factor", "1",
+                "plugin.discovery", "service_load",
                 "offset.storage.replication.factor", "1", "status.storage.replication.factor", "1"));
         Path file = Files.createTempFile("bench-worker", ".properties");
         file.toFile().deleteOnExit();
@@ -58,12 +59,22 @@ public final class WorkerProcess implements AutoCloseable {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), WorkerProcessMain.class.getName(), file.toString()));
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader replies = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        String line = replies.readLine();
-        if (line == null || !line.startsWith(WorkerProcessMain.READY)) {
+        String line = nextLine(replies, WorkerProcessMain.READY);
+        if (line == null) {
             process.destroyForcibly();
-            throw new IOException("the Connect worker JVM did not start (" + command + "): " + line);
+            throw new IOException("the Connect worker JVM did not start (java " + String.join(" ", jvmOptions)
+                    + "): see its log above");
         }
         return new WorkerProcess(process, replies, line.substring(WorkerProcessMain.READY.length()).replaceAll("/+$", ""));
+    }
+
+    /** The next line of the child's standard output that starts with {@code prefix}, echoing the others; null at its end. */
+    private static String nextLine(BufferedReader replies, String prefix) throws IOException {
+        String line;
+        while ((line = replies.readLine()) != null && !line.startsWith(prefix)) {
+            System.err.println(line);
+        }
+        return line;
     }
 
     /** Base URL of the worker's REST API, without a trailing slash. */
@@ -75,7 +86,8 @@ public final class WorkerProcess implements AutoCloseable {
     public synchronized Bench.JvmWork work() {
         requests.println(WorkerProcessMain.WORK);
         try {
-            String[] parts = replies.readLine().split(" ");
+            String reply = nextLine(replies, WorkerProcessMain.WORK_REPLY);
+            String[] parts = reply.substring(WorkerProcessMain.WORK_REPLY.length()).split(" ");
             peakBytes = Long.parseLong(parts[3]);
             maxBytes = Long.parseLong(parts[4]);
             return new Bench.JvmWork(Long.parseLong(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2]), System.nanoTime());

@@ -16,13 +16,15 @@ import org.apache.kafka.connect.runtime.Connect;
 /**
  * The child side of {@link WorkerProcess}: a distributed Connect worker started from a properties file, as
  * {@code connect-distributed.sh} starts one, in a JVM of its own. Prints {@code REST <url>} once the worker runs, then
- * answers each {@code work} line on standard input with this JVM's {@link Bench.JvmWork} reading and heap peak, and
- * stops the worker when standard input ends (its parent closed it or died).
+ * answers each {@code work} line on standard input with a {@code WORK ...} line (this JVM's {@link Bench.JvmWork}
+ * reading and heap peak), and stops the worker when standard input ends (its parent closed it or died). The JVM
+ * itself may print other lines on standard output (a JFR recording's start): the parent skips them.
  */
 public final class WorkerProcessMain {
 
     static final String READY = "REST ";
     static final String WORK = "work";
+    static final String WORK_REPLY = "WORK ";
 
     private WorkerProcessMain() {
     }
@@ -44,7 +46,7 @@ public final class WorkerProcessMain {
             while ((line = in.readLine()) != null) {
                 if (line.equals(WORK)) {
                     Bench.JvmWork work = Bench.JvmWork.now();
-                    out.println(work.allocatedBytes() + " " + work.gcPauses() + " " + work.gcMillis() + " " + heap.peakBytes()
+                    out.println(WORK_REPLY + work.allocatedBytes() + " " + work.gcPauses() + " " + work.gcMillis() + " " + heap.peakBytes()
                             + " " + Runtime.getRuntime().maxMemory());
                 }
             }
