@@ -49,6 +49,12 @@ public final class PipelineBenchmark {
     /** The worker JVM's options: Kafka's connect-distributed.sh heap by default (KAFKA_HEAP_OPTS). */
     private static final List<String> WORKER_JVM_OPTIONS =
             List.of(System.getProperty("bench.worker.opts", "-Xms256m -Xmx2g").trim().split("\\s+"));
+    /**
+     * -Dbench.stream.first=mo-cdc streams mo-cdc before the built-in CDC (whose copy then takes the table as the
+     * writer left it); by default the built-in goes first. The servers' own background work (merges) comes at
+     * moments of their choosing, so swapping the order shows whether a stall belongs to a place in the run or to a CDC.
+     */
+    private static final boolean MO_STREAMS_FIRST = "mo-cdc".equals(System.getProperty("bench.stream.first", "built-in"));
 
     private final long rows;
     private final double rate;
@@ -105,51 +111,24 @@ public final class PipelineBenchmark {
 
             LagTracker tracker = new LagTracker(1);
             try (PacedWriter writer = new PacedWriter(source, List.of(table), rows, 0, 0, tracker)) {
-                // 2. built-in CDC full copy and streaming
-                double builtinCopyRate;
-                Phase builtin;
-                String label = db.replace("pipebench", "bi");
-                try (BuiltinCdc task = BuiltinCdc.create(source, target, label, table + ":" + builtinCopy)) {
-                    builtinCopyRate = copy("built-in CDC", builtinCopy, worker, () -> { });
-                    try (TargetPoller poller = new TargetPoller(target, List.of(builtinCopy), TARGET_POLL_MS, tracker)) {
-                        builtin = Phase.run(writer, rate, tracker, seconds, worker::work);
-                        System.out.printf("  the worker JVM meanwhile (no connector on it; per row = per change): %s%n", builtin.jvm());
-                    }
-                    awaitSame(src, dst, table, builtinCopy);
-                    System.out.printf("built-in CDC streaming: %s, lag commit -> row on target %s (%s)%n", builtin.rate(),
-                            Bench.lagSummary(builtin.lags()), Bench.load());
-                }
-
-                // 3. mo-cdc streaming from the end of its copy: first the changes made meanwhile, then the same rate
-                long caughtUp = System.nanoTime();
-                pipeline.start("stream", Map.of("snapshot.mode", "never", "start.ts", Long.toString(copyEnd)), Map.of());
-                awaitSame(src, dst, table, table);
-                System.out.printf("mo-cdc caught up on the %d s of changes made while it was stopped in %.1f s%n",
-                        seconds, (System.nanoTime() - caughtUp) / 1e9);
+                // 2. and 3.: the built-in CDC's full copy and streaming, and mo-cdc's streaming from the end of its
+                // copy, in the order bench.stream.first asks (a server's background work can favour either place)
+                Streaming streaming = new Streaming(src, dst, writer, tracker, worker, pipeline, kafka.bootstrapServers());
+                BuiltinRun builtin;
                 Phase mo;
-                LagTracker inKafka = new LagTracker(1);
-                tracker.alsoTo(inKafka);
-                try (TargetPoller poller = new TargetPoller(target, List.of(table), TARGET_POLL_MS, tracker);
-                        KafkaArrivals arrivals = new KafkaArrivals(kafka.bootstrapServers(), List.of("stream." + table), inKafka)) {
-                    mo = Phase.run(writer, rate, tracker, seconds, worker::work);
-                    System.out.printf("  the worker JVM meanwhile (per row = per change): %s%n", mo.jvm());
+                if (MO_STREAMS_FIRST) {
+                    mo = streaming.moCdc(copyEnd);
+                    builtin = streaming.builtin();
+                } else {
+                    builtin = streaming.builtin();
+                    mo = streaming.moCdc(copyEnd);
                 }
-                tracker.alsoTo(null);
-                awaitSame(src, dst, table, table);
-                System.out.printf("mo-cdc streaming: %s, lag commit -> row on target %s (%s)%n", mo.rate(),
-                        Bench.lagSummary(mo.lags()), Bench.load());
-                List<Long> kafkaLags = inKafka.lagsCommittedBetween(0, Long.MAX_VALUE);
-                System.out.printf("  of which the source's share, commit -> record in Kafka: %s%n", Bench.lagSummary(kafkaLags));
-                summary.add(String.format("mo-cdc streaming lag split: commit -> Kafka p50 %,d ms, p99 %,d ms (the rest is the sink's)",
-                        Bench.percentile(kafkaLags, 50), Bench.percentile(kafkaLags, 99)));
-                pipeline.stop("stream");
-
                 summary.add(String.format("full copy of %,d rows, end to end: mo-cdc %,.0f rows/s, built-in %,.0f rows/s -> %.2fx",
-                        rows, moCopy, builtinCopyRate, moCopy / builtinCopyRate));
+                        rows, moCopy, builtin.copyRate(), moCopy / builtin.copyRate()));
                 summary.add(String.format("same, mo-cdc's second copy in the same (warm) JVM: %,.0f rows/s -> %.2fx",
-                        moWarmCopy, moWarmCopy / builtinCopyRate));
-                summary.add(ratio("streaming lag p50", mo.lags(), builtin.lags(), 50));
-                summary.add(ratio("streaming lag p99", mo.lags(), builtin.lags(), 99));
+                        moWarmCopy, moWarmCopy / builtin.copyRate()));
+                summary.add(ratio("streaming lag p50", mo.lags(), builtin.phase().lags(), 50));
+                summary.add(ratio("streaming lag p99", mo.lags(), builtin.phase().lags(), 99));
             }
             worker.work();
             summary.add("Connect worker JVM (" + String.join(" ", WORKER_JVM_OPTIONS) + "): " + worker.heap());
@@ -162,6 +141,74 @@ public final class PipelineBenchmark {
                 exec(dst, "drop database if exists " + db, "drop database if exists " + db + "_bi",
                         "drop database if exists " + db + "_warm");
             }
+        }
+    }
+
+    record BuiltinRun(double copyRate, Phase phase) {
+    }
+
+    /** The two streaming phases on one writer and one lag tracker: the built-in CDC's (with its copy) and mo-cdc's. */
+    private final class Streaming {
+        private final Connection src;
+        private final Connection dst;
+        private final PacedWriter writer;
+        private final LagTracker tracker;
+        private final WorkerProcess worker;
+        private final Pipeline pipeline;
+        private final String bootstrapServers;
+
+        Streaming(Connection src, Connection dst, PacedWriter writer, LagTracker tracker, WorkerProcess worker, Pipeline pipeline,
+                  String bootstrapServers) {
+            this.src = src;
+            this.dst = dst;
+            this.writer = writer;
+            this.tracker = tracker;
+            this.worker = worker;
+            this.pipeline = pipeline;
+            this.bootstrapServers = bootstrapServers;
+        }
+
+        /** The built-in CDC: its full copy of the table as it is now, then streaming at the rate. */
+        BuiltinRun builtin() throws Exception {
+            String label = db.replace("pipebench", "bi");
+            try (BuiltinCdc task = BuiltinCdc.create(source, target, label, table + ":" + builtinCopy)) {
+                double copyRate = copy("built-in CDC", builtinCopy, worker, () -> { });
+                Phase phase;
+                try (TargetPoller poller = new TargetPoller(target, List.of(builtinCopy), TARGET_POLL_MS, tracker)) {
+                    phase = Phase.run(writer, rate, tracker, seconds, worker::work);
+                    System.out.printf("  the worker JVM meanwhile (no connector on it; per row = per change): %s%n", phase.jvm());
+                }
+                awaitSame(src, dst, table, builtinCopy);
+                System.out.printf("built-in CDC streaming: %s, lag commit -> row on target %s (%s)%n", phase.rate(),
+                        Bench.lagSummary(phase.lags()), Bench.load());
+                return new BuiltinRun(copyRate, phase);
+            }
+        }
+
+        /** mo-cdc streaming from the end of its copy ({@code copyEnd}): first the changes made since, then the rate. */
+        Phase moCdc(long copyEnd) throws Exception {
+            long caughtUp = System.nanoTime();
+            pipeline.start("stream", Map.of("snapshot.mode", "never", "start.ts", Long.toString(copyEnd)), Map.of());
+            awaitSame(src, dst, table, table);
+            System.out.printf("mo-cdc caught up on the changes made while it was stopped in %.1f s%n", (System.nanoTime() - caughtUp) / 1e9);
+            Phase mo;
+            LagTracker inKafka = new LagTracker(1);
+            tracker.alsoTo(inKafka);
+            try (TargetPoller poller = new TargetPoller(target, List.of(table), TARGET_POLL_MS, tracker);
+                    KafkaArrivals arrivals = new KafkaArrivals(bootstrapServers, List.of("stream." + table), inKafka)) {
+                mo = Phase.run(writer, rate, tracker, seconds, worker::work);
+                System.out.printf("  the worker JVM meanwhile (per row = per change): %s%n", mo.jvm());
+            }
+            tracker.alsoTo(null);
+            awaitSame(src, dst, table, table);
+            System.out.printf("mo-cdc streaming: %s, lag commit -> row on target %s (%s)%n", mo.rate(),
+                    Bench.lagSummary(mo.lags()), Bench.load());
+            List<Long> kafkaLags = inKafka.lagsCommittedBetween(0, Long.MAX_VALUE);
+            System.out.printf("  of which the source's share, commit -> record in Kafka: %s%n", Bench.lagSummary(kafkaLags));
+            summary.add(String.format("mo-cdc streaming lag split: commit -> Kafka p50 %,d ms, p99 %,d ms (the rest is the sink's)",
+                    Bench.percentile(kafkaLags, 50), Bench.percentile(kafkaLags, 99)));
+            pipeline.stop("stream");
+            return mo;
         }
     }
 
