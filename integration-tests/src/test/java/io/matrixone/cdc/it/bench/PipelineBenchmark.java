@@ -37,8 +37,8 @@ import org.apache.kafka.connect.util.clusters.EmbeddedKafkaCluster;
  * <li>streaming at a steady rate of inserts, updates and deletes ({@link PacedWriter}): lag from the writer's
  *     commit to the row visible on the target ({@link TargetPoller}, every 100 ms), p50 and p99;
  * </ol>
- * Only one of the two runs at a time. mo-cdc streams from the end of its copy, so it first catches up on the
- * changes made while the built-in CDC ran, and ends with target = source. Prints figures and ratios with the
+ * Only one of the two runs at a time. mo-cdc streams from the end of its copy, so (streaming second, the default)
+ * it first catches up on the changes made while the built-in CDC ran, and ends with target = source. Prints figures and ratios with the
  * machine's load, and what each phase cost the Connect worker's JVM: allocation, GC pauses, heap peak. The worker
  * runs in a JVM of its own ({@link WorkerProcess}, options from {@code -Dbench.worker.opts}) as in a Connect
  * deployment; the broker and the benchmark run in this one. Asserts nothing. Run with scripts/bench-pipeline.sh.
