@@ -38,8 +38,9 @@ import org.apache.kafka.connect.util.clusters.EmbeddedKafkaCluster;
  *     commit to the row visible on the target ({@link TargetPoller}, every 100 ms), p50 and p99;
  * </ol>
  * Only one of the two runs at a time. mo-cdc streams from the end of its copy, so (streaming second, the default)
- * it first catches up on the changes made while the built-in CDC ran, and ends with target = source. Prints figures and ratios with the
- * machine's load, and what each phase cost the Connect worker's JVM: allocation, GC pauses, heap peak. The worker
+ * it first catches up on the changes made while the built-in CDC ran, and ends with target = source. Prints
+ * figures and ratios with the machine's load, and what each phase cost the Connect worker's JVM: allocation, GC
+ * pauses, heap peak. The worker
  * runs in a JVM of its own ({@link WorkerProcess}, options from {@code -Dbench.worker.opts}) as in a Connect
  * deployment; the broker and the benchmark run in this one. Asserts nothing. Run with scripts/bench-pipeline.sh.
  */
@@ -130,7 +131,6 @@ public final class PipelineBenchmark {
                 summary.add(ratio("streaming lag p50", mo.lags(), builtin.phase().lags(), 50));
                 summary.add(ratio("streaming lag p99", mo.lags(), builtin.phase().lags(), 99));
             }
-            worker.work();
             summary.add("Connect worker JVM (" + String.join(" ", WORKER_JVM_OPTIONS) + "): " + worker.heap());
             System.out.println("SUMMARY (" + Bench.load() + ")");
             summary.forEach(line -> System.out.println("  " + line));

@@ -27,8 +27,6 @@ public final class WorkerProcess implements AutoCloseable {
     private final BufferedReader replies;
     private final PrintStream requests;
     private final String restUrl;
-    private long peakBytes;
-    private long maxBytes;
 
     private WorkerProcess(Process process, BufferedReader replies, String restUrl) {
         this.process = process;
@@ -83,22 +81,31 @@ public final class WorkerProcess implements AutoCloseable {
     }
 
     /** The worker JVM's allocation and GC so far (its own counters, this JVM's clock for the span). */
-    public synchronized Bench.JvmWork work() {
+    public Bench.JvmWork work() {
+        long[] reading = reading();
+        return new Bench.JvmWork(reading[0], reading[1], reading[2], System.nanoTime());
+    }
+
+    /** The worker JVM's used-heap peak so far (sampled every 500 ms, garbage included) and its heap cap. */
+    public String heap() {
+        long[] reading = reading();
+        return String.format("heap peak %,d MiB of max %,d MiB", reading[3] >> 20, reading[4] >> 20);
+    }
+
+    /** One answer of the child: allocated bytes, GC pauses, GC ms, heap peak bytes, heap max bytes. */
+    private synchronized long[] reading() {
         requests.println(WorkerProcessMain.WORK);
         try {
             String reply = nextLine(replies, WorkerProcessMain.WORK_REPLY);
             String[] parts = reply.substring(WorkerProcessMain.WORK_REPLY.length()).split(" ");
-            peakBytes = Long.parseLong(parts[3]);
-            maxBytes = Long.parseLong(parts[4]);
-            return new Bench.JvmWork(Long.parseLong(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2]), System.nanoTime());
+            long[] reading = new long[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                reading[i] = Long.parseLong(parts[i]);
+            }
+            return reading;
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("the Connect worker JVM (pid " + process.pid() + ") did not answer", e);
         }
-    }
-
-    /** The worker JVM's used-heap peak (sampled every 500 ms, garbage included) and its heap cap, as of the last {@link #work()}. */
-    public String heap() {
-        return String.format("heap peak %,d MiB of max %,d MiB", peakBytes >> 20, maxBytes >> 20);
     }
 
     @Override

@@ -5,11 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Properties;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.connect.cli.ConnectDistributed;
 import org.apache.kafka.connect.runtime.Connect;
 
@@ -30,13 +26,8 @@ public final class WorkerProcessMain {
     }
 
     public static void main(String[] args) throws IOException {
-        Properties props = new Properties();
-        try (var in = Files.newBufferedReader(Path.of(args[0]))) {
-            props.load(in);
-        }
-        Map<String, String> workerProps = new HashMap<>();
-        props.stringPropertyNames().forEach(k -> workerProps.put(k, props.getProperty(k)));
-        Connect<?> connect = new ConnectDistributed().startConnect(workerProps);
+        // As ConnectDistributed's own main reads its properties file.
+        Connect<?> connect = new ConnectDistributed().startConnect(Utils.propsToStringMap(Utils.loadProps(args[0])));
         // Standard output is the protocol; Connect and the connectors log to standard error.
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         out.println(READY + connect.rest().serverUrl());
