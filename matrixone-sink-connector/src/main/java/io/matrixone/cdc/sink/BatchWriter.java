@@ -13,7 +13,8 @@ import org.apache.kafka.connect.data.Field;
 
 /**
  * Writes a set of changes in one transaction: per table, tuple-IN deletes, then multi-row upserts, each
- * statement kept under {@code max.statement.bytes}; then one commit. Idempotent by key, so a redelivery
+ * statement kept under {@code max.statement.bytes} (many upserts of a table through a staging table instead, see
+ * {@link StagedUpserts}); then one commit. Idempotent by key, so a redelivery
  * after a crash writes the same rows again.
  */
 final class BatchWriter {
@@ -26,13 +27,21 @@ final class BatchWriter {
 
     static final int MAX_PARAMETERS = 65_535;
     private final TableManager tables;
+    /** Large upserts through a staging table (MatrixOne), or null. */
+    private final StagedUpserts staged;
 
     BatchWriter(SinkDialect dialect, InsertMode mode, int maxStatementBytes, int maxRowsPerStatement, TableManager tables) {
+        this(dialect, mode, maxStatementBytes, maxRowsPerStatement, tables, null);
+    }
+
+    BatchWriter(SinkDialect dialect, InsertMode mode, int maxStatementBytes, int maxRowsPerStatement, TableManager tables,
+                StagedUpserts staged) {
         this.dialect = dialect;
         this.mode = mode;
         this.maxStatementBytes = maxStatementBytes;
         this.maxRowsPerStatement = maxRowsPerStatement;
         this.tables = tables;
+        this.staged = staged;
     }
 
     /** Groups by table, keeping the order in which tables first appear. */
@@ -114,6 +123,10 @@ final class BatchWriter {
             List<Field> fields = group.getKey();
             List<String> columns = names(fields);
             List<String> keyColumns = names(group.getValue().get(0).keyFields());
+            if (staged != null && staged.suits(mode, group.getValue())
+                    && staged.write(conn, dialect, batch.table(), fields, keyColumns, group.getValue())) {
+                continue;
+            }
             int fixedBytes = utf8Length(dialect.write(mode, batch.table(), columns, keyColumns, 0));
             for (List<RowChange> chunk : chunks(group.getValue(), false, fixedBytes)) {
                 String sql = dialect.write(mode, batch.table(), columns, keyColumns, chunk.size());

@@ -34,6 +34,11 @@ final class MatrixOneDialect implements SinkDialect {
     }
 
     @Override
+    public boolean stagesUpserts() {
+        return true;
+    }
+
+    @Override
     public String columnType(Schema schema, boolean key) {
         return ColumnTypes.sqlType(schema, key);
     }

@@ -34,6 +34,7 @@ public final class MatrixOneSinkConfig extends AbstractConfig {
     public static final String COLUMN_DROP_BEHAVIOR = "column.drop.behavior";
     public static final String MAX_STATEMENT_BYTES = "max.statement.bytes";
     public static final String BATCH_SIZE = "batch.size";
+    public static final String STAGED_UPSERT_MIN_ROWS = "staged.upsert.min.rows";
     public static final String APPLIED_DATABASE = AppliedPositions.DATABASE_CONFIG;
     public static final String MAX_RETRIES = "max.retries";
     public static final String RETRY_BACKOFF_MS = "retry.backoff.ms";
@@ -108,6 +109,14 @@ public final class MatrixOneSinkConfig extends AbstractConfig {
                 "Most rows in one multi-row INSERT or DELETE statement (statements are also kept under "
                         + MAX_STATEMENT_BYTES + "). All statements of one put() still commit in one transaction.",
                 WRITES, ++order, Width.SHORT, "Batch size");
+        def.define(STAGED_UPSERT_MIN_ROWS, Type.INT, 500, ConfigDef.Range.atLeast(0), Importance.LOW,
+                "MatrixOne targets: a put() with at least this many upserts of one table writes them with one LOAD DATA "
+                        + "LOCAL into a temporary table of the session and one INSERT ... SELECT ... ON DUPLICATE KEY UPDATE "
+                        + "from it (a copy costs the target about 15% less CPU than multi-row INSERTs with bound values), "
+                        + "through a file in a private temporary directory of the worker, the only one the driver lets the "
+                        + "server read. Values without exact text (binary, floating point, booleans) keep the bound INSERTs. "
+                        + "0 turns it off (the mysql dialect never stages).",
+                WRITES, ++order, Width.SHORT, "Staged upsert threshold");
         order = 0;
         def.define(AUTO_CREATE, Type.BOOLEAN, true, Importance.MEDIUM,
                 "Create a missing target table from the record schemas (columns, types, primary key).",

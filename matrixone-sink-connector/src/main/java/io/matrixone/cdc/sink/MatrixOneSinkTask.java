@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -39,6 +40,7 @@ public class MatrixOneSinkTask extends SinkTask {
     private Connection connection;
     private ChangeReader reader;
     private BatchWriter writer;
+    private StagedUpserts staged;
     private TableManager tables;
     private ErrantRecordReporter reporter;
     private AppliedProgress progress;
@@ -54,13 +56,19 @@ public class MatrixOneSinkTask extends SinkTask {
     public void start(Map<String, String> props) {
         config = new MatrixOneSinkConfig(props);
         String name = props.getOrDefault("name", "matrixone-sink");
-        pool = Connections.pool(config.server(), name + "-sink", 1, JdbcProperties.SINK_STATEMENT_CACHE);
         dialect = config.dialect();
+        staged = dialect.stagesUpserts() ? StagedUpserts.create(config.getInt(MatrixOneSinkConfig.STAGED_UPSERT_MIN_ROWS),
+                config.getString(MatrixOneSinkConfig.APPLIED_DATABASE), name + "/" + props.getOrDefault("task.id", "0")) : null;
+        Map<String, String> driverProperties = new HashMap<>(JdbcProperties.SINK_STATEMENT_CACHE);
+        if (staged != null) {
+            driverProperties.putAll(staged.driverProperties());
+        }
+        pool = Connections.pool(config.server(), name + "-sink", 1, driverProperties);
         tables = new TableManager(dialect, config.getBoolean(MatrixOneSinkConfig.AUTO_CREATE), config.getBoolean(MatrixOneSinkConfig.AUTO_EVOLVE),
                 config.columnDropBehavior(), new CarriedColumns(config.getString(MatrixOneSinkConfig.APPLIED_DATABASE)));
         reader = new ChangeReader(config, new TableRouter(config.tables(), config.getString(MatrixOneSinkConfig.TABLE_NAME_FORMAT)));
         writer = new BatchWriter(dialect, config.insertMode(), config.getInt(MatrixOneSinkConfig.MAX_STATEMENT_BYTES),
-                config.getInt(MatrixOneSinkConfig.BATCH_SIZE), tables);
+                config.getInt(MatrixOneSinkConfig.BATCH_SIZE), tables, staged);
         reporter = errantRecordReporter();
         progress = new AppliedProgress(config.getString(MatrixOneSinkConfig.APPLIED_DATABASE), name);
         metrics = new SinkTaskMetrics(name, props.getOrDefault("task.id", String.valueOf(System.identityHashCode(this))));
@@ -311,6 +319,9 @@ public class MatrixOneSinkTask extends SinkTask {
         }
         if (pool != null) {
             pool.close();
+        }
+        if (staged != null) {
+            staged.close();
         }
         if (metrics != null) {
             metrics.close();

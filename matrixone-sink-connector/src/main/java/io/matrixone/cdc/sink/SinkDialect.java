@@ -42,6 +42,11 @@ interface SinkDialect {
     /** A multi-row write of {@code rows} rows, as {@code mode} asks; values are bound as parameters. */
     String write(InsertMode mode, TableId table, List<String> columns, List<String> keyColumns, int rows);
 
+    /** Whether large upserts may go through a staging table loaded with LOAD DATA LOCAL ({@link StagedUpserts}). */
+    default boolean stagesUpserts() {
+        return false;
+    }
+
     /** A delete of {@code rows} keys; values are bound as parameters. */
     String delete(TableId table, List<String> keyColumns, int rows);
 

@@ -14,18 +14,34 @@ final class SqlStatements {
 
     /** {@code INSERT INTO t (a,b) VALUES (?,?),(?,?) [ON DUPLICATE KEY UPDATE b=VALUES(b)]} for {@code rows} rows. */
     static String write(InsertMode mode, TableId table, List<String> columns, List<String> keyColumns, int rows) {
+        String tuple = placeholders(columns.size());
+        StringBuilder values = new StringBuilder(" VALUES ");
+        for (int i = 0; i < rows; i++) {
+            values.append(i == 0 ? "" : ",").append(tuple);
+        }
+        return write(mode, table, columns, keyColumns, values.toString());
+    }
+
+    /**
+     * {@code INSERT INTO t (a,b) SELECT a,b FROM stage [ON DUPLICATE KEY UPDATE b=VALUES(b)]}: the rows a LOAD DATA put
+     * in a staging table ({@link StagedUpserts}), written as {@link #write} writes bound rows. The staging table's
+     * columns are text, so each value is cast to its column's type as a bound string would be.
+     */
+    static String writeFromStage(InsertMode mode, TableId table, TableId stage, List<String> columns, List<String> keyColumns) {
+        StringJoiner names = new StringJoiner(", ", " SELECT ", " FROM " + stage.quoted());
+        columns.forEach(c -> names.add(Identifiers.quote(c)));
+        return write(mode, table, columns, keyColumns, names.toString());
+    }
+
+    private static String write(InsertMode mode, TableId table, List<String> columns, List<String> keyColumns, String rows) {
         StringJoiner names = new StringJoiner(", ", " (", ")");
         columns.forEach(c -> names.add(Identifiers.quote(c)));
-        String tuple = placeholders(columns.size());
         boolean keyOnly = !keyColumns.isEmpty() && keyColumns.containsAll(columns);
         // MatrixOne refuses an ON DUPLICATE KEY UPDATE that assigns a key column (error 20313), so a row made
         // only of key columns is upserted with REPLACE: same result, and still idempotent.
         boolean replace = mode == InsertMode.REPLACE || (mode == InsertMode.UPSERT && keyOnly);
         StringBuilder sql = new StringBuilder(replace ? "REPLACE INTO " : "INSERT INTO ")
-                .append(table.quoted()).append(names).append(" VALUES ");
-        for (int i = 0; i < rows; i++) {
-            sql.append(i == 0 ? "" : ",").append(tuple);
-        }
+                .append(table.quoted()).append(names).append(rows);
         // pk.mode=none: no key to update by, so an upsert is a plain INSERT.
         if (mode == InsertMode.UPSERT && !keyOnly && !keyColumns.isEmpty()) {
             StringJoiner updates = new StringJoiner(", ", " ON DUPLICATE KEY UPDATE ", "");
@@ -37,6 +53,33 @@ final class SqlStatements {
             sql.append(updates);
         }
         return sql.toString();
+    }
+
+    /** A staging table with these columns, all text. */
+    static String createStage(TableId stage, List<String> columns) {
+        StringJoiner definitions = new StringJoiner(", ", " (", ")");
+        columns.forEach(c -> definitions.add(Identifiers.quote(c) + " TEXT"));
+        return "CREATE TABLE IF NOT EXISTS " + stage.quoted() + definitions;
+    }
+
+    /**
+     * {@code LOAD DATA LOCAL INFILE} of a file in {@link LoadDataCsv}'s format into the staging table's columns: fields
+     * separated by commas, strings in double quotes (a quote doubled, a backslash escaped by a backslash, MatrixOne's
+     * default escape), NULL as an unquoted {@code \N}, one row per line.
+     */
+    static String loadStage(String file, TableId stage, List<String> columns) {
+        StringJoiner names = new StringJoiner(", ", " (", ")");
+        columns.forEach(c -> names.add(Identifiers.quote(c)));
+        return "LOAD DATA LOCAL INFILE " + Identifiers.literal(file) + " INTO TABLE " + stage.quoted()
+                + " FIELDS TERMINATED BY ',' ENCLOSED BY '\"' LINES TERMINATED BY '\\n'" + names;
+    }
+
+    static String countStage(TableId stage) {
+        return "SELECT count(*) FROM " + stage.quoted();
+    }
+
+    static String emptyStage(TableId stage) {
+        return "DELETE FROM " + stage.quoted();
     }
 
     /** {@code DELETE FROM t WHERE a IN (?,?)} or, for composite keys, {@code (a,b) IN ((?,?),(?,?))}. */

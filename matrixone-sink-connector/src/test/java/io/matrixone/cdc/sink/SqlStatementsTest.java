@@ -19,6 +19,19 @@ class SqlStatementsTest {
     }
 
     @Test
+    void stagedUpsertSelectsTheSameColumnsFromTheTextStagingTableItLoads() {
+        TableId stage = new TableId("mo_cdc", "stage_1");
+        assertThat(SqlStatements.writeFromStage(InsertMode.UPSERT, TABLE, stage, List.of("id", "name"), List.of("id")))
+                .isEqualTo("INSERT INTO `db`.`t` (`id`, `name`) SELECT `id`, `name` FROM `mo_cdc`.`stage_1`"
+                        + " ON DUPLICATE KEY UPDATE `name` = VALUES(`name`)");
+        assertThat(SqlStatements.createStage(stage, List.of("id", "na`me")))
+                .isEqualTo("CREATE TABLE IF NOT EXISTS `mo_cdc`.`stage_1` (`id` TEXT, `na``me` TEXT)");
+        assertThat(SqlStatements.loadStage("/tmp/it's/rows.csv", stage, List.of("id", "name")))
+                .isEqualTo("LOAD DATA LOCAL INFILE '/tmp/it''s/rows.csv' INTO TABLE `mo_cdc`.`stage_1`"
+                        + " FIELDS TERMINATED BY ',' ENCLOSED BY '\"' LINES TERMINATED BY '\\n' (`id`, `name`)");
+    }
+
+    @Test
     void keyOnlyUpsertIsAReplaceBecauseMatrixOneRefusesUpdatingKeyColumnsOnDuplicate() {
         assertThat(SqlStatements.write(InsertMode.UPSERT, TABLE, List.of("a", "b"), List.of("a", "b"), 1))
                 .isEqualTo("REPLACE INTO `db`.`t` (`a`, `b`) VALUES (?,?)");

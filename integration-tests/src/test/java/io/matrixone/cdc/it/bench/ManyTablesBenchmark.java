@@ -12,10 +12,8 @@ import io.matrixone.cdc.testing.bench.BenchTable;
 import io.matrixone.cdc.testing.bench.BuiltinCdc;
 import io.matrixone.cdc.testing.bench.LagTracker;
 import io.matrixone.cdc.testing.bench.PacedWriter;
+import io.matrixone.cdc.testing.bench.ProcessCpu;
 import io.matrixone.cdc.testing.bench.TargetPoller;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -40,6 +38,7 @@ public final class ManyTablesBenchmark {
 
     private static final long TARGET_POLL_MS = 100;
     private static final long ROWS_EACH = 1000;
+    private static final String SOURCE_SERVER = "source server";
     /** The first part of the busy interval, reported apart: the busy tables wake up from a long idle time. */
     private static final long WAKE_UP_MS = 10_000;
 
@@ -51,8 +50,7 @@ public final class ManyTablesBenchmark {
     private final List<Integer> taskCounts;
     private final MatrixOneUri source = MatrixOneUri.parse(System.getProperty("source.uri", "mysql://root:111@127.0.0.1:6001"));
     private final MatrixOneUri target = MatrixOneUri.parse(System.getProperty("target.uri", "mysql://root:111@127.0.0.1:6002"));
-    private final Path sourcePid = Path.of(System.getProperty("source.pid.file",
-            System.getProperty("user.home") + "/.cache/mo-cdc/servers/source/pid"));
+    private final ProcessCpu sourceCpu = new ProcessCpu().with(SOURCE_SERVER, ProcessCpu.serverPid("source.pid.file", "source"));
     private final String db = Sql.uniqueDatabase("tablesbench");
     private final List<String> tables = new ArrayList<>();
 
@@ -73,7 +71,7 @@ public final class ManyTablesBenchmark {
 
     private void run() throws Exception {
         System.out.printf("%d tables x %,d rows at level database, %d of them busy sharing %,.0f changes/s; idle and busy intervals"
-                + " of %d s; source server CPU from %s (%s)%n", tableCount, ROWS_EACH, busyCount, rate, seconds, sourcePid, Bench.load());
+                + " of %d s; source server CPU from /proc (%s)%n", tableCount, ROWS_EACH, busyCount, rate, seconds, Bench.load());
         List<String> busy = tables.subList(0, busyCount);
         try (Connection src = Connections.open(source); Connection dst = Connections.open(target)) {
             exec(src, "create database " + db, "create pitr " + db + "_pitr for database " + db + " range 2 'h'");
@@ -174,18 +172,11 @@ public final class ManyTablesBenchmark {
     }
 
     /** The source server's CPU seconds over one idle interval. */
-    private double idleCpuSeconds() throws IOException, InterruptedException {
+    private double idleCpuSeconds() throws InterruptedException {
         Thread.sleep(5000); // let what came before settle
-        long before = cpuTicks();
+        ProcessCpu.Reading before = sourceCpu.read();
         Thread.sleep(seconds * 1000L);
-        return (cpuTicks() - before) / 100.0; // USER_HZ
-    }
-
-    private long cpuTicks() throws IOException {
-        String pid = Files.readString(sourcePid).trim();
-        String stat = Files.readString(Path.of("/proc", pid, "stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+        return sourceCpu.read().since(before, 0, "").seconds().get(SOURCE_SERVER);
     }
 
     /** Waits until every table of {@code copyDb} holds its rows. */

@@ -14,6 +14,7 @@ import io.matrixone.cdc.testing.bench.BuiltinCdc;
 import io.matrixone.cdc.testing.bench.KafkaArrivals;
 import io.matrixone.cdc.testing.bench.LagTracker;
 import io.matrixone.cdc.testing.bench.PacedWriter;
+import io.matrixone.cdc.testing.bench.ProcessCpu;
 import io.matrixone.cdc.testing.bench.TargetPoller;
 import io.matrixone.cdc.testing.bench.WorkerProcess;
 import java.sql.Connection;
@@ -40,13 +41,15 @@ import org.apache.kafka.connect.util.clusters.EmbeddedKafkaCluster;
  * Only one of the two runs at a time. mo-cdc streams from the end of its copy, so (streaming second, the default)
  * it first catches up on the changes made while the built-in CDC ran, and ends with target = source. Prints
  * figures and ratios with the machine's load, and what each phase cost the Connect worker's JVM: allocation, GC
- * pauses, heap peak. The worker
+ * pauses, heap peak; and the CPU time each phase cost the two servers, the worker and this JVM (broker and benchmark),
+ * per 1,000 rows or changes: a cost that moves far less with the machine's load than a rate. The worker
  * runs in a JVM of its own ({@link WorkerProcess}, options from {@code -Dbench.worker.opts}) as in a Connect
  * deployment; the broker and the benchmark run in this one. Asserts nothing. Run with scripts/bench-pipeline.sh.
  */
 public final class PipelineBenchmark {
 
     private static final long TARGET_POLL_MS = 100;
+    private static final String SOURCE_SERVER = "source server";
     /** The worker JVM's options: Kafka's connect-distributed.sh heap by default (KAFKA_HEAP_OPTS). */
     private static final List<String> WORKER_JVM_OPTIONS =
             List.of(System.getProperty("bench.worker.opts", "-Xms256m -Xmx2g").trim().split("\\s+"));
@@ -67,6 +70,7 @@ public final class PipelineBenchmark {
     private final String builtinCopy = db + "_bi.b";
     private final String warmCopy = db + "_warm.b";
     private final List<String> summary = new ArrayList<>();
+    private ProcessCpu processes;
 
     private PipelineBenchmark(String[] args) {
         rows = Long.parseLong(arg(args, 0, "1000000"));
@@ -90,6 +94,9 @@ public final class PipelineBenchmark {
             System.out.printf("Connect worker JVM: %s (-Dbench.worker.opts; the broker and the benchmark run in this JVM)%n",
                     String.join(" ", WORKER_JVM_OPTIONS));
             Pipeline pipeline = new Pipeline(kafka, new ConnectRestClient(worker.restUrl()));
+            processes = new ProcessCpu().with(SOURCE_SERVER, ProcessCpu.serverPid("source.pid.file", "source"))
+                    .with("target server", ProcessCpu.serverPid("target.pid.file", "target"))
+                    .with("worker", worker.pid()).with("broker+bench", ProcessHandle.current().pid());
             exec(src, "create database " + db, "create pitr " + db + "_pitr for database " + db + " range 2 'h'");
             exec(dst, "create database " + db, "create database " + db + "_bi", "create database " + db + "_warm");
             long loadStart = System.nanoTime();
@@ -97,14 +104,14 @@ public final class PipelineBenchmark {
             System.out.printf("loaded %,d rows in %.1f s%n", rows, (System.nanoTime() - loadStart) / 1e9);
 
             // 1. mo-cdc full copy, end to end
-            double moCopy = copy("mo-cdc", table, worker, () -> pipeline.start("copy", Map.of(), Map.of()));
+            Copy moCopy = copy("mo-cdc", table, worker, () -> pipeline.start("copy", Map.of(), Map.of()));
             long copyEnd = Sql.serverNowNanos(src);
             pipeline.stop("copy");
             awaitSame(src, dst, table, table);
 
             // 1b. the same copy again in the same worker, into another database: the first ran in a fresh JVM whose JIT
             // compilers took about a core's quarter throughout (JFR); a Connect worker that has run for a while is warm
-            double moWarmCopy = copy("mo-cdc (JVM warm, second copy)", warmCopy, worker,
+            Copy moWarmCopy = copy("mo-cdc (JVM warm, second copy)", warmCopy, worker,
                     () -> pipeline.start("warm", Map.of(), Map.of("tables", table + ":" + warmCopy)));
             pipeline.stop("warm");
             awaitSame(src, dst, table, warmCopy);
@@ -115,6 +122,7 @@ public final class PipelineBenchmark {
                 // 2. and 3.: the built-in CDC's full copy and streaming, and mo-cdc's streaming from the end of its
                 // copy, in the order bench.stream.first asks (a server's background work can favour either place)
                 Streaming streaming = new Streaming(src, dst, writer, tracker, worker, pipeline, kafka.bootstrapServers());
+                ProcessCpu.Cost writesAlone = streaming.writesAlone();
                 BuiltinRun builtin;
                 Phase mo;
                 if (MO_STREAMS_FIRST) {
@@ -124,12 +132,23 @@ public final class PipelineBenchmark {
                     builtin = streaming.builtin();
                     mo = streaming.moCdc(copyEnd);
                 }
+                Copy bi = builtin.copy();
                 summary.add(String.format("full copy of %,d rows, end to end: mo-cdc %,.0f rows/s, built-in %,.0f rows/s -> %.2fx",
-                        rows, moCopy, builtin.copyRate(), moCopy / builtin.copyRate()));
+                        rows, moCopy.rate(), bi.rate(), moCopy.rate() / bi.rate()));
                 summary.add(String.format("same, mo-cdc's second copy in the same (warm) JVM: %,.0f rows/s -> %.2fx",
-                        moWarmCopy, moWarmCopy / builtin.copyRate()));
+                        moWarmCopy.rate(), moWarmCopy.rate() / bi.rate()));
+                summary.add(String.format("CPU per 1,000 rows copied, all processes: mo-cdc %.1f ms (warm %.1f), built-in %.1f ms -> "
+                        + "%.2fx (warm %.2fx) the built-in's", moCopy.cpu().perThousand(), moWarmCopy.cpu().perThousand(),
+                        bi.cpu().perThousand(), moCopy.cpu().perThousand() / bi.cpu().perThousand(),
+                        moWarmCopy.cpu().perThousand() / bi.cpu().perThousand()));
                 summary.add(ratio("streaming lag p50", mo.lags(), builtin.phase().lags(), 50));
                 summary.add(ratio("streaming lag p99", mo.lags(), builtin.phase().lags(), 99));
+                summary.add(String.format("CPU per 1,000 changes streamed, all processes: mo-cdc %.1f ms, built-in %.1f ms -> %.2fx; "
+                        + "the writes alone (no CDC) %.1f ms", mo.cpu().perThousand(), builtin.phase().cpu().perThousand(),
+                        mo.cpu().perThousand() / builtin.phase().cpu().perThousand(), writesAlone.perThousand()));
+                summary.add(String.format("source server CPU per 1,000 changes streamed, over the writes alone: mo-cdc %+.1f ms, "
+                        + "built-in %+.1f ms", mo.cpu().perThousand(SOURCE_SERVER) - writesAlone.perThousand(SOURCE_SERVER),
+                        builtin.phase().cpu().perThousand(SOURCE_SERVER) - writesAlone.perThousand(SOURCE_SERVER)));
             }
             summary.add("Connect worker JVM (" + String.join(" ", WORKER_JVM_OPTIONS) + "): " + worker.heap());
             System.out.println("SUMMARY (" + Bench.load() + ")");
@@ -144,7 +163,11 @@ public final class PipelineBenchmark {
         }
     }
 
-    record BuiltinRun(double copyRate, Phase phase) {
+    record BuiltinRun(Copy copy, Phase phase) {
+    }
+
+    /** A full copy's rate (rows/s) and the CPU it cost all processes per 1,000 rows (ms). */
+    record Copy(double rate, ProcessCpu.Cost cpu) {
     }
 
     /** The two streaming phases on one writer and one lag tracker: the built-in CDC's (with its copy) and mo-cdc's. */
@@ -168,20 +191,38 @@ public final class PipelineBenchmark {
             this.bootstrapServers = bootstrapServers;
         }
 
+        /**
+         * The writer at the rate with no CDC capturing: what the writes alone cost the processes, to tell each CDC's
+         * own reading cost on the source server from the cost of the changes. The next phase's CDC carries these
+         * changes to the target with the rest.
+         */
+        ProcessCpu.Cost writesAlone() throws InterruptedException {
+            long changes = writer.changes();
+            ProcessCpu.Reading before = processes.read();
+            writer.rate(rate);
+            Thread.sleep(seconds * 1000L);
+            writer.rate(0);
+            ProcessCpu.Cost cost = processes.read().since(before, writer.changes() - changes, "changes");
+            System.out.printf("the writes alone, no CDC capturing: %,d changes in %d s, %s (%s)%n", cost.units(), seconds, cost,
+                    Bench.load());
+            return cost;
+        }
+
         /** The built-in CDC: its full copy of the table as it is now, then streaming at the rate. */
         BuiltinRun builtin() throws Exception {
             String label = db.replace("pipebench", "bi");
             try (BuiltinCdc task = BuiltinCdc.create(source, target, label, table + ":" + builtinCopy)) {
-                double copyRate = copy("built-in CDC", builtinCopy, worker, () -> { });
+                Copy copy = copy("built-in CDC", builtinCopy, worker, () -> { });
                 Phase phase;
                 try (TargetPoller poller = new TargetPoller(target, List.of(builtinCopy), TARGET_POLL_MS, tracker)) {
-                    phase = Phase.run(writer, rate, tracker, seconds, worker::work);
+                    phase = Phase.run(writer, rate, tracker, seconds, worker::work, processes);
                     System.out.printf("  the worker JVM meanwhile (no connector on it; per row = per change): %s%n", phase.jvm());
+                    System.out.printf("  %s%n", phase.cpu());
                 }
                 awaitSame(src, dst, table, builtinCopy);
                 System.out.printf("built-in CDC streaming: %s, lag commit -> row on target %s (%s)%n", phase.rate(),
                         Bench.lagSummary(phase.lags()), Bench.load());
-                return new BuiltinRun(copyRate, phase);
+                return new BuiltinRun(copy, phase);
             }
         }
 
@@ -196,8 +237,9 @@ public final class PipelineBenchmark {
             tracker.alsoTo(inKafka);
             try (TargetPoller poller = new TargetPoller(target, List.of(table), TARGET_POLL_MS, tracker);
                     KafkaArrivals arrivals = new KafkaArrivals(bootstrapServers, List.of("stream." + table), inKafka)) {
-                mo = Phase.run(writer, rate, tracker, seconds, worker::work);
+                mo = Phase.run(writer, rate, tracker, seconds, worker::work, processes);
                 System.out.printf("  the worker JVM meanwhile (per row = per change): %s%n", mo.jvm());
+                System.out.printf("  %s%n", mo.cpu());
             }
             tracker.alsoTo(null);
             awaitSame(src, dst, table, table);
@@ -222,9 +264,13 @@ public final class PipelineBenchmark {
         void start() throws Exception;
     }
 
-    /** Starts a copy and returns rows/s from the start to the target holding every row (polled every second). */
-    private double copy(String who, String copyTable, WorkerProcess worker, Start start) throws Exception {
+    /**
+     * Starts a copy and returns rows/s from the start to the target holding every row (polled every second), and the
+     * CPU it cost per 1,000 rows.
+     */
+    private Copy copy(String who, String copyTable, WorkerProcess worker, Start start) throws Exception {
         Bench.JvmWork jvm = worker.work();
+        ProcessCpu.Reading cpuBefore = processes.read();
         long began = System.nanoTime();
         start.start();
         long deadline = began + Duration.ofMinutes(30).toNanos();
@@ -241,10 +287,13 @@ public final class PipelineBenchmark {
             }
         }
         double s = (System.nanoTime() - began) / 1e9;
+        ProcessCpu.Reading cpuAfter = processes.read();
         System.out.printf("%s full copy: %,d rows in %.1f s = %,.0f rows/s, start -> target count (%s)%n", who, rows, s, rows / s,
                 Bench.load());
         System.out.printf("  the worker JVM meanwhile: %s; %s%n", worker.work().since(jvm, rows), worker.heap());
-        return rows / s;
+        ProcessCpu.Cost cpu = cpuAfter.since(cpuBefore, rows, "rows");
+        System.out.printf("  %s%n", cpu);
+        return new Copy(rows / s, cpu);
     }
 
     /** mo-cdc's pipelines on the worker, by name prefix: a topic, a source connector and a sink connector each. */
@@ -290,14 +339,15 @@ public final class PipelineBenchmark {
 
     /**
      * One streaming phase: the writer at the rate for some seconds, then until every transaction was seen; with what
-     * the phase cost this JVM ({@link Bench.JvmWork}, per change).
+     * the phase cost the worker JVM ({@link Bench.JvmWork}, per change) and every process's CPU (per 1,000 changes).
      */
-    record Phase(String rate, List<Long> lags, String jvm) {
+    record Phase(String rate, List<Long> lags, String jvm, ProcessCpu.Cost cpu) {
         private static final long SLICE_MS = 10_000;
 
-        static Phase run(PacedWriter writer, double rate, LagTracker tracker, int seconds, Supplier<Bench.JvmWork> jvmWork)
-                throws Exception {
+        static Phase run(PacedWriter writer, double rate, LagTracker tracker, int seconds, Supplier<Bench.JvmWork> jvmWork,
+                         ProcessCpu processes) throws Exception {
             Bench.JvmWork jvm = jvmWork.get();
+            ProcessCpu.Reading cpuBefore = processes.read();
             long changes = writer.changes();
             long txns = writer.transactions();
             long fromMs = System.currentTimeMillis();
@@ -308,6 +358,9 @@ public final class PipelineBenchmark {
             double achieved = (writer.changes() - changes) * 1000.0 / (toMs - fromMs);
             double txnRate = (writer.transactions() - txns) * 1000.0 / (toMs - fromMs);
             boolean all = tracker.awaitAllSeen(300_000);
+            // Until every change was seen: the CPU a CDC spends on the phase's changes, however late it gets to them.
+            ProcessCpu.Reading cpuAfter = processes.read();
+            long phaseChanges = writer.changes() - changes;
             String unseen = all ? "" : ", " + tracker.pending() + " transactions NOT SEEN after 5 min";
             StringBuilder slices = new StringBuilder();
             for (long slice = fromMs; slice < toMs; slice += SLICE_MS) {
@@ -320,7 +373,7 @@ public final class PipelineBenchmark {
             }
             return new Phase(String.format("%,.0f changes/s in %,.0f txns/s for %d s%s; lag every %d s:%s", achieved, txnRate, seconds,
                     unseen, SLICE_MS / 1000, slices), tracker.lagsCommittedBetween(fromMs, toMs),
-                    jvmWork.get().since(jvm, writer.changes() - changes));
+                    jvmWork.get().since(jvm, phaseChanges), cpuAfter.since(cpuBefore, phaseChanges, "changes"));
         }
     }
 

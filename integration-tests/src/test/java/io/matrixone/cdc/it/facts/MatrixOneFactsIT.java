@@ -532,6 +532,53 @@ class MatrixOneFactsIT {
     }
 
     /**
+     * Fact: LOAD DATA checks neither primary keys (loading the same rows twice doubles them) nor column lengths; an
+     * INSERT ... SELECT from text columns casts each value as a bound string is cast (a too-long string is refused),
+     * and with ON DUPLICATE KEY UPDATE keeps one row per key. A temporary table outlives its session (it stays in
+     * mo_tables as {@code __mo_tmp_...}), and DDL is transactional (a CREATE TABLE rolls back with the rows). The
+     * sink's staged upserts rest on all of it ({@code StagedUpserts}).
+     */
+    @Test
+    void loadDataChecksNoKeyNorLengthButInsertSelectFromTextDoesAndDdlIsTransactional() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("facts-load");
+        java.nio.file.Path file = dir.resolve("rows.csv");
+        java.nio.file.Files.writeString(file, "1,\"abcdef\"\n2,\"ok\"\n");
+        String load = "load data local infile " + io.matrixone.cdc.common.Identifiers.literal(file.toString())
+                + " into table %s fields terminated by ',' enclosed by '\"' lines terminated by '\\n'";
+        try (Connection c = java.sql.DriverManager.getConnection(source.jdbcUrl() + "&allowLoadLocalInfileInPath=" + dir,
+                source.user(), source.password())) {
+            exec(c, "create table " + db + ".narrow (id int primary key, s varchar(3))");
+            exec(c, String.format(load, db + ".narrow"), String.format(load, db + ".narrow"));
+            assertThat(rows(c, "select id, s, count(*) from " + db + ".narrow group by id, s order by id"))
+                    .containsExactly(List.of("1", "abcdef", "2"), List.of("2", "ok", "2"));
+
+            exec(c, "create table " + db + ".stage (id text, s text)", "create table " + db + ".wide (id int primary key, s varchar(8))",
+                    "create table " + db + ".checked (id int primary key, s varchar(3))");
+            exec(c, String.format(load, db + ".stage"), String.format(load, db + ".stage"));
+            exec(c, "insert into " + db + ".wide select id, s from " + db + ".stage on duplicate key update s = values(s)");
+            assertThat(rows(c, "select id, s from " + db + ".wide order by id")).containsExactly(List.of("1", "abcdef"), List.of("2", "ok"));
+            assertThatThrownBy(() -> exec(c, "insert into " + db + ".checked select id, s from " + db + ".stage"))
+                    .hasMessageContaining("Src length 6 is larger than Dest length 3");
+
+            c.setAutoCommit(false);
+            exec(c, "insert into " + db + ".checked values (9, 'x')", "create table " + db + ".made_in_txn (a int)");
+            c.rollback();
+            c.setAutoCommit(true);
+            assertThat(scalar(c, "select count(*) from " + db + ".checked")).isEqualTo("0");
+            assertThat(rows(c, "show tables from " + db + " like 'made_in_txn'")).isEmpty();
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+            java.nio.file.Files.deleteIfExists(dir);
+        }
+        String temp = "leaked_" + System.nanoTime();
+        try (Connection c = Connections.open(source)) {
+            exec(c, "create temporary table " + db + "." + temp + " (a int)");
+        }
+        assertThat(scalar(sql, "select count(*) from mo_catalog.mo_tables where reldatabase = '" + db + "' and relname like '__mo_tmp_%"
+                + temp + "'")).isEqualTo("1");
+    }
+
+    /**
      * Fact 5: nothing stops a read of history outside the PITR window. In an account without any PITR
      * a read at an earlier time still answers, with the old rows while garbage collection has not yet
      * removed them: the server does not protect the reader, so the connector checks the window itself

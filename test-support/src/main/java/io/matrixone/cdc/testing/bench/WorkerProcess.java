@@ -80,6 +80,11 @@ public final class WorkerProcess implements AutoCloseable {
         return restUrl;
     }
 
+    /** The worker JVM's process id. */
+    public long pid() {
+        return process.pid();
+    }
+
     /** The worker JVM's allocation and GC so far (its own counters, this JVM's clock for the span). */
     public Bench.JvmWork work() {
         long[] reading = reading();
