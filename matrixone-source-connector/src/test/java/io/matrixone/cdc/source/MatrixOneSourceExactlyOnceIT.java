@@ -92,6 +92,9 @@ class MatrixOneSourceExactlyOnceIT {
             readUntil(consumer, seen, 53);
 
             cluster.stopConnector("eos-src");
+            // The stop request returns before the task has stopped: a task still polling would read the changes
+            // below itself, and the resumed task's metrics (checked at the end) would not count them.
+            cluster.assertions().assertConnectorIsStopped("eos-src", "source did not stop");
             exec(sql, "insert into " + db + ".eo values (54, 'while stopped')",
                     "update " + db + ".eo set v = 'changed' where id = 1",
                     "delete from " + db + ".eo where id = 2");
