@@ -30,10 +30,6 @@ final class BatchWriter {
     /** Large upserts through a staging table (MatrixOne), or null. */
     private final StagedUpserts staged;
 
-    BatchWriter(SinkDialect dialect, InsertMode mode, int maxStatementBytes, int maxRowsPerStatement, TableManager tables) {
-        this(dialect, mode, maxStatementBytes, maxRowsPerStatement, tables, null);
-    }
-
     BatchWriter(SinkDialect dialect, InsertMode mode, int maxStatementBytes, int maxRowsPerStatement, TableManager tables,
                 StagedUpserts staged) {
         this.dialect = dialect;

@@ -111,7 +111,7 @@ public final class MatrixOneSinkConfig extends AbstractConfig {
                 WRITES, ++order, Width.SHORT, "Batch size");
         def.define(STAGED_UPSERT_MIN_ROWS, Type.INT, 500, ConfigDef.Range.atLeast(0), Importance.LOW,
                 "MatrixOne targets: a put() with at least this many upserts of one table writes them with one LOAD DATA "
-                        + "LOCAL into a temporary table of the session and one INSERT ... SELECT ... ON DUPLICATE KEY UPDATE "
+                        + "LOCAL into a staging table of the task in " + APPLIED_DATABASE + " and one INSERT ... SELECT ... ON DUPLICATE KEY UPDATE "
                         + "from it (a copy costs the target about 15% less CPU than multi-row INSERTs with bound values), "
                         + "through a file in a private temporary directory of the worker, the only one the driver lets the "
                         + "server read. Values without exact text (binary, floating point, booleans) keep the bound INSERTs. "

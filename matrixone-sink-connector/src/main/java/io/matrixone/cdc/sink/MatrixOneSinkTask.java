@@ -56,9 +56,10 @@ public class MatrixOneSinkTask extends SinkTask {
     public void start(Map<String, String> props) {
         config = new MatrixOneSinkConfig(props);
         String name = props.getOrDefault("name", "matrixone-sink");
+        String taskId = props.getOrDefault("task.id", "0");
         dialect = config.dialect();
         staged = dialect.stagesUpserts() ? StagedUpserts.create(config.getInt(MatrixOneSinkConfig.STAGED_UPSERT_MIN_ROWS),
-                config.getString(MatrixOneSinkConfig.APPLIED_DATABASE), name + "/" + props.getOrDefault("task.id", "0")) : null;
+                config.getString(MatrixOneSinkConfig.APPLIED_DATABASE), name + "/" + taskId) : null;
         Map<String, String> driverProperties = new HashMap<>(JdbcProperties.SINK_STATEMENT_CACHE);
         if (staged != null) {
             driverProperties.putAll(staged.driverProperties());
@@ -72,7 +73,7 @@ public class MatrixOneSinkTask extends SinkTask {
         reporter = errantRecordReporter();
         progress = new AppliedProgress(config.getString(MatrixOneSinkConfig.APPLIED_DATABASE), name);
         metrics = new SinkTaskMetrics(name, props.getOrDefault("task.id", String.valueOf(System.identityHashCode(this))));
-        writes = new PipelinedWrites(name + "-writes-" + props.getOrDefault("task.id", "0"));
+        writes = new PipelinedWrites(name + "-writes-" + taskId);
         LOG.info("MatrixOne sink task writing to {} ({} dialect)", config.server().masked(), dialect.name());
     }
 

@@ -28,20 +28,16 @@ final class SqlStatements {
      * columns are text, so each value is cast to its column's type as a bound string would be.
      */
     static String writeFromStage(InsertMode mode, TableId table, TableId stage, List<String> columns, List<String> keyColumns) {
-        StringJoiner names = new StringJoiner(", ", " SELECT ", " FROM " + stage.quoted());
-        columns.forEach(c -> names.add(Identifiers.quote(c)));
-        return write(mode, table, columns, keyColumns, names.toString());
+        return write(mode, table, columns, keyColumns, columnList(columns, " SELECT ", " FROM " + stage.quoted()));
     }
 
     private static String write(InsertMode mode, TableId table, List<String> columns, List<String> keyColumns, String rows) {
-        StringJoiner names = new StringJoiner(", ", " (", ")");
-        columns.forEach(c -> names.add(Identifiers.quote(c)));
         boolean keyOnly = !keyColumns.isEmpty() && keyColumns.containsAll(columns);
         // MatrixOne refuses an ON DUPLICATE KEY UPDATE that assigns a key column (error 20313), so a row made
         // only of key columns is upserted with REPLACE: same result, and still idempotent.
         boolean replace = mode == InsertMode.REPLACE || (mode == InsertMode.UPSERT && keyOnly);
         StringBuilder sql = new StringBuilder(replace ? "REPLACE INTO " : "INSERT INTO ")
-                .append(table.quoted()).append(names).append(rows);
+                .append(table.quoted()).append(columnList(columns, " (", ")")).append(rows);
         // pk.mode=none: no key to update by, so an upsert is a plain INSERT.
         if (mode == InsertMode.UPSERT && !keyOnly && !keyColumns.isEmpty()) {
             StringJoiner updates = new StringJoiner(", ", " ON DUPLICATE KEY UPDATE ", "");
@@ -68,10 +64,8 @@ final class SqlStatements {
      * default escape), NULL as an unquoted {@code \N}, one row per line.
      */
     static String loadStage(String file, TableId stage, List<String> columns) {
-        StringJoiner names = new StringJoiner(", ", " (", ")");
-        columns.forEach(c -> names.add(Identifiers.quote(c)));
         return "LOAD DATA LOCAL INFILE " + Identifiers.literal(file) + " INTO TABLE " + stage.quoted()
-                + " FIELDS TERMINATED BY ',' ENCLOSED BY '\"' LINES TERMINATED BY '\\n'" + names;
+                + " FIELDS TERMINATED BY ',' ENCLOSED BY '\"' LINES TERMINATED BY '\\n'" + columnList(columns, " (", ")");
     }
 
     static String countStage(TableId stage) {
@@ -90,9 +84,7 @@ final class SqlStatements {
             sql.append(Identifiers.quote(keyColumns.get(0)));
             tuple = "?";
         } else {
-            StringJoiner names = new StringJoiner(", ", "(", ")");
-            keyColumns.forEach(c -> names.add(Identifiers.quote(c)));
-            sql.append(names);
+            sql.append(columnList(keyColumns, "(", ")"));
             tuple = placeholders(keyColumns.size());
         }
         sql.append(" IN (");
@@ -100,6 +92,13 @@ final class SqlStatements {
             sql.append(i == 0 ? "" : ",").append(tuple);
         }
         return sql.append(')').toString();
+    }
+
+    /** The columns quoted, separated by commas, between {@code prefix} and {@code suffix}. */
+    private static String columnList(List<String> columns, String prefix, String suffix) {
+        StringJoiner names = new StringJoiner(", ", prefix, suffix);
+        columns.forEach(c -> names.add(Identifiers.quote(c)));
+        return names.toString();
     }
 
     private static String placeholders(int count) {

@@ -45,10 +45,10 @@ class TableBatchTest {
         for (int i = 0; i < 10; i++) {
             rows.add(upsert(i, "x".repeat(300))); // counted as 636 bytes: 300 chars escaped at worst, an int, commas
         }
-        BatchWriter bySize = new BatchWriter(new MatrixOneDialect(), MatrixOneSinkConfig.InsertMode.UPSERT, 2_000, 3000, null);
+        BatchWriter bySize = new BatchWriter(new MatrixOneDialect(), MatrixOneSinkConfig.InsertMode.UPSERT, 2_000, 3000, null, null);
         // 100 + 3 x 636 > 2000: two rows per statement.
         assertThat(bySize.chunks(rows, false, 100)).extracting(List::size).containsExactly(2, 2, 2, 2, 2);
-        BatchWriter byCount = new BatchWriter(new MatrixOneDialect(), MatrixOneSinkConfig.InsertMode.UPSERT, 1 << 22, 4, null);
+        BatchWriter byCount = new BatchWriter(new MatrixOneDialect(), MatrixOneSinkConfig.InsertMode.UPSERT, 1 << 22, 4, null, null);
         assertThat(byCount.chunks(rows, false, 100)).extracting(List::size).containsExactly(4, 4, 2);
         // A row bigger than the limit still goes, alone.
         assertThat(bySize.chunks(List.of(upsert(1, "y".repeat(5_000))), false, 100)).hasSize(1);

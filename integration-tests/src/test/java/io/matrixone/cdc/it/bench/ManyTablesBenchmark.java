@@ -38,7 +38,6 @@ public final class ManyTablesBenchmark {
 
     private static final long TARGET_POLL_MS = 100;
     private static final long ROWS_EACH = 1000;
-    private static final String SOURCE_SERVER = "source server";
     /** The first part of the busy interval, reported apart: the busy tables wake up from a long idle time. */
     private static final long WAKE_UP_MS = 10_000;
 
@@ -50,7 +49,7 @@ public final class ManyTablesBenchmark {
     private final List<Integer> taskCounts;
     private final MatrixOneUri source = MatrixOneUri.parse(System.getProperty("source.uri", "mysql://root:111@127.0.0.1:6001"));
     private final MatrixOneUri target = MatrixOneUri.parse(System.getProperty("target.uri", "mysql://root:111@127.0.0.1:6002"));
-    private final ProcessCpu sourceCpu = new ProcessCpu().with(SOURCE_SERVER, ProcessCpu.serverPid("source.pid.file", "source"));
+    private final ProcessCpu sourceCpu = new ProcessCpu().with("source server", ProcessCpu.serverPid("source.pid.file", "source"));
     private final String db = Sql.uniqueDatabase("tablesbench");
     private final List<String> tables = new ArrayList<>();
 
@@ -176,7 +175,7 @@ public final class ManyTablesBenchmark {
         Thread.sleep(5000); // let what came before settle
         ProcessCpu.Reading before = sourceCpu.read();
         Thread.sleep(seconds * 1000L);
-        return sourceCpu.read().since(before, 0, "").seconds().get(SOURCE_SERVER);
+        return sourceCpu.read().since(before, 0, "rows").totalSeconds();
     }
 
     /** Waits until every table of {@code copyDb} holds its rows. */

@@ -60,9 +60,14 @@ public final class ProcessCpu {
     /** CPU seconds each process spent on a number of rows or changes. */
     public record Cost(Map<String, Double> seconds, long units, String unit) {
 
+        /** All processes' CPU seconds. */
+        public double totalSeconds() {
+            return seconds.values().stream().mapToDouble(Double::doubleValue).sum();
+        }
+
         /** All processes' CPU milliseconds per 1,000 units. */
         public double perThousand() {
-            return perThousand(seconds.values().stream().mapToDouble(Double::doubleValue).sum());
+            return perThousand(totalSeconds());
         }
 
         /** One process's CPU milliseconds per 1,000 units. */
@@ -79,8 +84,7 @@ public final class ProcessCpu {
         public String toString() {
             StringJoiner parts = new StringJoiner(", ");
             seconds.forEach((name, s) -> parts.add(String.format("%s %.1f s", name, s)));
-            double total = seconds.values().stream().mapToDouble(Double::doubleValue).sum();
-            return String.format("CPU %.1f s = %.1f ms per 1,000 %s (%s)", total, perThousand(), unit, parts);
+            return String.format("CPU %.1f s = %.1f ms per 1,000 %s (%s)", totalSeconds(), perThousand(), unit, parts);
         }
     }
 
