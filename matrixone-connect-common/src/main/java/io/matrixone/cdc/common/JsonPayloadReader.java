@@ -142,18 +142,21 @@ final class JsonPayloadReader {
                 if (token != JsonToken.START_OBJECT) {
                     throw NOT_HERE;
                 }
-                Struct struct = new Struct(schema.schema());
-                for (Field field : schema.fields()) {
+                List<Field> fields = schema.fields();
+                Object[] values = new Object[fields.size()];
+                for (int i = 0; i < values.length; i++) {
+                    Field field = fields.get(i);
                     if (p.nextToken() != JsonToken.FIELD_NAME || !field.name().equals(p.currentName())) {
                         throw NOT_HERE;
                     }
                     p.nextToken();
-                    struct.put(field, read(p, field.schema()));
+                    values[i] = read(p, field.schema());
                 }
                 if (p.nextToken() != JsonToken.END_OBJECT) {
                     throw NOT_HERE;
                 }
-                yield struct;
+                // Each value was read as its field's schema says (null only where the schema allows it).
+                yield TrustedStructs.of(schema.schema(), values);
             }
             default -> throw NOT_HERE; // maps
         };

@@ -3,9 +3,11 @@ package io.matrixone.cdc.source;
 import io.matrixone.cdc.common.TopicNames;
 import io.matrixone.cdc.common.ChangeEvent;
 import io.matrixone.cdc.common.TableId;
+import io.matrixone.cdc.common.TrustedStructs;
 import io.matrixone.cdc.source.MatrixOneSourceConfig.Envelope;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
@@ -39,6 +41,8 @@ final class RecordFactory {
     private final Schema keySchema;
     private final Schema rowSchema;
     private final Schema envelopeSchema;
+    /** The primary key's fields in the row, in the key's order. */
+    private final Field[] keyFields;
 
     RecordFactory(TableSchema table, String prefix, TableId target, Envelope envelope) {
         this.table = table;
@@ -55,6 +59,7 @@ final class RecordFactory {
         SchemaBuilder row = SchemaBuilder.struct().name(name + ".Value").optional();
         table.columns().forEach(c -> row.field(c.name(), ColumnTypes.schema(c, c.nullable() && !table.primaryKey().contains(c))));
         this.rowSchema = row.build();
+        this.keyFields = table.primaryKey().stream().map(c -> rowSchema.field(c.name())).toArray(Field[]::new);
         this.envelopeSchema = SchemaBuilder.struct().name(name + ".Envelope")
                 .field(ChangeEvent.BEFORE, rowSchema)
                 .field(ChangeEvent.AFTER, rowSchema)
@@ -78,11 +83,7 @@ final class RecordFactory {
 
     /** A row (values in column order) as a Struct. */
     Struct row(List<Object> values) {
-        Struct row = new Struct(rowSchema);
-        for (int i = 0; i < values.size(); i++) {
-            row.put(table.columns().get(i).name(), values.get(i));
-        }
-        return row;
+        return TrustedStructs.of(rowSchema, values.toArray()); // ColumnTypes reads each value as its column's schema says
     }
 
     /**
@@ -91,8 +92,11 @@ final class RecordFactory {
      */
     SourceRecord change(String op, Struct before, Struct after, long tsNanos, String snapshot, Map<String, ?> offset) {
         Struct row = after != null ? after : before;
-        Struct key = new Struct(keySchema);
-        table.primaryKey().forEach(c -> key.put(c.name(), row.get(c.name())));
+        Object[] keyValues = new Object[keyFields.length];
+        for (int i = 0; i < keyFields.length; i++) {
+            keyValues[i] = row.get(keyFields[i]);
+        }
+        Struct key = TrustedStructs.of(keySchema, keyValues);
         ConnectHeaders headers = new ConnectHeaders();
         headers.addString(ChangeEvent.TARGET_TABLE_HEADER, targetTable);
         headers.addString(ChangeEvent.SOURCE_TABLE_HEADER, sourceTable);
@@ -100,12 +104,7 @@ final class RecordFactory {
         if (envelope == Envelope.FLAT) {
             return new SourceRecord(partition, offset, topic, null, keySchema, key, rowSchema, after, tsMs, headers);
         }
-        Struct value = new Struct(envelopeSchema)
-                .put(ChangeEvent.BEFORE, before)
-                .put(ChangeEvent.AFTER, after)
-                .put(ChangeEvent.SOURCE, source(tsNanos, snapshot))
-                .put(ChangeEvent.OP, op)
-                .put(ChangeEvent.TS_MS, System.currentTimeMillis());
+        Struct value = envelope(before, after, source(tsNanos, snapshot), op);
         return new SourceRecord(partition, offset, topic, null, keySchema, key, envelopeSchema, value, tsMs, headers);
     }
 
@@ -124,23 +123,19 @@ final class RecordFactory {
         if (envelope == Envelope.FLAT) {
             return new SourceRecord(partition, offset, topic, null, null, null, null, null, tsMs, headers);
         }
-        Struct value = new Struct(envelopeSchema)
-                .put(ChangeEvent.SOURCE, source(tsNanos, null))
-                .put(ChangeEvent.OP, ChangeEvent.OP_TRUNCATE)
-                .put(ChangeEvent.TS_MS, System.currentTimeMillis());
+        Struct value = envelope(null, null, source(tsNanos, null), ChangeEvent.OP_TRUNCATE);
         return new SourceRecord(partition, offset, topic, null, null, null, envelopeSchema, value, tsMs, headers);
     }
 
+    /** The envelope's fields in {@link #envelopeSchema}'s order. */
+    private Struct envelope(Struct before, Struct after, Struct source, String op) {
+        return TrustedStructs.of(envelopeSchema, before, after, source, op, System.currentTimeMillis());
+    }
+
+    /** The source block's fields in {@link #SOURCE_SCHEMA}'s order. */
     private Struct source(long tsNanos, String snapshot) {
-        return new Struct(SOURCE_SCHEMA)
-                .put(ChangeEvent.SOURCE_VERSION, Version.get())
-                .put(ChangeEvent.SOURCE_CONNECTOR, ChangeEvent.CONNECTOR_NAME)
-                .put(ChangeEvent.SOURCE_NAME, prefix)
-                .put(ChangeEvent.SOURCE_DB, table.id().database())
-                .put(ChangeEvent.SOURCE_TABLE, table.id().table())
-                .put(ChangeEvent.SOURCE_TS_MS, tsNanos / 1_000_000L)
-                .put(ChangeEvent.SOURCE_TS_NS, tsNanos)
-                .put(ChangeEvent.SOURCE_SNAPSHOT, snapshot);
+        return TrustedStructs.of(SOURCE_SCHEMA, Version.get(), ChangeEvent.CONNECTOR_NAME, prefix, table.id().database(),
+                table.id().table(), tsNanos / 1_000_000L, tsNanos, snapshot);
     }
 
     /** A record that only moves this table's offset, on the heartbeat topic. */

@@ -61,6 +61,7 @@ class RecordFactoryTest {
         assertThat(record.valueSchema().field(ChangeEvent.AFTER).schema().field("id").schema().isOptional()).isFalse();
         assertThat(record.valueSchema().field(ChangeEvent.AFTER).schema().field("name").schema().isOptional()).isTrue();
         value.validate();
+        key.validate();
     }
 
     @Test
@@ -98,6 +99,7 @@ class RecordFactoryTest {
         assertThat(value.getStruct(ChangeEvent.SOURCE).getInt64(ChangeEvent.SOURCE_TS_NS)).isEqualTo(5_000_000L);
         assertThat(truncate.headers().lastWithName(ChangeEvent.TABLE_EVENT_HEADER).value()).isEqualTo(ChangeEvent.TABLE_TRUNCATED);
         assertThat(truncate.headers().lastWithName(ChangeEvent.TARGET_TABLE_HEADER).value()).isEqualTo("db2.t2");
+        value.validate();
 
         SourceRecord drop = factory(Envelope.FLAT).tableEvent(ChangeEvent.TABLE_DROPPED, 1L, Offsets.dropped(1L));
         assertThat(drop.key()).isNull();
