@@ -1,6 +1,7 @@
 package io.matrixone.cdc.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.math.BigDecimal;
@@ -18,6 +19,7 @@ import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.data.Time;
 import org.apache.kafka.connect.data.Timestamp;
+import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.json.DecimalFormat;
 import org.apache.kafka.connect.json.JsonConverter;
 import org.junit.jupiter.api.Test;
@@ -135,6 +137,24 @@ class JsonPayloadTest {
             assertThat(read.schema()).isEqualTo(ENVELOPE);
             // Equal to the value written, but for the sign of a zero float, which JsonConverter reads as 0.0 (via BigDecimal).
             assertThat(read.value()).isEqualTo(plain.toConnectData("t", expected).value());
+        }
+    }
+
+    @Test
+    void aFailedWriteLeavesTheNextRecordsBytesExact() throws Exception {
+        JsonPayloadWriter writer = new JsonPayloadWriter(DecimalFormat.NUMERIC);
+        JsonConverter plain = configured(new JsonConverter(), "NUMERIC");
+        Random random = new Random(7);
+        // A value the writer refuses half way through the record: the source block's required db left null.
+        Struct half = TrustedStructs.of(ENVELOPE, null, envelope(random, "c").getStruct("after"),
+                TrustedStructs.of(SOURCE, null, 1L, null), "c", null);
+        assertThatThrownBy(() -> writer.write(new byte[0], ENVELOPE, half, (byte) '}')).isInstanceOf(DataException.class);
+        for (int i = 0; i < 3; i++) {
+            Struct value = envelope(random, "u");
+            byte[] expected = plain.fromConnectData("t", ENVELOPE, value);
+            String text = new String(expected, StandardCharsets.UTF_8);
+            byte[] head = text.substring(0, text.lastIndexOf(",\"payload\":") + ",\"payload\":".length()).getBytes(StandardCharsets.UTF_8);
+            assertThat(new String(writer.write(head, ENVELOPE, value, (byte) '}'), StandardCharsets.UTF_8)).isEqualTo(text);
         }
     }
 
