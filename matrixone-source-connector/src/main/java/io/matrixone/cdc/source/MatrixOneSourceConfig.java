@@ -96,7 +96,7 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
         def.define(POLL_INTERVAL_MS, Type.LONG, 1000L, ConfigDef.Range.atLeast(10), Importance.MEDIUM,
                 "How often a table idle for a while is read (one DATA BRANCH DIFF per table per interval). A table "
                         + "that just had changes is read again as soon as the fenced horizon moves (at most every 100 ms), "
-                        + "then less often the longer it stays idle (a quarter of its idle time), up to this interval.",
+                        + "then less often the longer it stays idle (a sixteenth of its idle time), up to this interval.",
                 READING, ++order, Width.SHORT, "Poll interval (ms)");
         def.define(IDLE_READS_PER_SECOND, Type.INT, 10, ConfigDef.Range.atLeast(1), Importance.LOW,
                 "At most this many reads per second, per connector (shared by its tasks), of tables idle for a while: "
