@@ -115,7 +115,8 @@ public final class MatrixOneSinkConfig extends AbstractConfig {
                         + "from it (a copy costs the target about 15% less CPU than multi-row INSERTs with bound values), "
                         + "through a file in a private temporary directory of the worker, the only one the driver lets the "
                         + "server read. Values without exact text (binary, floating point, booleans) keep the bound INSERTs. "
-                        + "0 turns it off (the mysql dialect never stages).",
+                        + "The staging tables (stage_<crc of the connector>_..., empty between batches) stay when the connector "
+                        + "is deleted; mo-cdc task drop removes them. 0 turns it off (the mysql dialect never stages).",
                 WRITES, ++order, Width.SHORT, "Staged upsert threshold");
         order = 0;
         def.define(AUTO_CREATE, Type.BOOLEAN, true, Importance.MEDIUM,

@@ -59,7 +59,7 @@ public class MatrixOneSinkTask extends SinkTask {
         String taskId = props.getOrDefault("task.id", "0");
         dialect = config.dialect();
         staged = dialect.stagesUpserts() ? StagedUpserts.create(config.getInt(MatrixOneSinkConfig.STAGED_UPSERT_MIN_ROWS),
-                config.getString(MatrixOneSinkConfig.APPLIED_DATABASE), name + "/" + taskId) : null;
+                config.getString(MatrixOneSinkConfig.APPLIED_DATABASE), name, taskId) : null;
         Map<String, String> driverProperties = new HashMap<>(JdbcProperties.SINK_STATEMENT_CACHE);
         if (staged != null) {
             driverProperties.putAll(staged.driverProperties());

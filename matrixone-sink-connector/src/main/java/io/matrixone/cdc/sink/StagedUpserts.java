@@ -1,5 +1,6 @@
 package io.matrixone.cdc.sink;
 
+import io.matrixone.cdc.common.StagingTables;
 import io.matrixone.cdc.common.TableId;
 import io.matrixone.cdc.sink.MatrixOneSinkConfig.InsertMode;
 import java.io.IOException;
@@ -14,7 +15,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.CRC32;
 import org.apache.kafka.connect.data.Field;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,32 +47,33 @@ import org.slf4j.LoggerFactory;
 final class StagedUpserts implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StagedUpserts.class);
-    private static final String STAGE_PREFIX = "stage_";
 
     private final int minRows;
     private final String database;
-    /** The task the staging tables belong to (connector name and task id). */
-    private final String owner;
+    /** The task the staging tables belong to: its connector's name and its id. */
+    private final String connector;
+    private final String taskId;
     private final Path directory;
     private volatile boolean refused;
 
-    private StagedUpserts(int minRows, String database, String owner, Path directory) {
+    private StagedUpserts(int minRows, String database, String connector, String taskId, Path directory) {
         this.minRows = minRows;
         this.database = database;
-        this.owner = owner;
+        this.connector = connector;
+        this.taskId = taskId;
         this.directory = directory;
     }
 
     /**
-     * Staging for upserts of at least {@code minRows} rows, in tables of {@code database} that belong to {@code owner}
-     * (a task), with a private directory for its files; null when {@code minRows} is 0.
+     * Staging for upserts of at least {@code minRows} rows, in tables of {@code database} that belong to a connector's
+     * task, with a private directory for its files; null when {@code minRows} is 0.
      */
-    static StagedUpserts create(int minRows, String database, String owner) {
+    static StagedUpserts create(int minRows, String database, String connector, String taskId) {
         if (minRows <= 0) {
             return null;
         }
         try {
-            return new StagedUpserts(minRows, database, owner, Files.createTempDirectory("mo-cdc-sink-stage-",
+            return new StagedUpserts(minRows, database, connector, taskId, Files.createTempDirectory("mo-cdc-sink-stage-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))));
         } catch (IOException | UnsupportedOperationException e) {
             LOG.warn("Upserts are not staged through LOAD DATA: no private directory for its files ({})", e.toString());
@@ -150,17 +151,9 @@ final class StagedUpserts implements AutoCloseable {
         }
     }
 
-    /** This task's staging table for a target table and column list: {@code <database>.stage_<crc>}. */
+    /** This task's staging table for a target table and column list ({@link StagingTables}). */
     TableId stageOf(TableId table, List<String> columns) {
-        CRC32 crc = new CRC32();
-        crc.update(owner.getBytes(StandardCharsets.UTF_8));
-        crc.update(0);
-        crc.update(table.toString().getBytes(StandardCharsets.UTF_8));
-        for (String column : columns) {
-            crc.update(0);
-            crc.update(column.getBytes(StandardCharsets.UTF_8));
-        }
-        return new TableId(database, STAGE_PREFIX + Long.toHexString(crc.getValue()));
+        return StagingTables.of(database, connector, taskId, table, columns);
     }
 
     /** The rows in a new file of the directory, or null (staging stops, with a warning) when it cannot be written. */

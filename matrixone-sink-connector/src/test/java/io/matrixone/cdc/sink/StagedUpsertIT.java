@@ -5,6 +5,8 @@ import static io.matrixone.cdc.testing.Sql.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.matrixone.cdc.common.SemanticTypes;
+import io.matrixone.cdc.common.StagingTables;
+import io.matrixone.cdc.common.TableId;
 import io.matrixone.cdc.testing.CdcDatabases;
 import io.matrixone.cdc.testing.ConnectClusterHarness;
 import io.matrixone.cdc.testing.ConnectJson;
@@ -88,6 +90,13 @@ class StagedUpsertIT {
         assertThat(stages).hasSize(1);
         assertThat(Sql.scalar(sql, "select count(*) from " + db + "." + stages.get(0).get(0))).isEqualTo("0");
         cluster.deleteConnector("staged-sink");
+        // What mo-cdc task drop does once the connector is gone: its staging tables go, and only its own.
+        exec(sql, "create table " + db + "." + StagingTables.of(db, "staged-sink-2", "0", TableId.parse(db + ".vals"),
+                List.of("id")).table() + " (id text)");
+        assertThat(StagingTables.dropAll(sql, db, "staged-sink")).containsExactly(stages.get(0).get(0));
+        assertThat(rows(sql, "show tables from " + db + " like 'stage_%'")).hasSize(1);
+        assertThat(StagingTables.dropAll(sql, db, "staged-sink-2")).hasSize(1);
+        assertThat(StagingTables.dropAll(sql, "no_such_db_" + db, "staged-sink")).isEmpty();
     }
 
     @Test

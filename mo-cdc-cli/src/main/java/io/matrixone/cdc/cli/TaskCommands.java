@@ -6,6 +6,7 @@ import io.matrixone.cdc.common.ConnectionConfig;
 import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.common.MatrixOneErrors;
 import io.matrixone.cdc.common.MatrixOneUri;
+import io.matrixone.cdc.common.StagingTables;
 import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -176,7 +177,7 @@ final class TaskCommands {
             SnapshotFollower snapshot = new SnapshotFollower(MatrixOneUri.parse(options.sourceUri),
                     TaskDefinition.sourceConnector(task), System.err);
             snapshot.forgetEarlierTask();
-            forgetAppliedPositions(MatrixOneUri.parse(options.sinkUri), AppliedPositions.DEFAULT_DATABASE, TaskDefinition.sinkConnector(task));
+            forgetOnTarget(MatrixOneUri.parse(options.sinkUri), AppliedPositions.DEFAULT_DATABASE, TaskDefinition.sinkConnector(task));
             connect.put(TaskDefinition.sinkConnector(task), sink);
             try {
                 connect.put(TaskDefinition.sourceConnector(task), source);
@@ -190,14 +191,17 @@ final class TaskCommands {
     }
 
     /**
-     * Forgets the target's applied positions of an earlier task of this name (created again, or dropped by hand): a
-     * new task starts with none, so show and verify never read the old task's. Best effort: said when it fails.
+     * Forgets what an earlier task of this name (dropped, or created again) left on the target, its sink connector
+     * deleted: its applied positions, so a new task starts with none and show and verify never read the old task's;
+     * and its staging tables (empty between batches). Best effort: said when it fails.
      */
-    static void forgetAppliedPositions(MatrixOneUri target, String database, String sinkConnector) {
+    static void forgetOnTarget(MatrixOneUri target, String database, String sinkConnector) {
         try (Connection conn = Connections.open(target)) {
             AppliedPositions.clear(conn, database, sinkConnector);
+            StagingTables.dropAll(conn, database, sinkConnector);
         } catch (SQLException e) {
-            System.err.println("could not clear an earlier task's applied positions on the target: " + MatrixOneErrors.describe(e));
+            System.err.println("could not clear an earlier task's applied positions and staging tables on the target: "
+                    + MatrixOneErrors.describe(e));
         }
     }
 
@@ -360,10 +364,10 @@ final class TaskCommands {
             if (present.contains(sink)) {
                 Map<String, String> resolved = TaskSecrets.resolve(sinkConfig);
                 try {
-                    forgetAppliedPositions(ConnectionConfig.server(resolved), resolved.getOrDefault(AppliedPositions.DATABASE_CONFIG,
+                    forgetOnTarget(ConnectionConfig.server(resolved), resolved.getOrDefault(AppliedPositions.DATABASE_CONFIG,
                             AppliedPositions.DEFAULT_DATABASE), sink);
                 } catch (org.apache.kafka.common.config.ConfigException unreadable) {
-                    System.err.println("task " + named.taskName + ": its applied positions stay on the target: " + unreadable.getMessage());
+                    System.err.println("task " + named.taskName + ": its applied positions and staging tables stay on the target: " + unreadable.getMessage());
                 }
             }
             TaskSecrets.deleteReferenced(sourceConfig);
