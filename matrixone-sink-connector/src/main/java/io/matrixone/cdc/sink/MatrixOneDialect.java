@@ -38,6 +38,16 @@ final class MatrixOneDialect implements SinkDialect {
         return true;
     }
 
+    /**
+     * MatrixOne spends 25-35% less CPU on REPLACE INTO than on INSERT ... ON DUPLICATE KEY UPDATE for the same rows
+     * (by hand, 300 transactions of 200 rows, half of them new, into a 1,000,000-row table: 3.5-3.8 s against 4.0-5.7 s
+     * of the server's CPU); its built-in CDC writes with REPLACE INTO too.
+     */
+    @Override
+    public boolean replacesWholeRows() {
+        return true;
+    }
+
     @Override
     public String columnType(Schema schema, boolean key) {
         return ColumnTypes.sqlType(schema, key);

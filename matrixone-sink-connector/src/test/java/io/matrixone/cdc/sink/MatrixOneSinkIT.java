@@ -18,6 +18,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -373,6 +374,31 @@ class MatrixOneSinkIT {
         awaitRows("select id, name, note from " + db + ".modes order by id",
                 List.of(List.of("1", "new", "kept"), List.of("2", "two", "kept")));
         cluster.deleteConnector("modes-sink");
+    }
+
+    @Test
+    void upsertsKeepTheColumnsRecordsDoNotCarryAndWholeRowsAreReplaced() throws Exception {
+        // A column the records do not carry is someone else's: an upsert updates the row (never REPLACE, which would
+        // put the column back to its default). Rows that give every column of a table keyed by its primary key alone
+        // are replaced (the same row, cheaper for MatrixOne): both must leave the rows the records say.
+        exec(sql, "create table " + db + ".partial (id int primary key, name varchar(20), score double, note varchar(10) default 'kept')");
+        exec(sql, "insert into " + db + ".partial values (1, 'old', 0, 'mine'), (3, 'three', 3, 'theirs')");
+        exec(sql, "create table " + db + ".whole (id int primary key, name varchar(20), score double)");
+        exec(sql, "insert into " + db + ".whole values (1, 'old', 0), (3, 'three', 3)");
+        for (String table : List.of("partial", "whole")) {
+            String topic = "upserts-" + table;
+            cluster.kafka().createTopic(topic, 1);
+            sendPerson(topic, 1, "new", 1.0);
+            sendPerson(topic, 2, "two", 2.0);
+            sendPerson(topic, 1, "newer", null);
+            startSink(table + "-sink", topic, Map.of("table.name.format", db + "." + table));
+        }
+        awaitRows("select id, name, score, note from " + db + ".partial order by id", List.of(Arrays.asList("1", "newer", null, "mine"),
+                List.of("2", "two", "2.0", "kept"), List.of("3", "three", "3.0", "theirs")));
+        awaitRows("select id, name, score from " + db + ".whole order by id",
+                List.of(Arrays.asList("1", "newer", null), List.of("2", "two", "2.0"), List.of("3", "three", "3.0")));
+        cluster.deleteConnector("partial-sink");
+        cluster.deleteConnector("whole-sink");
     }
 
     // ---------------------------------------------------------------- restart mid-stream
