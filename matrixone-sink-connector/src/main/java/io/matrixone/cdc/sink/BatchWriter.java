@@ -119,12 +119,12 @@ final class BatchWriter {
             List<Field> fields = group.getKey();
             List<String> columns = names(fields);
             List<String> keyColumns = names(group.getValue().get(0).keyFields());
-            InsertMode groupMode = mode == InsertMode.UPSERT && dialect.replacesWholeRows()
-                    && tables.holdsWholeRows(batch.table(), fields, keyColumns) ? InsertMode.REPLACE : mode;
             if (staged != null && staged.suits(mode, group.getValue())
-                    && staged.write(conn, dialect, groupMode, batch.table(), fields, keyColumns, group.getValue())) {
+                    && staged.write(conn, dialect, batch.table(), fields, keyColumns, group.getValue())) {
                 continue;
             }
+            InsertMode groupMode = mode == InsertMode.UPSERT && dialect.replacesWholeRows()
+                    && tables.holdsWholeRows(batch.table(), fields, keyColumns) ? InsertMode.REPLACE : mode;
             int fixedBytes = utf8Length(dialect.write(groupMode, batch.table(), columns, keyColumns, 0));
             for (List<RowChange> chunk : chunks(group.getValue(), false, fixedBytes)) {
                 String sql = dialect.write(groupMode, batch.table(), columns, keyColumns, chunk.size());

@@ -88,7 +88,8 @@ public final class MatrixOneSinkConfig extends AbstractConfig {
         def.define(INSERT_MODE, Type.STRING, "upsert", ConfigSupport.oneOf(InsertMode.values()), Importance.HIGH,
                 "upsert: INSERT ... ON DUPLICATE KEY UPDATE (idempotent under redelivery); on MatrixOne targets, rows that "
                         + "give every column of a table whose only unique key is its primary key are upserted with REPLACE INTO "
-                        + "instead (the same row; the server spends about a third less CPU on it). insert: plain INSERT (fails "
+                        + "instead (the same row; the server spends about 30% less CPU on it), unless staged (see "
+                        + STAGED_UPSERT_MIN_ROWS + "). insert: plain INSERT (fails "
                         + "on a duplicate key); replace: REPLACE INTO.",
                 WRITES, ++order, Width.SHORT, "Insert mode");
         def.define(DELETE_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
@@ -114,7 +115,7 @@ public final class MatrixOneSinkConfig extends AbstractConfig {
         def.define(STAGED_UPSERT_MIN_ROWS, Type.INT, 500, ConfigDef.Range.atLeast(0), Importance.LOW,
                 "MatrixOne targets: a put() with at least this many upserts of one table writes them with one LOAD DATA "
                         + "LOCAL into a staging table of the task in " + APPLIED_DATABASE + " and one INSERT ... SELECT ... ON DUPLICATE KEY UPDATE "
-                        + "(REPLACE ... SELECT for whole rows, see " + INSERT_MODE + ") from it (a copy costs the target about 15% less CPU than multi-row INSERTs with bound values), "
+                        + "from it (a copy costs the target about 15% less CPU than multi-row INSERTs with bound values), "
                         + "through a file in a private temporary directory of the worker, the only one the driver lets the "
                         + "server read. Values without exact text (binary, floating point, booleans) keep the bound INSERTs. "
                         + "The staging tables (stage_<crc of the connector>_..., empty between batches) stay when the connector "

@@ -93,12 +93,11 @@ final class StagedUpserts implements AutoCloseable {
     }
 
     /**
-     * Writes {@code rows} into {@code table} through its staging table, in the connection's transaction, as an upsert
-     * or (whole rows) a replace; false, with nothing sent, when a value has no exact text (the caller writes the rows
-     * the usual way).
+     * Writes {@code rows} into {@code table} through its staging table, in the connection's transaction; false, with
+     * nothing sent, when a value has no exact text (the caller writes the rows the usual way).
      */
-    boolean write(Connection conn, SinkDialect dialect, InsertMode mode, TableId table, List<Field> fields,
-                  List<String> keyColumns, List<RowChange> rows) throws SQLException {
+    boolean write(Connection conn, SinkDialect dialect, TableId table, List<Field> fields, List<String> keyColumns,
+                  List<RowChange> rows) throws SQLException {
         StringBuilder csv = new StringBuilder(rows.size() * 64);
         List<Object> values = new ArrayList<>(fields.size());
         for (RowChange row : rows) {
@@ -119,7 +118,7 @@ final class StagedUpserts implements AutoCloseable {
         try (Statement st = conn.createStatement()) {
             st.execute(SqlStatements.createStage(stage, columns));
             load(st, dialect, file, stage, columns, rows.size());
-            st.executeUpdate(SqlStatements.writeFromStage(mode, table, stage, columns, keyColumns));
+            st.executeUpdate(SqlStatements.writeFromStage(InsertMode.UPSERT, table, stage, columns, keyColumns));
             st.executeUpdate(SqlStatements.emptyStage(stage));
             LOG.debug("Table {}: {} upserts through {}", table, rows.size(), stage);
         } finally {
