@@ -123,11 +123,9 @@ final class BatchWriter {
                     && staged.write(conn, dialect, batch.table(), fields, keyColumns, group.getValue())) {
                 continue;
             }
-            InsertMode groupMode = mode == InsertMode.UPSERT && dialect.replacesWholeRows()
-                    && tables.holdsWholeRows(batch.table(), fields, keyColumns) ? InsertMode.REPLACE : mode;
-            int fixedBytes = utf8Length(dialect.write(groupMode, batch.table(), columns, keyColumns, 0));
+            int fixedBytes = utf8Length(dialect.write(mode, batch.table(), columns, keyColumns, 0));
             for (List<RowChange> chunk : chunks(group.getValue(), false, fixedBytes)) {
-                String sql = dialect.write(groupMode, batch.table(), columns, keyColumns, chunk.size());
+                String sql = dialect.write(mode, batch.table(), columns, keyColumns, chunk.size());
                 try (PreparedStatement st = conn.prepareStatement(sql)) {
                     int index = 1;
                     for (RowChange change : chunk) {

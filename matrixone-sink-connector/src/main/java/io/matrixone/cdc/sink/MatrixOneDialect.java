@@ -38,18 +38,6 @@ final class MatrixOneDialect implements SinkDialect {
         return true;
     }
 
-    /**
-     * MatrixOne spends about 30% less CPU on REPLACE INTO ... VALUES than on INSERT ... VALUES ... ON DUPLICATE KEY
-     * UPDATE for the same rows (by hand, 300 transactions of 200 rows, half of them new, into a 1,000,000-row table:
-     * 3.5-4.5 s against 4.0-6.5 s of the server's CPU); its built-in CDC writes with REPLACE INTO too. Not so from a
-     * staging table: REPLACE ... SELECT cost 16-55% more than INSERT ... SELECT ... ON DUPLICATE KEY UPDATE (20
-     * transactions of 6,000 rows), so {@link StagedUpserts} keeps the latter.
-     */
-    @Override
-    public boolean replacesWholeRows() {
-        return true;
-    }
-
     @Override
     public String columnType(Schema schema, boolean key) {
         return ColumnTypes.sqlType(schema, key);

@@ -86,10 +86,7 @@ public final class MatrixOneSinkConfig extends AbstractConfig {
                 ROUTING, ++order, Width.LONG, "Table name format");
         order = 0;
         def.define(INSERT_MODE, Type.STRING, "upsert", ConfigSupport.oneOf(InsertMode.values()), Importance.HIGH,
-                "upsert: INSERT ... ON DUPLICATE KEY UPDATE (idempotent under redelivery); on MatrixOne targets, rows that "
-                        + "give every column of a table whose only unique key is its primary key are upserted with REPLACE INTO "
-                        + "instead (the same row; the server spends about 30% less CPU on it), unless staged (see "
-                        + STAGED_UPSERT_MIN_ROWS + "). insert: plain INSERT (fails "
+                "upsert: INSERT ... ON DUPLICATE KEY UPDATE (idempotent under redelivery); insert: plain INSERT (fails "
                         + "on a duplicate key); replace: REPLACE INTO.",
                 WRITES, ++order, Width.SHORT, "Insert mode");
         def.define(DELETE_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,

@@ -42,14 +42,6 @@ interface SinkDialect {
     /** A multi-row write of {@code rows} rows, as {@code mode} asks; values are bound as parameters. */
     String write(InsertMode mode, TableId table, List<String> columns, List<String> keyColumns, int rows);
 
-    /**
-     * Whether an upsert of whole rows ({@link TableManager#holdsWholeRows}) is written as REPLACE INTO, which leaves the
-     * same row as INSERT ... ON DUPLICATE KEY UPDATE: for a server on which it costs less.
-     */
-    default boolean replacesWholeRows() {
-        return false;
-    }
-
     /** Whether large upserts may go through a staging table loaded with LOAD DATA LOCAL ({@link StagedUpserts}). */
     default boolean stagesUpserts() {
         return false;

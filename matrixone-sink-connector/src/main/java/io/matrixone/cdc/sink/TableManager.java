@@ -44,23 +44,18 @@ final class TableManager {
     private final CarriedColumns memory;
     private final Map<TableId, Target> known = new HashMap<>();
 
-    /**
-     * A target table as last read: its columns (lower-case name to declared type), primary key, and whether it has
-     * another unique key.
-     */
+    /** A target table as last read: its columns (lower-case name to declared type) and primary key. */
     private static final class Target {
         final Map<String, String> columns;
         final List<String> primaryKey;
-        final boolean otherUniqueKey;
         /** The row schema the table was last checked against in this task (the fast path). */
         Schema checked;
         /** The columns records carried and the source time from which they had that shape; null when none yet. */
         CarriedColumns.Shape carried;
 
-        Target(Map<String, String> columns, List<String> primaryKey, boolean otherUniqueKey, CarriedColumns.Shape carried) {
+        Target(Map<String, String> columns, List<String> primaryKey, CarriedColumns.Shape carried) {
             this.columns = columns;
             this.primaryKey = primaryKey;
-            this.otherUniqueKey = otherUniqueKey;
             this.carried = carried;
         }
 
@@ -131,22 +126,6 @@ final class TableManager {
             return fields;
         }
         return fields.stream().filter(f -> target.columns.containsKey(lower(f.name()))).toList();
-    }
-
-    /**
-     * Whether rows of these fields, keyed by these columns, are whole rows of the table: they give every one of its
-     * columns, the key is its primary key, and it has no other unique key. Replacing such a row (a delete and an insert)
-     * leaves what updating it leaves; a row missing a column (someone else's column, or a row older than the table's
-     * schema) must be updated, so that column keeps its value.
-     */
-    boolean holdsWholeRows(TableId table, List<Field> fields, List<String> keyColumns) {
-        Target target = known.get(table);
-        if (target == null || target.otherUniqueKey || fields.size() != target.columns.size()
-                || keyColumns.size() != target.primaryKey.size()) {
-            return false;
-        }
-        return fields.stream().allMatch(f -> target.columns.containsKey(lower(f.name())))
-                && keyColumns.stream().allMatch(k -> target.primaryKey.contains(lower(k)));
     }
 
     private Target evolve(Connection conn, TableId table, Target target, Schema rowSchema, List<Field> keyFields)
@@ -303,17 +282,14 @@ final class TableManager {
             return null;
         }
         List<String> key = new ArrayList<>();
-        boolean otherUniqueKey = false;
         try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SHOW INDEX FROM " + dialect.quote(table))) {
             while (rs.next()) {
                 if ("PRIMARY".equalsIgnoreCase(rs.getString("Key_name"))) {
                     key.add(lower(rs.getString("Column_name")));
-                } else if (rs.getInt("Non_unique") == 0) {
-                    otherUniqueKey = true;
                 }
             }
         }
-        return new Target(columns, key, otherUniqueKey, memory.load(conn, table));
+        return new Target(columns, key, memory.load(conn, table));
     }
 
     private boolean isEmpty(Connection conn, TableId table) throws SQLException {

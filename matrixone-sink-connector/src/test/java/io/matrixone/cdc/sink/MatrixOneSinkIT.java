@@ -377,10 +377,10 @@ class MatrixOneSinkIT {
     }
 
     @Test
-    void upsertsKeepTheColumnsRecordsDoNotCarryAndWholeRowsAreReplaced() throws Exception {
-        // A column the records do not carry is someone else's: an upsert updates the row (never REPLACE, which would
-        // put the column back to its default). Rows that give every column of a table keyed by its primary key alone
-        // are replaced (the same row, cheaper for MatrixOne): both must leave the rows the records say.
+    void upsertsKeepTheColumnsRecordsDoNotCarry() throws Exception {
+        // A column the records do not carry is someone else's (added to the target at any time): an upsert updates
+        // the row and leaves that column as it is, where a REPLACE would put it back to its default; rows that give
+        // every column end as the records say.
         exec(sql, "create table " + db + ".partial (id int primary key, name varchar(20), score double, note varchar(10) default 'kept')");
         exec(sql, "insert into " + db + ".partial values (1, 'old', 0, 'mine'), (3, 'three', 3, 'theirs')");
         exec(sql, "create table " + db + ".whole (id int primary key, name varchar(20), score double)");
