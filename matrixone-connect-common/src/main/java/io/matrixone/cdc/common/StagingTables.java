@@ -24,15 +24,11 @@ public final class StagingTables {
 
     /** The staging table of a sink connector's task for a target table and column list. */
     public static TableId of(String database, String connector, String taskId, TableId target, List<String> columns) {
-        CRC32 crc = new CRC32();
-        crc.update(taskId.getBytes(StandardCharsets.UTF_8));
-        crc.update(0);
-        crc.update(target.toString().getBytes(StandardCharsets.UTF_8));
-        for (String column : columns) {
-            crc.update(0);
-            crc.update(column.getBytes(StandardCharsets.UTF_8));
-        }
-        return new TableId(database, prefix(connector) + Long.toHexString(crc.getValue()));
+        List<String> parts = new ArrayList<>(columns.size() + 2);
+        parts.add(taskId);
+        parts.add(target.toString());
+        parts.addAll(columns);
+        return new TableId(database, prefix(connector) + crc(parts));
     }
 
     /** Drops a sink connector's staging tables (the connector deleted first); the names of those it dropped. */
@@ -62,8 +58,18 @@ public final class StagingTables {
 
     /** Ends with an underscore, so that no connector's prefix is the start of another's. */
     private static String prefix(String connector) {
+        return PREFIX + crc(List.of(connector)) + "_";
+    }
+
+    /** The CRC-32 of the parts, each after a zero byte but the first (so no two lists of parts run together), in hex. */
+    private static String crc(List<String> parts) {
         CRC32 crc = new CRC32();
-        crc.update(connector.getBytes(StandardCharsets.UTF_8));
-        return PREFIX + Long.toHexString(crc.getValue()) + "_";
+        for (int i = 0; i < parts.size(); i++) {
+            if (i > 0) {
+                crc.update(0);
+            }
+            crc.update(parts.get(i).getBytes(StandardCharsets.UTF_8));
+        }
+        return Long.toHexString(crc.getValue());
     }
 }
