@@ -12,6 +12,7 @@ import io.matrixone.cdc.testing.bench.BenchTable;
 import io.matrixone.cdc.testing.bench.BuiltinCdc;
 import io.matrixone.cdc.testing.bench.LagTracker;
 import io.matrixone.cdc.testing.bench.PacedWriter;
+import io.matrixone.cdc.testing.bench.ProcessCpu;
 import io.matrixone.cdc.testing.bench.TargetPoller;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -49,6 +50,11 @@ public final class LoadBenchmark {
     private final int sourceTasks = Integer.getInteger("source.tasks", 1);
     private final String db = Sql.uniqueDatabase("loadbench");
     private final List<String> tables = new ArrayList<>();
+    /** Where each step's CPU goes: the worker, the broker, the writer and the poller all run in this JVM. */
+    private final ProcessCpu processes = new ProcessCpu()
+            .with("source server", ProcessCpu.serverPid("source.pid.file", "source"))
+            .with("target server", ProcessCpu.serverPid("target.pid.file", "target"))
+            .with("worker+broker+bench", ProcessHandle.current().pid());
 
     private LoadBenchmark() {
         for (int i = 1; i <= TABLES; i++) {
@@ -120,7 +126,7 @@ public final class LoadBenchmark {
                     PacedWriter writer = new PacedWriter(source, tables, rowsEach, 0, 0, tracker)) {
                 try (TargetPoller poller = new TargetPoller(target, tables, POLL_MS, tracker)) {
                     for (double rate = start; failed == 0 && rate <= MAX_RATE; rate += step) {
-                        Step result = Step.run(writer, tracker, rate, stepSeconds);
+                        Step result = Step.run(writer, tracker, processes, rate, stepSeconds);
                         System.out.printf("connectors %s | heap peak %,d MiB | %s%n", result, heap.peakMiB(), Bench.load());
                         if (result.sustained()) {
                             best = rate;
@@ -146,7 +152,7 @@ public final class LoadBenchmark {
                             Bench.load());
                     try (TargetPoller poller = new TargetPoller(target, copies, POLL_MS, tracker)) {
                         for (double rate : best > 0 ? List.of(best, failed) : List.of(failed)) {
-                            System.out.printf("built-in CDC %s | %s%n", Step.run(writer, tracker, rate, stepSeconds), Bench.load());
+                            System.out.printf("built-in CDC %s | %s%n", Step.run(writer, tracker, processes, rate, stepSeconds), Bench.load());
                         }
                     }
                     System.out.println("built-in CDC task: " + builtin.show());
@@ -156,22 +162,30 @@ public final class LoadBenchmark {
         }
     }
 
-    /** One rate held for some seconds: achieved rate, lag in its first and last thirds, and the verdict. */
-    record Step(double rate, double achieved, List<Long> first, List<Long> last, long oldestPendingMs, boolean drained) {
+    /**
+     * One rate held for some seconds: achieved rate, lag in its first and last thirds, the verdict, and what the step
+     * cost each process (CPU over the step, per 1,000 changes written).
+     */
+    record Step(double rate, double achieved, List<Long> first, List<Long> last, long oldestPendingMs, boolean drained,
+                ProcessCpu.Cost cpu) {
 
-        static Step run(PacedWriter writer, LagTracker tracker, double rate, int seconds) throws InterruptedException {
+        static Step run(PacedWriter writer, LagTracker tracker, ProcessCpu processes, double rate, int seconds)
+                throws InterruptedException {
             long changes = writer.changes();
             long fromMs = System.currentTimeMillis();
+            ProcessCpu.Reading cpuBefore = processes.read();
             writer.rate(rate);
             Thread.sleep(seconds * 1000L);
             long toMs = System.currentTimeMillis();
-            double achieved = (writer.changes() - changes) * 1000.0 / (toMs - fromMs);
+            long written = writer.changes() - changes;
+            ProcessCpu.Cost cpu = processes.read().since(cpuBefore, written, "changes");
+            double achieved = written * 1000.0 / (toMs - fromMs);
             long oldest = tracker.oldestPendingMs(Bench.wallNanos());
             writer.rate(0);
             boolean drained = tracker.awaitAllSeen(180_000);
             long third = (toMs - fromMs) / 3;
             return new Step(rate, achieved, tracker.lagsCommittedBetween(fromMs, fromMs + third),
-                    tracker.lagsCommittedBetween(toMs - third, toMs), oldest, drained);
+                    tracker.lagsCommittedBetween(toMs - third, toMs), oldest, drained, cpu);
         }
 
         /**
@@ -188,8 +202,8 @@ public final class LoadBenchmark {
         @Override
         public String toString() {
             return String.format("rate %,.0f: achieved %,.0f changes/s | lag first third %s | last third %s | oldest unseen at"
-                    + " step end %,d ms%s -> %s", rate, achieved, Bench.lagSummary(first), Bench.lagSummary(last), oldestPendingMs,
-                    drained ? "" : " | NOT ALL SEEN 3 min later", sustained() ? "sustained" : "NOT sustained");
+                    + " step end %,d ms%s | %s -> %s", rate, achieved, Bench.lagSummary(first), Bench.lagSummary(last),
+                    oldestPendingMs, drained ? "" : " | NOT ALL SEEN 3 min later", cpu, sustained() ? "sustained" : "NOT sustained");
         }
     }
 
