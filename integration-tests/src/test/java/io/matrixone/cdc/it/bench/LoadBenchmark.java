@@ -10,6 +10,7 @@ import io.matrixone.cdc.testing.bench.Bench;
 import io.matrixone.cdc.testing.bench.BenchConnectors;
 import io.matrixone.cdc.testing.bench.BenchTable;
 import io.matrixone.cdc.testing.bench.BuiltinCdc;
+import io.matrixone.cdc.testing.bench.KafkaArrivals;
 import io.matrixone.cdc.testing.bench.LagTracker;
 import io.matrixone.cdc.testing.bench.PacedWriter;
 import io.matrixone.cdc.testing.bench.ProcessCpu;
@@ -124,10 +125,18 @@ public final class LoadBenchmark {
             LagTracker tracker = new LagTracker(TABLES);
             try (Bench.HeapPeak heap = new Bench.HeapPeak();
                     PacedWriter writer = new PacedWriter(source, tables, rowsEach, 0, 0, tracker)) {
-                try (TargetPoller poller = new TargetPoller(target, tables, POLL_MS, tracker)) {
+                // The source's share of mo-cdc's lag: commit -> record in Kafka (the rest is the sink's).
+                LagTracker inKafka = new LagTracker(TABLES);
+                tracker.alsoTo(inKafka);
+                try (TargetPoller poller = new TargetPoller(target, tables, POLL_MS, tracker);
+                        KafkaArrivals arrivals = new KafkaArrivals(pipeline.bootstrapServers(),
+                                tables.stream().map(t -> "load." + t).toList(), inKafka)) {
                     for (double rate = start; failed == 0 && rate <= MAX_RATE; rate += step) {
+                        long stepStartMs = System.currentTimeMillis();
                         Step result = Step.run(writer, tracker, processes, rate, stepSeconds);
                         System.out.printf("connectors %s | heap peak %,d MiB | %s%n", result, heap.peakMiB(), Bench.load());
+                        System.out.printf("  of which commit -> record in Kafka, last third: %s%n", Bench.lagSummary(
+                                inKafka.lagsCommittedBetween(stepStartMs + stepSeconds * 2000L / 3, stepStartMs + stepSeconds * 1000L)));
                         if (result.sustained()) {
                             best = rate;
                         } else {
@@ -135,6 +144,7 @@ public final class LoadBenchmark {
                         }
                     }
                 }
+                tracker.alsoTo(null);
                 System.out.printf("MAX: the connector pipeline sustains %,.0f changes/s without growing lag (%,.0f did not) | "
                         + "worker JVM heap peak %,d MiB | %s%n", best, failed, heap.peakMiB(), Bench.load());
                 pipeline.compare(db);
@@ -239,6 +249,10 @@ public final class LoadBenchmark {
                 close();
                 throw e;
             }
+        }
+
+        String bootstrapServers() {
+            return connect.cluster().kafka().bootstrapServers();
         }
 
         /** Waits until every table in {@code targetDb} equals its source table (count and checksum). */
