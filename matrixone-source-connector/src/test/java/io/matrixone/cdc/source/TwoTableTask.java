@@ -9,6 +9,7 @@ import io.matrixone.cdc.common.TableId;
 import io.matrixone.cdc.testing.MatrixOneTestServers;
 import io.matrixone.cdc.testing.Sql;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -58,7 +59,7 @@ final class TwoTableTask implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws SQLException {
         try {
             exec(conn, "drop pitr if exists " + db + "_pitr", "drop database if exists " + db);
         } finally {
