@@ -132,11 +132,10 @@ public final class LoadBenchmark {
                         KafkaArrivals arrivals = new KafkaArrivals(pipeline.bootstrapServers(),
                                 tables.stream().map(t -> "load." + t).toList(), inKafka)) {
                     for (double rate = start; failed == 0 && rate <= MAX_RATE; rate += step) {
-                        long stepStartMs = System.currentTimeMillis();
                         Step result = Step.run(writer, tracker, processes, rate, stepSeconds);
                         System.out.printf("connectors %s | heap peak %,d MiB | %s%n", result, heap.peakMiB(), Bench.load());
-                        System.out.printf("  of which commit -> record in Kafka, last third: %s%n", Bench.lagSummary(
-                                inKafka.lagsCommittedBetween(stepStartMs + stepSeconds * 2000L / 3, stepStartMs + stepSeconds * 1000L)));
+                        System.out.printf("  of which commit -> record in Kafka, last third: %s%n",
+                                Bench.lagSummary(result.lastThird(inKafka)));
                         if (result.sustained()) {
                             best = rate;
                         } else {
@@ -176,8 +175,8 @@ public final class LoadBenchmark {
      * One rate held for some seconds: achieved rate, lag in its first and last thirds, the verdict, and what the step
      * cost each process (CPU over the step, per 1,000 changes written).
      */
-    record Step(double rate, double achieved, List<Long> first, List<Long> last, long oldestPendingMs, boolean drained,
-                ProcessCpu.Cost cpu) {
+    record Step(double rate, double achieved, long fromMs, long toMs, List<Long> first, List<Long> last,
+                long oldestPendingMs, boolean drained, ProcessCpu.Cost cpu) {
 
         static Step run(PacedWriter writer, LagTracker tracker, ProcessCpu processes, double rate, int seconds)
                 throws InterruptedException {
@@ -193,9 +192,17 @@ public final class LoadBenchmark {
             long oldest = tracker.oldestPendingMs(Bench.wallNanos());
             writer.rate(0);
             boolean drained = tracker.awaitAllSeen(180_000);
-            long third = (toMs - fromMs) / 3;
-            return new Step(rate, achieved, tracker.lagsCommittedBetween(fromMs, fromMs + third),
-                    tracker.lagsCommittedBetween(toMs - third, toMs), oldest, drained, cpu);
+            return new Step(rate, achieved, fromMs, toMs, tracker.lagsCommittedBetween(fromMs, fromMs + (toMs - fromMs) / 3),
+                    lastThird(tracker, fromMs, toMs), oldest, drained, cpu);
+        }
+
+        /** The lags {@code tracker} saw for the transactions committed in the step's last third. */
+        List<Long> lastThird(LagTracker tracker) {
+            return lastThird(tracker, fromMs, toMs);
+        }
+
+        private static List<Long> lastThird(LagTracker tracker, long fromMs, long toMs) {
+            return tracker.lagsCommittedBetween(toMs - (toMs - fromMs) / 3, toMs);
         }
 
         /**
