@@ -94,7 +94,7 @@ final class ChangeProbe implements AutoCloseable {
                     }
                 }
             } catch (SQLException e) {
-                if (MatrixOneSourceTask.unreachableOrBusy(e)) { // as the task judges its own connection
+                if (ReadLane.unreachableOrBusy(e)) { // as a read lane judges its own connection
                     closeQuietly();
                     pause(TimeUnit.MILLISECONDS.toNanos(RECONNECT_BACKOFF_MS));
                     continue;

@@ -32,6 +32,7 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
     public static final String POLL_INTERVAL_MS = "poll.interval.ms";
     public static final String IDLE_READS_PER_SECOND = "idle.reads.per.second";
     public static final String IDLE_PROBES_PER_SECOND = "idle.probes.per.second";
+    public static final String READ_CONNECTIONS = "read.connections";
     public static final String WINDOW_LAG_MS = "window.lag.ms";
     public static final String WINDOW_MAX_MS = "window.max.ms";
     public static final String STATE_DATABASE = "state.database";
@@ -119,6 +120,13 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
                         + "in turn. A probe (DATA BRANCH DIFF ... OUTPUT LIMIT 1) costs the source about as much as an idle "
                         + "read but never holds up the task's busy tables. 0 turns probing off.",
                 READING, ++order, Width.SHORT, "Idle table probes per second");
+        def.define(READ_CONNECTIONS, Type.INT, 2, ConfigDef.Range.between(1, 64), Importance.LOW,
+                "Connections each task reads its tables on, side by side, each with a thread of its own; a task's "
+                        + "tables are dealt out among them in turn, and each table is always read on the same one. On "
+                        + "one connection a task reads its tables one after the other, so each busy table's changes "
+                        + "wait for the reads of all the others (a fence and a DATA BRANCH DIFF each). More than the "
+                        + "task's tables are never opened. Each connection fences (see state.database) on its own.",
+                READING, ++order, Width.SHORT, "Read connections per task");
         def.define(WINDOW_LAG_MS, Type.LONG, 0L, ConfigDef.Range.atLeast(0), Importance.LOW,
                 "A window ends this long before the fenced server time (see state.database). The fence needs no "
                         + "margin (its commit is stamped after the server time it follows, whatever the clocks of the "

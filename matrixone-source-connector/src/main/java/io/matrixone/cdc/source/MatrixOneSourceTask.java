@@ -1,14 +1,15 @@
 package io.matrixone.cdc.source;
 
-import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.common.MatrixOneErrors;
 import io.matrixone.cdc.common.TableId;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
@@ -18,11 +19,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Schedules its share of the tables: each is a {@link TableStream} that knows its own phase (snapshot,
- * stream, dropped, stopped) and what to read next. Each poll() returns one stream's batch, one snapshot
- * chunk or one window, so with exactly-once support (transaction.boundary=poll) a window is one Kafka
- * transaction; the streams take turns ({@link StreamScheduler}: active tables first, a few quiet ones per poll), and
- * in a task of many tables a {@link ChangeProbe} wakes the quiet ones that changed. What every stream needs each round (the fenced horizon, the PITRs,
- * the tables' catalog identities) is read once for all of them ({@link StreamContext}).
+ * stream, dropped, stopped) and what to read next. The tables are read on {@code read.connections} lanes
+ * ({@link ReadLane}: a connection and a thread each, the tables dealt out in turn), side by side; poll() hands over
+ * the batches they read, one per poll: one snapshot chunk or one window, so with exactly-once support
+ * (transaction.boundary=poll) a window is one Kafka transaction. On a lane the streams take turns
+ * ({@link StreamScheduler}: active tables first, a few quiet ones per poll), and in a task of many tables a
+ * {@link ChangeProbe} wakes the quiet ones that changed. What every stream of a lane needs each round (the fenced
+ * horizon, the PITRs, the tables' catalog identities) is read once for all of them ({@link StreamContext}).
  *
  * <p>Offsets are the checkpoint. Inside a window every record but the last carries the window's start,
  * the last carries its end: Connect commits an offset only once every earlier record is acknowledged,
@@ -31,16 +34,17 @@ import org.slf4j.LoggerFactory;
 public class MatrixOneSourceTask extends SourceTask {
 
     private static final Logger LOG = LoggerFactory.getLogger(MatrixOneSourceTask.class);
+    /** How long a poll() waits for a batch before it returns none (Connect calls it again at once). */
+    private static final long POLL_WAIT_MS = 100;
 
     private MatrixOneSourceConfig config;
-    private StreamContext streams;
-    private Connection conn;
-    private final List<TableStream> tables = new ArrayList<>();
-    private final StreamScheduler scheduler = new StreamScheduler(tables);
+    private final List<ReadLane> lanes = new ArrayList<>();
+    private BlockingQueue<List<SourceRecord>> batches;
+    /** The first failure of a lane: the task fails with it. */
+    private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
     private SourceTaskMetrics metrics;
     /** Wakes quiet tables that changed, in a task of many tables; null when not needed. */
     private ChangeProbe probe;
-    private long retryBackoffMs = 500;
 
     @Override
     public String version() {
@@ -54,58 +58,65 @@ public class MatrixOneSourceTask extends SourceTask {
         String connectorName = props.getOrDefault("name", prefix);
         String taskId = props.getOrDefault("task.id", "0");
         metrics = new SourceTaskMetrics(connectorName, taskId);
-        streams = new StreamContext(config, connectorName, taskId, metrics, context.offsetStorageReader());
-        String assigned = props.getOrDefault(MatrixOneSourceConfig.TASK_TABLES, "");
-        try {
-            conn = Connections.open(config.server());
-            streams.state.create(conn);
-            for (String name : assigned.split(",")) {
-                if (!name.isBlank()) {
-                    streams.catalog.include(TableId.parse(name));
-                }
+        StreamContext streams = new StreamContext(config, connectorName, taskId, metrics, context.offsetStorageReader());
+        List<TableId> assigned = new ArrayList<>();
+        for (String name : props.getOrDefault(MatrixOneSourceConfig.TASK_TABLES, "").split(",")) {
+            if (!name.isBlank()) {
+                assigned.add(TableId.parse(name));
             }
-            for (String name : assigned.split(",")) {
-                if (!name.isBlank()) {
-                    tables.add(TableStream.restore(streams, conn, TableId.parse(name)));
-                }
-            }
-        } catch (SQLException e) {
-            throw new ConnectException("cannot start capturing from " + config.server().masked() + ": "
-                    + MatrixOneErrors.describe(e), e);
         }
-        streams.tableCount(tables.size(), Integer.parseInt(props.getOrDefault(MatrixOneSourceConfig.TASK_COUNT, "1")));
+        streams.tableCount(assigned.size(), Integer.parseInt(props.getOrDefault(MatrixOneSourceConfig.TASK_COUNT, "1")));
+        int laneCount = Math.max(1, Math.min(config.getInt(MatrixOneSourceConfig.READ_CONNECTIONS), assigned.size()));
+        batches = new ArrayBlockingQueue<>(laneCount);
+        List<TableStream> tables = new ArrayList<>();
+        try {
+            for (int lane = 0; lane < laneCount; lane++) {
+                ReadLane opened = ReadLane.open(streams.forLane(lane), dealt(assigned, lane, laneCount), batches, failure,
+                        "mo-cdc-read-" + connectorName + "-" + taskId + "-" + lane);
+                lanes.add(opened);
+                tables.addAll(opened.tables());
+            }
+        } catch (SQLException | RuntimeException e) {
+            lanes.forEach(ReadLane::close);
+            if (e instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new ConnectException("cannot start capturing from " + config.server().masked() + ": "
+                    + MatrixOneErrors.describe((SQLException) e), e);
+        }
+        lanes.forEach(ReadLane::start);
         probe = ChangeProbe.startIfUseful(config.server(), tables, streams.probesPerSecond(), streams.idleIntervalNanos(),
                 streams.pollIntervalNanos, metrics, "mo-cdc-probe-" + connectorName + "-" + taskId);
-        LOG.info("MatrixOne source task capturing {} table(s) from {}", tables.size(), config.server().masked());
+        LOG.info("MatrixOne source task capturing {} table(s) from {} on {} connection(s)", tables.size(),
+                config.server().masked(), laneCount);
+    }
+
+    /** The tables of {@code lane}: every {@code laneCount}-th, so neighbours (often alike) are read side by side. */
+    private static List<TableId> dealt(List<TableId> tables, int lane, int laneCount) {
+        List<TableId> share = new ArrayList<>();
+        for (int i = lane; i < tables.size(); i += laneCount) {
+            share.add(tables.get(i));
+        }
+        return share;
     }
 
     @Override
     public List<SourceRecord> poll() throws InterruptedException {
-        try {
-            ensureConnected();
-            List<SourceRecord> records = scheduler.poll(conn, System.nanoTime());
-            if (!records.isEmpty()) {
-                retryBackoffMs = 500;
-                commitAfter(records);
-                return records;
-            }
-        } catch (SQLException e) {
-            if (!unreachableOrBusy(e)) {
-                throw new ConnectException("reading " + config.server().masked() + " failed: " + MatrixOneErrors.describe(e), e);
-            }
-            LOG.warn("MatrixOne source unreachable or busy, retrying in {} ms: {}", retryBackoffMs, MatrixOneErrors.describe(e));
-            closeQuietly();
-            Thread.sleep(retryBackoffMs);
-            retryBackoffMs = Math.min(retryBackoffMs * 2, 30_000);
+        throwIfFailed();
+        List<SourceRecord> records = batches.poll(POLL_WAIT_MS, TimeUnit.MILLISECONDS);
+        if (records == null) {
+            throwIfFailed();
             return null;
         }
-        TimeUnit.NANOSECONDS.sleep(scheduler.idleSleepNanos(System.nanoTime()));
-        return null;
+        commitAfter(records);
+        return records;
     }
 
-    /** A source error worth a reconnect and a retry (a lost connection, a server restarting, a conflict), not a failure. */
-    static boolean unreachableOrBusy(SQLException e) {
-        return MatrixOneErrors.isRetriable(e) || e instanceof java.sql.SQLNonTransientConnectionException;
+    private void throwIfFailed() {
+        RuntimeException e = failure.get();
+        if (e != null) {
+            throw e instanceof ConnectException ? e : new ConnectException(e);
+        }
     }
 
     /**
@@ -119,31 +130,12 @@ public class MatrixOneSourceTask extends SourceTask {
         }
     }
 
-    private void ensureConnected() throws SQLException {
-        if (conn == null || conn.isClosed()) {
-            conn = Connections.open(config.server());
-            streams.horizon.reset();
-            streams.catalog.reset();
-        }
-    }
-
-    private void closeQuietly() {
-        try {
-            if (conn != null) {
-                conn.close();
-            }
-        } catch (SQLException e) {
-            LOG.debug("closing a broken connection", e);
-        }
-        conn = null;
-    }
-
     @Override
     public void stop() {
         if (probe != null) {
             probe.close();
         }
-        closeQuietly();
+        lanes.forEach(ReadLane::close);
         if (metrics != null) {
             metrics.close();
         }

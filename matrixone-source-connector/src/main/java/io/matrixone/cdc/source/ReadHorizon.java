@@ -72,6 +72,10 @@ final class ReadHorizon {
         return fencedServerNow + (System.nanoTime() - fencedAt);
     }
 
+    long lagNanos() {
+        return lagNanos;
+    }
+
     void reset() {
         horizon = 0;
         tableReady = false;

@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What every table stream of one task shares: settings, the read horizon, the catalog facts read once for all
- * tables, state tables, metrics, offsets.
+ * What the table streams of one task share: settings, state tables, metrics, offsets; and, per {@link ReadLane} (one
+ * connection), the read horizon and the catalog facts read once for all of the lane's tables.
  */
 final class StreamContext {
 
@@ -21,6 +21,9 @@ final class StreamContext {
     final String prefix;
     final String connectorName;
     final SourceState state;
+    /** The task's name for its fence rows: connector/task, and /lane for the lanes after the first. */
+    private final String taskKey;
+    /** Fenced on the lane's connection: a horizon is safe only on the connection that fenced it. */
     final ReadHorizon horizon;
     final SharedCatalog catalog = new SharedCatalog();
     final SourceTaskMetrics metrics;
@@ -44,8 +47,8 @@ final class StreamContext {
         this.prefix = config.getString(MatrixOneSourceConfig.TOPIC_PREFIX);
         this.connectorName = connectorName;
         this.state = new SourceState(config.stateDatabase());
-        this.horizon = new ReadHorizon(state, connectorName + "/" + taskId,
-                TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.WINDOW_LAG_MS)));
+        this.taskKey = connectorName + "/" + taskId;
+        this.horizon = new ReadHorizon(state, taskKey, TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.WINDOW_LAG_MS)));
         this.metrics = metrics;
         this.offsets = offsets;
         this.pollIntervalNanos = TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.POLL_INTERVAL_MS));
@@ -56,6 +59,35 @@ final class StreamContext {
         this.endNanos = config.endNanos() == null ? Long.MAX_VALUE : config.endNanos();
         this.heartbeatNanos = TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.HEARTBEAT_INTERVAL_MS));
         this.snapshotFetchSize = config.getInt(MatrixOneSourceConfig.SNAPSHOT_FETCH_SIZE);
+    }
+
+    /** The task's shared part with a horizon and a catalog of the lane's own. */
+    private StreamContext(StreamContext task, int lane) {
+        this.config = task.config;
+        this.prefix = task.prefix;
+        this.connectorName = task.connectorName;
+        this.state = task.state;
+        this.taskKey = task.taskKey + "/" + lane;
+        this.horizon = new ReadHorizon(state, taskKey, task.horizon.lagNanos());
+        this.metrics = task.metrics;
+        this.offsets = task.offsets;
+        this.pollIntervalNanos = task.pollIntervalNanos;
+        this.idleReadsPerSecond = task.idleReadsPerSecond;
+        this.idleProbesPerSecond = task.idleProbesPerSecond;
+        this.probesPerSecond = task.probesPerSecond;
+        this.idleIntervalNanos = task.idleIntervalNanos;
+        this.maxWindowNanos = task.maxWindowNanos;
+        this.endNanos = task.endNanos;
+        this.heartbeatNanos = task.heartbeatNanos;
+        this.snapshotFetchSize = task.snapshotFetchSize;
+    }
+
+    /**
+     * The context of a task's {@code lane} (0 = this one): call after {@link #tableCount}, whose intervals it copies.
+     * Lane 0 keeps the task's own fence row, so a task of one lane fences as it always did.
+     */
+    StreamContext forLane(int lane) {
+        return lane == 0 ? this : new StreamContext(this, lane);
     }
 
     /**

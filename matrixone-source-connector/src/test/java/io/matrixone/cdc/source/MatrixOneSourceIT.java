@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.matrixone.cdc.common.ChangeEvent;
 import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.common.MatrixOneUri;
+import io.matrixone.cdc.common.SnapshotProgress;
 import io.matrixone.cdc.testing.ConnectClusterHarness;
 import io.matrixone.cdc.testing.ConnectJson;
 import io.matrixone.cdc.testing.MatrixOneTestServers;
@@ -157,6 +158,43 @@ class MatrixOneSourceIT {
         assertThat(events("m." + db + ".multi1", 3).get(2).describe()).isEqualTo("c 3 while paused");
         assertThat(events("m." + db + ".multi2", 3).get(2).describe()).isEqualTo("u 1 changed");
         cluster.deleteConnector("multi-src");
+    }
+
+    @Test
+    void readsATasksTablesOnSeveralConnectionsSideBySideAndStopsThemWithTheTask() throws Exception {
+        for (int t = 1; t <= 3; t++) {
+            exec(sql, "create table " + db + ".lane" + t + " (id int primary key, v varchar(20))",
+                    "insert into " + db + ".lane" + t + " values (1, 'a')");
+        }
+        Thread.sleep(1500);
+        startSource("lanes-src", "ln", db + ".lane1," + db + ".lane2," + db + ".lane3", Map.of("read.connections", "2"));
+        for (int t = 1; t <= 3; t++) {
+            assertThat(events("ln." + db + ".lane" + t, 1)).extracting(Event::describe).containsExactly("r 1 a");
+        }
+        for (int t = 1; t <= 3; t++) {
+            exec(sql, "insert into " + db + ".lane" + t + " values (2, 'b" + t + "')");
+        }
+        for (int t = 1; t <= 3; t++) {
+            assertThat(events("ln." + db + ".lane" + t, 2)).extracting(Event::describe).containsExactly("r 1 a", "c 2 b" + t);
+        }
+        // One task, two connections: each reads its own tables up to a horizon fenced on itself.
+        assertThat(readThreads("lanes-src")).containsExactlyInAnyOrder("mo-cdc-read-lanes-src-0-0", "mo-cdc-read-lanes-src-0-1");
+        try (var rows = sql.createStatement().executeQuery("select task from " + SnapshotProgress.DEFAULT_STATE_DATABASE
+                + ".fence where task like 'lanes-src/%' order by task")) {
+            List<String> fenced = new ArrayList<>();
+            while (rows.next()) {
+                fenced.add(rows.getString(1));
+            }
+            assertThat(fenced).containsExactly("lanes-src/0", "lanes-src/0/1");
+        }
+        cluster.deleteConnector("lanes-src");
+        TestUtils.waitForCondition(() -> readThreads("lanes-src").isEmpty(), 30_000, "the task's read threads outlived it");
+    }
+
+    /** The names of the live read threads of a connector's tasks in this JVM's worker. */
+    private static List<String> readThreads(String connector) {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(name -> name.startsWith("mo-cdc-read-" + connector + "-")).toList();
     }
 
     @Test

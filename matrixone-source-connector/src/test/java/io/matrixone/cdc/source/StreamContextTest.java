@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** How a task shares its connector's idle-read and probe budgets among its tables. */
+/** How a task shares its connector's idle-read and probe budgets among its tables, and its settings with its read lanes. */
 class StreamContextTest {
 
     private static StreamContext context(Map<String, String> extra) {
@@ -39,5 +39,17 @@ class StreamContextTest {
         StreamContext fast = context(Map.of("poll.interval.ms", "200"));
         fast.tableCount(4, 1);
         assertThat(fast.probesPerSecond()).isEqualTo(20.0);
+    }
+
+    @Test
+    void aReadLaneSharesTheTasksPaceButFencesAndReadsTheCatalogOnItsOwn() {
+        StreamContext task = context(Map.of());
+        task.tableCount(200, 1);
+        assertThat(task.forLane(0)).isSameAs(task);
+        StreamContext lane = task.forLane(1);
+        assertThat(lane.horizon).isNotSameAs(task.horizon);
+        assertThat(lane.catalog).isNotSameAs(task.catalog);
+        assertThat(lane.idleIntervalNanos()).isEqualTo(task.idleIntervalNanos());
+        assertThat(lane.state).isSameAs(task.state);
     }
 }
