@@ -10,6 +10,7 @@ import io.matrixone.cdc.testing.bench.Bench;
 import io.matrixone.cdc.testing.bench.BenchConnectors;
 import io.matrixone.cdc.testing.bench.BenchTable;
 import io.matrixone.cdc.testing.bench.BuiltinCdc;
+import io.matrixone.cdc.testing.bench.KafkaArrivals;
 import io.matrixone.cdc.testing.bench.LagTracker;
 import io.matrixone.cdc.testing.bench.PacedWriter;
 import io.matrixone.cdc.testing.bench.ProcessCpu;
@@ -30,7 +31,8 @@ import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
  * <ul>
  * <li>the source server's CPU time (its mo-service process, /proc) over an idle interval with no CDC, with
  *     mo-cdc capturing and with the built-in CDC capturing: the extra cost of idle tables;
- * <li>the busy tables' lag, writer's commit -> row visible on the target, p50/p99.
+ * <li>the busy tables' lag, writer's commit -> row visible on the target, p50/p99; for mo-cdc also its source's
+ *     share, commit -> record in Kafka.
  * </ul>
  * Asserts nothing. Run with scripts/bench-tables.sh.
  */
@@ -127,7 +129,16 @@ public final class ManyTablesBenchmark {
             double idle = idleCpuSeconds();
             System.out.printf("mo-cdc, %d task(s) capturing: source server CPU %.1f s per %d s idle (%s)%n", tasks, idle, seconds,
                     Bench.load());
-            String lag = busyLag(writer, tracker, busy);
+            // The source's share of the lag: commit -> record in Kafka (the rest is the sink's).
+            LagTracker inKafka = new LagTracker(busy.size());
+            tracker.alsoTo(inKafka);
+            String lag;
+            try (KafkaArrivals arrivals = new KafkaArrivals(cluster.kafka().bootstrapServers(),
+                    busy.stream().map(t -> prefix + "." + t).toList(), inKafka)) {
+                lag = busyLag(writer, tracker, busy, inKafka);
+            } finally {
+                tracker.alsoTo(null);
+            }
             System.out.printf("mo-cdc, %d task(s): busy tables' lag %s (%s)%n", tasks, lag, Bench.load());
             return new Result(idle, lag);
         }
@@ -142,14 +153,17 @@ public final class ManyTablesBenchmark {
             System.out.printf("built-in CDC: %d tables copied in %.1f s%n", tableCount, (System.nanoTime() - began) / 1e9);
             double idle = idleCpuSeconds();
             System.out.printf("built-in CDC capturing: source server CPU %.1f s per %d s idle (%s)%n", idle, seconds, Bench.load());
-            String lag = busyLag(writer, tracker, copies);
+            String lag = busyLag(writer, tracker, copies, null);
             System.out.printf("built-in CDC: busy tables' lag %s (%s)%n", lag, Bench.load());
             return new Result(idle, lag);
         }
     }
 
-    /** The writer at the rate for the interval; lag of its transactions to {@code copies} on the target. */
-    private String busyLag(PacedWriter writer, LagTracker tracker, List<String> copies) throws Exception {
+    /**
+     * The writer at the rate for the interval; lag of its transactions to {@code copies} on the target, and to Kafka when
+     * {@code inKafka} is given.
+     */
+    private String busyLag(PacedWriter writer, LagTracker tracker, List<String> copies, LagTracker inKafka) throws Exception {
         try (TargetPoller poller = new TargetPoller(target, copies, TARGET_POLL_MS, tracker)) {
             long changes = writer.changes();
             long fromMs = System.currentTimeMillis();
@@ -163,10 +177,12 @@ public final class ManyTablesBenchmark {
             // read. Said apart from the lag once they are busy.
             long wokenMs = Math.min(toMs, fromMs + WAKE_UP_MS);
             return String.format("%s at %,.0f changes/s achieved%s%n      first %d s (tables busy again after idling): %s;"
-                            + " from then on: %s", Bench.lagSummary(tracker.lagsCommittedBetween(fromMs, toMs)), achieved,
+                            + " from then on: %s%s", Bench.lagSummary(tracker.lagsCommittedBetween(fromMs, toMs)), achieved,
                     all ? "" : ", " + tracker.pending() + " txns NOT SEEN after 5 min", WAKE_UP_MS / 1000,
                     Bench.lagSummary(tracker.lagsCommittedBetween(fromMs, wokenMs)),
-                    Bench.lagSummary(tracker.lagsCommittedBetween(wokenMs, toMs)));
+                    Bench.lagSummary(tracker.lagsCommittedBetween(wokenMs, toMs)),
+                    inKafka == null ? "" : String.format("%n      of which commit -> record in Kafka, from the first %d s on: %s",
+                            WAKE_UP_MS / 1000, Bench.lagSummary(inKafka.lagsCommittedBetween(wokenMs, toMs))));
         }
     }
 
