@@ -95,7 +95,12 @@ final class ReadLane implements AutoCloseable {
                     List<SourceRecord> records = scheduler.poll(conn, System.nanoTime());
                     if (!records.isEmpty()) {
                         backoffMs = FIRST_BACKOFF_MS;
+                        long queued = System.nanoTime();
                         batches.put(records);
+                        if (LOG.isDebugEnabled()) {
+                            LOG.debug("{} records queued after {} ms waiting for the task's poll()", records.size(),
+                                    (System.nanoTime() - queued) / 1_000_000);
+                        }
                     } else {
                         TimeUnit.NANOSECONDS.sleep(scheduler.idleSleepNanos(System.nanoTime()));
                     }

@@ -513,11 +513,6 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed {
                 } else {
                     changes = ChangeReader.window(conn, records.table(), from, to);
                 }
-                if (LOG.isDebugEnabled()) {
-                    LOG.debug("Table {}: window of {} ms, {} ms behind the server: {} changes in {} ms (after {} ms of horizon and catalog)",
-                            id, (to - from) / 1_000_000, (serverNow - to) / 1_000_000, changes.size(),
-                            (System.nanoTime() - readStart) / 1_000_000, (readStart - nowLocal) / 1_000_000);
-                }
             } catch (ChangeReader.SchemaChangedException e) {
                 // The columns changed while the table kept its identity: no exact diff across that change.
                 resnapshot(conn, 0, true, e.getMessage());
@@ -525,9 +520,16 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed {
             }
             // Every write comes before the stream moves past the window: a write that fails (a lost connection) leaves
             // the window to be read again, never read and dropped.
+            long readEnd = System.nanoTime();
             if (!changes.isEmpty() && !windows.saved(to)) {
                 ctx.state.saveWindowEnd(conn, captureKey(), to); // before any of its records can reach Kafka
                 windowEndsSaved = true;
+            }
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("Table {}: window of {} ms, {} ms behind the server: {} changes in {} ms (after {} ms of horizon and "
+                                + "catalog; its end saved in {} ms)", id, (to - from) / 1_000_000, (serverNow - to) / 1_000_000,
+                        changes.size(), (readEnd - readStart) / 1_000_000, (readStart - nowLocal) / 1_000_000,
+                        (System.nanoTime() - readEnd) / 1_000_000);
             }
             ctx.metrics.windows.incrementAndGet();
             ctx.metrics.windowRead(id.toString(), to, serverNow);
