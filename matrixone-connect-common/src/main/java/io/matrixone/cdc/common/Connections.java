@@ -22,6 +22,17 @@ public final class Connections {
         return DriverManager.getConnection(uri.jdbcUrl(), props);
     }
 
+    /** Closes {@code conn} (null: nothing) when it is likely broken anyway: a failure to close is only logged. */
+    public static void closeQuietly(Connection conn) {
+        try {
+            if (conn != null) {
+                conn.close();
+            }
+        } catch (SQLException e) {
+            org.slf4j.LoggerFactory.getLogger(Connections.class).debug("closing a broken connection", e);
+        }
+    }
+
     /** A small pool for a task; the pool name shows in JMX and thread names. */
     public static HikariDataSource pool(MatrixOneUri uri, String poolName, int maxSize) {
         return pool(uri, poolName, maxSize, Map.of());

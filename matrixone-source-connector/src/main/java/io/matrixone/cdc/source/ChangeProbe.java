@@ -127,13 +127,7 @@ final class ChangeProbe implements AutoCloseable {
     }
 
     private void closeQuietly() {
-        try {
-            if (conn != null) {
-                conn.close();
-            }
-        } catch (SQLException e) {
-            LOG.debug("closing the probe's connection", e);
-        }
+        Connections.closeQuietly(conn);
         conn = null;
     }
 

@@ -36,7 +36,8 @@ final class ReadLane implements AutoCloseable {
     private final StreamContext ctx;
     private final List<TableStream> tables;
     private final StreamScheduler scheduler;
-    private final BlockingQueue<List<SourceRecord>> batches;
+    private final BlockingQueue<Batch> batches;
+    private final WindowEndWriter windowEnds;
     private final AtomicReference<RuntimeException> failure;
     private final Thread thread;
     private volatile boolean running = true;
@@ -44,13 +45,21 @@ final class ReadLane implements AutoCloseable {
     /** Used by the lane's thread only. */
     private Connection conn;
 
-    private ReadLane(StreamContext ctx, List<TableStream> tables, Connection conn, BlockingQueue<List<SourceRecord>> batches,
-                     AtomicReference<RuntimeException> failure, String name) {
+    /**
+     * Records read together (a window, a snapshot chunk, a table event), which may go to Connect once every window end
+     * asked for up to {@code ticket} is saved ({@link WindowEndWriter}).
+     */
+    record Batch(List<SourceRecord> records, long ticket) {
+    }
+
+    private ReadLane(StreamContext ctx, List<TableStream> tables, Connection conn, BlockingQueue<Batch> batches,
+                     WindowEndWriter windowEnds, AtomicReference<RuntimeException> failure, String name) {
         this.ctx = ctx;
         this.tables = tables;
         this.scheduler = new StreamScheduler(tables);
         this.conn = conn;
         this.batches = batches;
+        this.windowEnds = windowEnds;
         this.failure = failure;
         this.thread = new Thread(this::run, name);
         this.thread.setDaemon(true);
@@ -60,7 +69,7 @@ final class ReadLane implements AutoCloseable {
      * Opens the lane's connection and restores its tables' streams on it (see {@link TableStream#restore}); the thread
      * starts with {@link #start()}. The first failure of any lane goes to {@code failure}, which the task's poll() throws.
      */
-    static ReadLane open(StreamContext ctx, List<TableId> ids, BlockingQueue<List<SourceRecord>> batches,
+    static ReadLane open(StreamContext ctx, List<TableId> ids, BlockingQueue<Batch> batches, WindowEndWriter windowEnds,
                          AtomicReference<RuntimeException> failure, String name) throws SQLException {
         Connection conn = Connections.open(ctx.config.server());
         try {
@@ -70,7 +79,7 @@ final class ReadLane implements AutoCloseable {
             for (TableId id : ids) {
                 tables.add(TableStream.restore(ctx, conn, id));
             }
-            return new ReadLane(ctx, tables, conn, batches, failure, name);
+            return new ReadLane(ctx, tables, conn, batches, windowEnds, failure, name);
         } catch (SQLException | RuntimeException e) {
             conn.close();
             throw e;
@@ -96,7 +105,7 @@ final class ReadLane implements AutoCloseable {
                     if (!records.isEmpty()) {
                         backoffMs = FIRST_BACKOFF_MS;
                         long queued = System.nanoTime();
-                        batches.put(records);
+                        batches.put(new Batch(records, windowEnds.ticket()));
                         if (LOG.isDebugEnabled()) {
                             LOG.debug("{} records queued after {} ms waiting for the task's poll()", records.size(),
                                     (System.nanoTime() - queued) / 1_000_000);
@@ -141,15 +150,8 @@ final class ReadLane implements AutoCloseable {
     }
 
     private void closeConnection() {
-        Connection current = conn;
+        Connections.closeQuietly(conn);
         conn = null;
-        try {
-            if (current != null) {
-                current.close();
-            }
-        } catch (SQLException e) {
-            LOG.debug("closing a broken connection", e);
-        }
     }
 
     /**
