@@ -1,6 +1,5 @@
 package io.matrixone.cdc.source;
 
-import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.common.MatrixOneErrors;
 import io.matrixone.cdc.common.TableId;
 import java.sql.SQLException;
@@ -28,10 +27,6 @@ import org.slf4j.LoggerFactory;
  * {@link ChangeProbe} wakes the quiet ones that changed. What every stream of a lane needs each round (the fenced
  * horizon, the PITRs, the tables' catalog identities) is read once for all of them ({@link StreamContext}).
  *
- * <p>The ends of windows with changes, which a replay must cut at ({@link SourceState}), are saved for all lanes by one
- * {@link WindowEndWriter} on a connection of its own, several in one statement; poll() hands a batch over only once
- * the ends asked for before it was read are committed.
- *
  * <p>Offsets are the checkpoint. Inside a window every record but the last carries the window's start,
  * the last carries its end: Connect commits an offset only once every earlier record is acknowledged,
  * so a crash mid-window replays the window (duplicates the sink absorbs by key) and never skips it.
@@ -44,9 +39,7 @@ public class MatrixOneSourceTask extends SourceTask {
 
     private MatrixOneSourceConfig config;
     private final List<ReadLane> lanes = new ArrayList<>();
-    private BlockingQueue<ReadLane.Batch> batches;
-    /** Saves the ends of windows with changes for all lanes, off their connections. */
-    private WindowEndWriter windowEnds;
+    private BlockingQueue<List<SourceRecord>> batches;
     /** The first failure of a lane: the task fails with it. */
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
     private SourceTaskMetrics metrics;
@@ -75,20 +68,16 @@ public class MatrixOneSourceTask extends SourceTask {
         streams.tableCount(assigned.size(), Integer.parseInt(props.getOrDefault(MatrixOneSourceConfig.TASK_COUNT, "1")));
         int laneCount = Math.max(1, Math.min(config.getInt(MatrixOneSourceConfig.READ_CONNECTIONS), assigned.size()));
         batches = new ArrayBlockingQueue<>(laneCount);
-        windowEnds = new WindowEndWriter(streams.state, () -> Connections.open(config.server()), failure,
-                "mo-cdc-window-ends-" + connectorName + "-" + taskId);
-        streams.saveWindowEndsWith(windowEnds);
         List<TableStream> tables = new ArrayList<>();
         try {
             for (int lane = 0; lane < laneCount; lane++) {
-                ReadLane opened = ReadLane.open(streams.forLane(lane), dealt(assigned, lane, laneCount), batches, windowEnds, failure,
+                ReadLane opened = ReadLane.open(streams.forLane(lane), dealt(assigned, lane, laneCount), batches, failure,
                         "mo-cdc-read-" + connectorName + "-" + taskId + "-" + lane);
                 lanes.add(opened);
                 tables.addAll(opened.tables());
             }
         } catch (SQLException | RuntimeException e) {
             lanes.forEach(ReadLane::close);
-            windowEnds.close();
             if (e instanceof RuntimeException runtime) {
                 throw runtime;
             }
@@ -114,13 +103,13 @@ public class MatrixOneSourceTask extends SourceTask {
     @Override
     public List<SourceRecord> poll() throws InterruptedException {
         throwIfFailed();
-        ReadLane.Batch batch = batches.poll(POLL_WAIT_MS, TimeUnit.MILLISECONDS);
-        if (batch == null || !windowEnds.awaitSaved(batch.ticket())) {
-            throwIfFailed(); // else no batch yet, or the task is stopping (a batch left unsent is read again)
+        List<SourceRecord> records = batches.poll(POLL_WAIT_MS, TimeUnit.MILLISECONDS);
+        if (records == null) {
+            throwIfFailed();
             return null;
         }
-        commitAfter(batch.records());
-        return batch.records();
+        commitAfter(records);
+        return records;
     }
 
     private void throwIfFailed() {
@@ -147,9 +136,6 @@ public class MatrixOneSourceTask extends SourceTask {
             probe.close();
         }
         lanes.forEach(ReadLane::close);
-        if (windowEnds != null) {
-            windowEnds.close();
-        }
         if (metrics != null) {
             metrics.close();
         }

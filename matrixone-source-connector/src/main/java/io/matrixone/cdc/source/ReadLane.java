@@ -36,8 +36,7 @@ final class ReadLane implements AutoCloseable {
     private final StreamContext ctx;
     private final List<TableStream> tables;
     private final StreamScheduler scheduler;
-    private final BlockingQueue<Batch> batches;
-    private final WindowEndWriter windowEnds;
+    private final BlockingQueue<List<SourceRecord>> batches;
     private final AtomicReference<RuntimeException> failure;
     private final Thread thread;
     private volatile boolean running = true;
@@ -45,21 +44,13 @@ final class ReadLane implements AutoCloseable {
     /** Used by the lane's thread only. */
     private Connection conn;
 
-    /**
-     * Records read together (a window, a snapshot chunk, a table event), which may go to Connect once every window end
-     * asked for up to {@code ticket} is saved ({@link WindowEndWriter}).
-     */
-    record Batch(List<SourceRecord> records, long ticket) {
-    }
-
-    private ReadLane(StreamContext ctx, List<TableStream> tables, Connection conn, BlockingQueue<Batch> batches,
-                     WindowEndWriter windowEnds, AtomicReference<RuntimeException> failure, String name) {
+    private ReadLane(StreamContext ctx, List<TableStream> tables, Connection conn, BlockingQueue<List<SourceRecord>> batches,
+                     AtomicReference<RuntimeException> failure, String name) {
         this.ctx = ctx;
         this.tables = tables;
         this.scheduler = new StreamScheduler(tables);
         this.conn = conn;
         this.batches = batches;
-        this.windowEnds = windowEnds;
         this.failure = failure;
         this.thread = new Thread(this::run, name);
         this.thread.setDaemon(true);
@@ -69,7 +60,7 @@ final class ReadLane implements AutoCloseable {
      * Opens the lane's connection and restores its tables' streams on it (see {@link TableStream#restore}); the thread
      * starts with {@link #start()}. The first failure of any lane goes to {@code failure}, which the task's poll() throws.
      */
-    static ReadLane open(StreamContext ctx, List<TableId> ids, BlockingQueue<Batch> batches, WindowEndWriter windowEnds,
+    static ReadLane open(StreamContext ctx, List<TableId> ids, BlockingQueue<List<SourceRecord>> batches,
                          AtomicReference<RuntimeException> failure, String name) throws SQLException {
         Connection conn = Connections.open(ctx.config.server());
         try {
@@ -79,7 +70,7 @@ final class ReadLane implements AutoCloseable {
             for (TableId id : ids) {
                 tables.add(TableStream.restore(ctx, conn, id));
             }
-            return new ReadLane(ctx, tables, conn, batches, windowEnds, failure, name);
+            return new ReadLane(ctx, tables, conn, batches, failure, name);
         } catch (SQLException | RuntimeException e) {
             conn.close();
             throw e;
@@ -105,7 +96,7 @@ final class ReadLane implements AutoCloseable {
                     if (!records.isEmpty()) {
                         backoffMs = FIRST_BACKOFF_MS;
                         long queued = System.nanoTime();
-                        batches.put(new Batch(records, windowEnds.ticket()));
+                        batches.put(records);
                         if (LOG.isDebugEnabled()) {
                             LOG.debug("{} records queued after {} ms waiting for the task's poll()", records.size(),
                                     (System.nanoTime() - queued) / 1_000_000);

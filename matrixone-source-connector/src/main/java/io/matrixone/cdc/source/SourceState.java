@@ -9,7 +9,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
 import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -96,17 +95,9 @@ final class SourceState {
 
     /** Saves the end of a window whose changes are about to be delivered. */
     void saveWindowEnd(Connection conn, String capture, long ts) throws SQLException {
-        saveWindowEnds(conn, List.of(capture), List.of(ts));
-    }
-
-    /** Saves the window ends {@code ts} of {@code captures} (pairwise), in one statement. */
-    void saveWindowEnds(Connection conn, List<String> captures, List<Long> ts) throws SQLException {
-        String rows = String.join(", ", java.util.Collections.nCopies(captures.size(), "(?, ?)"));
-        try (PreparedStatement st = conn.prepareStatement("REPLACE INTO " + windowEnd.quoted() + " VALUES " + rows)) {
-            for (int i = 0; i < captures.size(); i++) {
-                st.setString(2 * i + 1, captures.get(i));
-                st.setLong(2 * i + 2, ts.get(i));
-            }
+        try (PreparedStatement st = conn.prepareStatement("REPLACE INTO " + windowEnd.quoted() + " VALUES (?, ?)")) {
+            st.setString(1, capture);
+            st.setLong(2, ts);
             st.executeUpdate();
         }
     }

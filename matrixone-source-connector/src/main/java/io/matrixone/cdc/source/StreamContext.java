@@ -28,8 +28,6 @@ final class StreamContext {
     final SharedCatalog catalog = new SharedCatalog();
     final SourceTaskMetrics metrics;
     final OffsetStorageReader offsets;
-    /** Where streams save the ends of windows with changes: on their own connection, unless the task sets a writer. */
-    private WindowEnds windowEnds;
     final long pollIntervalNanos;
     private final int idleReadsPerSecond;
     private final int idleProbesPerSecond;
@@ -53,7 +51,6 @@ final class StreamContext {
         this.horizon = new ReadHorizon(state, taskKey, TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.WINDOW_LAG_MS)));
         this.metrics = metrics;
         this.offsets = offsets;
-        this.windowEnds = state::saveWindowEnd;
         this.pollIntervalNanos = TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.POLL_INTERVAL_MS));
         this.idleReadsPerSecond = config.getInt(MatrixOneSourceConfig.IDLE_READS_PER_SECOND);
         this.idleProbesPerSecond = config.getInt(MatrixOneSourceConfig.IDLE_PROBES_PER_SECOND);
@@ -74,7 +71,6 @@ final class StreamContext {
         this.horizon = new ReadHorizon(state, taskKey, task.horizon.lagNanos());
         this.metrics = task.metrics;
         this.offsets = task.offsets;
-        this.windowEnds = task.windowEnds;
         this.pollIntervalNanos = task.pollIntervalNanos;
         this.idleReadsPerSecond = task.idleReadsPerSecond;
         this.idleProbesPerSecond = task.idleProbesPerSecond;
@@ -84,20 +80,6 @@ final class StreamContext {
         this.endNanos = task.endNanos;
         this.heartbeatNanos = task.heartbeatNanos;
         this.snapshotFetchSize = task.snapshotFetchSize;
-    }
-
-    /** Where a stream saves the end of a window with changes before its records go out (see {@link SourceState}). */
-    interface WindowEnds {
-        void save(Connection conn, String capture, long ts) throws SQLException;
-    }
-
-    /** Window ends are saved by {@code writer}, off the reading connections (call before {@link #forLane}). */
-    void saveWindowEndsWith(WindowEndWriter writer) {
-        windowEnds = (conn, capture, ts) -> writer.save(capture, ts);
-    }
-
-    WindowEnds windowEnds() {
-        return windowEnds;
     }
 
     /**

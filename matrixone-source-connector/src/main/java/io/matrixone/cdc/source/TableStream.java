@@ -522,7 +522,7 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed {
             // the window to be read again, never read and dropped.
             long readEnd = System.nanoTime();
             if (!changes.isEmpty() && !windows.saved(to)) {
-                ctx.windowEnds().save(conn, captureKey(), to); // before any of its records can reach Kafka
+                ctx.state.saveWindowEnd(conn, captureKey(), to); // before any of its records can reach Kafka
                 windowEndsSaved = true;
             }
             if (LOG.isDebugEnabled()) {
