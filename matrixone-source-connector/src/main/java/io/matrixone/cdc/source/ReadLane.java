@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A table is always read on the same lane, with the lane's fenced horizon (a horizon is safe only on the
  * connection that fenced it), and its batches are queued in the order they were read: its offsets stay in order.
- * The lane blocks while the queue is full, so at most one batch per lane waits in memory.
+ * A lane hands each batch over to poll() and waits until it is taken, so at most one batch per lane waits in memory.
  */
 final class ReadLane implements AutoCloseable {
 
@@ -95,11 +95,11 @@ final class ReadLane implements AutoCloseable {
                     List<SourceRecord> records = scheduler.poll(conn, System.nanoTime());
                     if (!records.isEmpty()) {
                         backoffMs = FIRST_BACKOFF_MS;
-                        long queued = System.nanoTime();
+                        long handing = System.nanoTime();
                         batches.put(records);
                         if (LOG.isDebugEnabled()) {
-                            LOG.debug("{} records queued after {} ms waiting for the task's poll()", records.size(),
-                                    (System.nanoTime() - queued) / 1_000_000);
+                            LOG.debug("{} records handed over after {} ms waiting for the task's poll()", records.size(),
+                                    (System.nanoTime() - handing) / 1_000_000);
                         }
                     } else {
                         TimeUnit.NANOSECONDS.sleep(scheduler.idleSleepNanos(System.nanoTime()));
