@@ -67,9 +67,8 @@ public class MatrixOneSourceTask extends SourceTask {
         }
         streams.tableCount(assigned.size(), Integer.parseInt(props.getOrDefault(MatrixOneSourceConfig.TASK_COUNT, "1")));
         int laneCount = Math.max(1, Math.min(config.getInt(MatrixOneSourceConfig.READ_CONNECTIONS), assigned.size()));
-        // Handed over, never queued: a lane holds at most the one batch it read while Connect sends the last (a
-        // queue of one per lane held two more snapshot chunks: the worker's heap peak at -Xmx512m rose from 330-366
-        // to 445-495 MiB).
+        // Handed over, never queued: besides the batch Connect is sending, a lane holds at most the one it read (a
+        // queue of one per lane held one snapshot chunk more per lane).
         batches = new SynchronousQueue<>();
         List<TableStream> tables = new ArrayList<>();
         try {

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * changes behind the whole round.
  *
  * <p>A table is always read on the same lane, with the lane's fenced horizon (a horizon is safe only on the
- * connection that fenced it), and its batches are queued in the order they were read: its offsets stay in order.
+ * connection that fenced it), and its batches are handed over in the order they were read: its offsets stay in order.
  * A lane hands each batch over to poll() and waits until it is taken, so at most one batch per lane waits in memory.
  */
 final class ReadLane implements AutoCloseable {
@@ -40,7 +40,6 @@ final class ReadLane implements AutoCloseable {
     private final AtomicReference<RuntimeException> failure;
     private final Thread thread;
     private volatile boolean running = true;
-    private boolean started;
     /** Used by the lane's thread only. */
     private Connection conn;
 
@@ -72,7 +71,7 @@ final class ReadLane implements AutoCloseable {
             }
             return new ReadLane(ctx, tables, conn, batches, failure, name);
         } catch (SQLException | RuntimeException e) {
-            conn.close();
+            Connections.closeQuietly(conn); // a failure to close must not hide why the lane could not open
             throw e;
         }
     }
@@ -82,7 +81,6 @@ final class ReadLane implements AutoCloseable {
     }
 
     void start() {
-        started = true;
         thread.start();
     }
 
@@ -152,10 +150,11 @@ final class ReadLane implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        if (started) {
-            thread.interrupt();
-        } else {
+        // Connect calls stop() on another thread than start(): the thread's own state says whether it ever ran.
+        if (thread.getState() == Thread.State.NEW) {
             closeConnection();
+        } else {
+            thread.interrupt();
         }
     }
 }
