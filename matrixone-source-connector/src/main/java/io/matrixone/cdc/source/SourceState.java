@@ -1,5 +1,6 @@
 package io.matrixone.cdc.source;
 
+import io.matrixone.cdc.common.ServerClock;
 import io.matrixone.cdc.common.ServerFence;
 import io.matrixone.cdc.common.SnapshotProgress;
 import io.matrixone.cdc.common.TableId;
@@ -9,14 +10,19 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
 import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.TreeSet;
+import org.slf4j.LoggerFactory;
 
 /**
  * The connector's own tables on the source, in {@code state.database} (never captured):
  * <ul>
- *   <li>{@code fence}: one row per task, rewritten before windows are read (see {@link ReadHorizon}, {@link ServerFence});</li>
+ *   <li>{@code fence}: one row per task (per read lane), rewritten before windows are read (see {@link ReadHorizon},
+ *   {@link ServerFence});</li>
  *   <li>{@code snapshot_start}: the time T0 a table's snapshot reads at, written before its first record
  *   is emitted. Connect commits offsets some time after records are sent, so a worker that dies early in
  *   a snapshot can leave rows in Kafka (and in the target) but no offset. Snapshotting again at a new T0
@@ -27,11 +33,13 @@ import java.util.TreeSet;
  *   window across a point where the first run already delivered rows: folded into one net diff, a change made
  *   and undone across that point (an update, a delete after an insert) would never reach the sink. A restored
  *   stream ends its windows at these points until it has passed them; they are deleted once Connect has
- *   committed a checkpoint past them.</li>
+ *   committed a checkpoint past them. A busy table's end is saved ahead, with the fence that gives it (see
+ *   {@link #fence}).</li>
  * </ul>
  * and {@link SnapshotProgress}'s and {@link TableStates}' tables, which mo-cdc reads to show each table's
  * snapshot progress and state.
- * All are written in autocommit mode: the fence's commit is what makes it a fence.
+ * All are written in autocommit mode, the fence with its window ends in one transaction: its commit is what makes it a
+ * fence.
  */
 final class SourceState {
 
@@ -62,9 +70,30 @@ final class SourceState {
         return fence.database();
     }
 
-    /** Fences (see {@link ServerFence}) and returns the server time read before the fence's commit. */
-    long fence(Connection conn, String task) throws SQLException {
-        return ServerFence.fence(conn, fence, task);
+    /**
+     * Fences (see {@link ServerFence}) and returns the server time W read before the fence's commit. The same commit
+     * saves the window end {@code W - lagNanos} (the horizon the fence gives) of each of {@code windowEndCaptures}: the
+     * busy tables, whose next windows will most likely end there. Saved one commit each after their reads, those ends
+     * cost a busy table as many commits as reads, on a source that 200 tables keep CPU-bound (bench-tables); an end
+     * saved for a window that then had no change only adds a cut to a replay, which is harmless (see WindowPlan).
+     */
+    long fence(Connection conn, String task, Collection<String> windowEndCaptures, long lagNanos) throws SQLException {
+        long serverNow = ServerClock.nowNanos(conn);
+        if (windowEndCaptures.isEmpty()) {
+            ServerFence.write(conn, fence, task, serverNow);
+            return serverNow;
+        }
+        conn.setAutoCommit(false);
+        try {
+            ServerFence.write(conn, fence, task, serverNow);
+            saveWindowEnds(conn, windowEndCaptures, serverNow - lagNanos);
+            conn.commit();
+        } catch (SQLException | RuntimeException e) {
+            abandonQuietly(conn);
+            throw e;
+        }
+        conn.setAutoCommit(true);
+        return serverNow;
     }
 
     /** Commits a fence row without a clock read: the check that the source user may write the state database. */
@@ -95,10 +124,32 @@ final class SourceState {
 
     /** Saves the end of a window whose changes are about to be delivered. */
     void saveWindowEnd(Connection conn, String capture, long ts) throws SQLException {
-        try (PreparedStatement st = conn.prepareStatement("REPLACE INTO " + windowEnd.quoted() + " VALUES (?, ?)")) {
-            st.setString(1, capture);
-            st.setLong(2, ts);
+        saveWindowEnds(conn, List.of(capture), ts);
+    }
+
+    /** Saves one window end {@code ts} for each of {@code captures}, in one statement. */
+    private void saveWindowEnds(Connection conn, Collection<String> captures, long ts) throws SQLException {
+        String rows = String.join(", ", Collections.nCopies(captures.size(), "(?, ?)"));
+        try (PreparedStatement st = conn.prepareStatement("REPLACE INTO " + windowEnd.quoted() + " VALUES " + rows)) {
+            int i = 1;
+            for (String capture : captures) {
+                st.setString(i++, capture);
+                st.setLong(i++, ts);
+            }
             st.executeUpdate();
+        }
+    }
+
+    /**
+     * Rolls back a fence that failed and puts the connection back in autocommit mode. A connection that fails that too
+     * is broken; the fence's own error says why, so this one is only logged.
+     */
+    private static void abandonQuietly(Connection conn) {
+        try {
+            conn.rollback();
+            conn.setAutoCommit(true);
+        } catch (SQLException e) {
+            LoggerFactory.getLogger(SourceState.class).debug("abandoning a failed fence", e);
         }
     }
 
