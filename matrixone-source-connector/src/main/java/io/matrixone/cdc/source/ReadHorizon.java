@@ -3,8 +3,6 @@ package io.matrixone.cdc.source;
 import io.matrixone.cdc.common.ServerFence;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.LinkedHashSet;
-import java.util.Set;
 
 /**
  * The newest time this connection can read at and see every commit stamped before it: the end of the
@@ -16,10 +14,6 @@ import java.util.Set;
  *
  * <p>The server time read at the last fence, advanced by this machine's monotonic clock, also serves as "the
  * server's now" for PITR coverage and lag figures, so no stream reads the clock itself.
- *
- * <p>A busy table's next window most likely ends at the next horizon, and its end must be saved before its changes
- * are delivered (see {@link SourceState}): the fence saves the ends of the tables that asked
- * ({@link #saveEndWithFence}) in its own commit, so a busy table's read commits nothing of its own.
  */
 final class ReadHorizon {
 
@@ -33,10 +27,6 @@ final class ReadHorizon {
     private long fencedAt;
     private long fencedServerNow;
     private boolean tableReady;
-    /** The captures whose window end the next fence saves: the busy tables' (see TableStream). */
-    private final Set<String> endsToSave = new LinkedHashSet<>();
-    /** The captures whose window end at {@link #horizon} the last fence saved. */
-    private Set<String> endsSaved = Set.of();
 
     ReadHorizon(SourceState state, String task, long lagNanos) {
         this.state = state;
@@ -71,29 +61,9 @@ final class ReadHorizon {
     }
 
     private void refresh(Connection conn, long now) throws SQLException {
-        if (!tableReady) {
-            state.create(conn);
-            tableReady = true;
-        }
-        Set<String> saving = Set.copyOf(endsToSave);
-        fencedServerNow = state.fence(conn, task, saving, lagNanos);
+        fencedServerNow = fence(conn);
         horizon = fencedServerNow - lagNanos;
-        endsSaved = saving;
         fencedAt = now;
-    }
-
-    /** Whether the next fences save {@code capture}'s window end at their horizon (yes while the table is busy). */
-    void saveEndWithFence(String capture, boolean save) {
-        if (save) {
-            endsToSave.add(capture);
-        } else {
-            endsToSave.remove(capture);
-        }
-    }
-
-    /** Whether the last fence saved {@code capture}'s window end at {@code end}. */
-    boolean endSaved(String capture, long end) {
-        return end == horizon && endsSaved.contains(capture);
     }
 
     /** The server's time now, as of the last fence plus the time elapsed here since (fences first if none yet). */
@@ -108,7 +78,14 @@ final class ReadHorizon {
 
     void reset() {
         horizon = 0;
-        endsSaved = Set.of();
         tableReady = false;
+    }
+
+    private long fence(Connection conn) throws SQLException {
+        if (!tableReady) {
+            state.create(conn);
+            tableReady = true;
+        }
+        return state.fence(conn, task);
     }
 }

@@ -1,6 +1,5 @@
 package io.matrixone.cdc.source;
 
-import io.matrixone.cdc.common.ServerClock;
 import io.matrixone.cdc.common.ServerFence;
 import io.matrixone.cdc.common.SnapshotProgress;
 import io.matrixone.cdc.common.TableId;
@@ -10,9 +9,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Collection;
-import java.util.Collections;
-import java.util.List;
 import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -20,8 +16,7 @@ import java.util.TreeSet;
 /**
  * The connector's own tables on the source, in {@code state.database} (never captured):
  * <ul>
- *   <li>{@code fence}: one row per task (per read lane), rewritten before windows are read (see {@link ReadHorizon},
- *   {@link ServerFence}) while none of its tables is busy: a busy table's window end is then the fence's write;</li>
+ *   <li>{@code fence}: one row per task, rewritten before windows are read (see {@link ReadHorizon}, {@link ServerFence});</li>
  *   <li>{@code snapshot_start}: the time T0 a table's snapshot reads at, written before its first record
  *   is emitted. Connect commits offsets some time after records are sent, so a worker that dies early in
  *   a snapshot can leave rows in Kafka (and in the target) but no offset. Snapshotting again at a new T0
@@ -32,8 +27,7 @@ import java.util.TreeSet;
  *   window across a point where the first run already delivered rows: folded into one net diff, a change made
  *   and undone across that point (an update, a delete after an insert) would never reach the sink. A restored
  *   stream ends its windows at these points until it has passed them; they are deleted once Connect has
- *   committed a checkpoint past them. A busy table's end is saved ahead, with the fence that gives it (see
- *   {@link #fence}).</li>
+ *   committed a checkpoint past them.</li>
  * </ul>
  * and {@link SnapshotProgress}'s and {@link TableStates}' tables, which mo-cdc reads to show each table's
  * snapshot progress and state.
@@ -68,24 +62,9 @@ final class SourceState {
         return fence.database();
     }
 
-    /**
-     * Fences (see {@link ServerFence}) and returns the server time W read before the fence's commit. With
-     * {@code windowEndCaptures} (the busy tables, whose next windows will most likely end at this fence's horizon
-     * {@code W - lagNanos}), the fence's write is their window ends at that horizon, one autocommit statement: any
-     * commit after W fences, and a busy table's read then commits nothing of its own. Saved one commit each after the
-     * reads, those ends cost a busy table as many commits as reads, on a source that 200 tables keep CPU-bound
-     * (bench-tables); an end saved for a window that then had no change only adds a harmless cut to a replay (see
-     * WindowPlan). Written with the fence row in one transaction instead, they made busy reads wait p50 ~100 ms for
-     * horizon and catalog under bench-tables' load, against ~7 ms before.
-     */
-    long fence(Connection conn, String task, Collection<String> windowEndCaptures, long lagNanos) throws SQLException {
-        long serverNow = ServerClock.nowNanos(conn);
-        if (windowEndCaptures.isEmpty()) {
-            ServerFence.write(conn, fence, task, serverNow);
-        } else {
-            saveWindowEnds(conn, windowEndCaptures, serverNow - lagNanos);
-        }
-        return serverNow;
+    /** Fences (see {@link ServerFence}) and returns the server time read before the fence's commit. */
+    long fence(Connection conn, String task) throws SQLException {
+        return ServerFence.fence(conn, fence, task);
     }
 
     /** Commits a fence row without a clock read: the check that the source user may write the state database. */
@@ -116,18 +95,9 @@ final class SourceState {
 
     /** Saves the end of a window whose changes are about to be delivered. */
     void saveWindowEnd(Connection conn, String capture, long ts) throws SQLException {
-        saveWindowEnds(conn, List.of(capture), ts);
-    }
-
-    /** Saves one window end {@code ts} for each of {@code captures}, in one statement. */
-    private void saveWindowEnds(Connection conn, Collection<String> captures, long ts) throws SQLException {
-        String rows = String.join(", ", Collections.nCopies(captures.size(), "(?, ?)"));
-        try (PreparedStatement st = conn.prepareStatement("REPLACE INTO " + windowEnd.quoted() + " VALUES " + rows)) {
-            int i = 1;
-            for (String capture : captures) {
-                st.setString(i++, capture);
-                st.setLong(i++, ts);
-            }
+        try (PreparedStatement st = conn.prepareStatement("REPLACE INTO " + windowEnd.quoted() + " VALUES (?, ?)")) {
+            st.setString(1, capture);
+            st.setLong(2, ts);
             st.executeUpdate();
         }
     }

@@ -74,8 +74,6 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed {
 
     private final StreamContext ctx;
     private final TableId id;
-    /** This capture's key in the source's state tables: connector/table. */
-    private final String capture;
     /** Builds this table's records with the schema in force at {@link #ts}. */
     private RecordFactory records;
     /** Volatile, as {@link #ts} and {@link #lastChangeAt}: the {@link ChangeProbe}'s thread reads them. */
@@ -106,13 +104,10 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed {
     private WindowPlan windows;
     /** Whether window ends this run saved may still need deleting once checkpointed. */
     private boolean windowEndsSaved;
-    /** Whether the last read of a window had changes: then the lane's fences save this table's window ends. */
-    private boolean lastReadHadChanges;
 
     private TableStream(StreamContext ctx, TableId id) {
         this.ctx = ctx;
         this.id = id;
-        this.capture = ctx.connectorName + "/" + id;
         this.windows = new WindowPlan(ctx.maxWindowNanos, new TreeSet<>());
     }
 
@@ -160,7 +155,7 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed {
 
     /** Cuts this run's windows at the ends an earlier run saved after {@code checkpoint} (see SourceState). */
     private void followDeliveredWindows(Connection conn, long checkpoint) throws SQLException {
-        NavigableSet<Long> delivered = ctx.state.windowEndsAfter(conn, capture, checkpoint);
+        NavigableSet<Long> delivered = ctx.state.windowEndsAfter(conn, captureKey(), checkpoint);
         windows = new WindowPlan(ctx.maxWindowNanos, delivered);
         windowEndsSaved = !delivered.isEmpty();
         if (!delivered.isEmpty()) {
@@ -270,10 +265,6 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed {
             case DROPPED -> createdAgain(conn);
             case STOPPED, DONE -> List.of();
         };
-        // A busy table's next window most likely ends at the next horizon: its fence saves the end (see ReadHorizon).
-        boolean busy = phase == Phase.STREAM && lastReadHadChanges;
-        ctx.horizon.saveEndWithFence(capture, busy);
-        windowEndsSaved |= busy;
         markComplete(out);
         return out;
     }
@@ -369,6 +360,7 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed {
      */
     private Long snapshotTime(Connection conn) throws SQLException {
         PitrWindow.Coverage coverage = coverage(conn, ctx.horizon.serverNow(conn));
+        String capture = captureKey();
         Optional<Long> earlier = ctx.state.snapshotStart(conn, capture).filter(t0 -> t0 >= coverage.startNanos());
         long t0 = earlier.isPresent() ? earlier.get() : ctx.horizon.newest(conn, Long.MAX_VALUE);
         if (t0 < coverage.startNanos()) {
@@ -434,15 +426,18 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed {
             return;
         }
         if (snapshotStartSaved) {
-            ctx.state.forgetSnapshotStart(conn, capture);
+            ctx.state.forgetSnapshotStart(conn, captureKey());
             snapshotStartSaved = false;
         }
         if (windowEndsSaved) {
             long checkpoint = ((Number) committed.get(SourceOffsets.TS)).longValue();
-            ctx.state.forgetWindowEndsUpTo(conn, capture, checkpoint);
-            // A busy table's fences save ends ahead of ts (see ReadHorizon): more to delete later.
-            windowEndsSaved = checkpoint < ts || lastReadHadChanges;
+            ctx.state.forgetWindowEndsUpTo(conn, captureKey(), checkpoint);
+            windowEndsSaved = checkpoint < ts;
         }
+    }
+
+    private String captureKey() {
+        return ctx.connectorName + "/" + id;
     }
 
     // ---------------------------------------------------------------- stream
@@ -460,7 +455,6 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed {
         }
         boolean wasWoken = woken;
         woken = false;
-        lastReadHadChanges = false;
         forgetOnceCheckpointed(conn, nowLocal);
         // An active table reads up to a horizon fenced at most 100 ms ago. Up to the one its round began with, the
         // tables read last in a round of several busy ones (each diff 50-150 ms on a loaded source) left the changes of
@@ -527,8 +521,8 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed {
             // Every write comes before the stream moves past the window: a write that fails (a lost connection) leaves
             // the window to be read again, never read and dropped.
             long readEnd = System.nanoTime();
-            if (!changes.isEmpty() && !windows.saved(to) && !ctx.horizon.endSaved(capture, to)) {
-                ctx.state.saveWindowEnd(conn, capture, to); // before any of its records can reach Kafka
+            if (!changes.isEmpty() && !windows.saved(to)) {
+                ctx.state.saveWindowEnd(conn, captureKey(), to); // before any of its records can reach Kafka
                 windowEndsSaved = true;
             }
             if (LOG.isDebugEnabled()) {
@@ -545,7 +539,6 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed {
                 lastEmitAt = nowLocal;
                 lastChangeAt = nowLocal;
                 nextReadAt = nowLocal + BUSY_READ_INTERVAL_NANOS;
-                lastReadHadChanges = true;
                 return windowRecords(changes, from, to);
             }
         }
