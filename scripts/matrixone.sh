@@ -94,8 +94,8 @@ logservices = ["$dir/etc/log.toml"]
 tnservices = ["$dir/etc/tn.toml"]
 cnservices = ["$dir/etc/cn.toml"]
 EOF
-  # Every listener on loopback: the log service takes explicit addresses; CN and TN derive theirs from
-  # port-base (the build used here binds loopback; see README "MatrixOne").
+  # Every address on loopback: the log service takes explicit addresses; CN and TN derive theirs from
+  # port-base. A stock build binds all but the SQL port on 0.0.0.0 anyway (see README "MatrixOne").
   { service_header LOG "$dir" "$status" "$log"; cat <<EOF
 [logservice]
 uuid = "7c4dccb4-4d3c-41f8-b482-5251dc7a41bf"
