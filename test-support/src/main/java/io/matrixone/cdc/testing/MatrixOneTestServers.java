@@ -14,8 +14,15 @@ import org.junit.jupiter.api.Assumptions;
  *
  * <p>When a server does not answer, the test is skipped with a message unless
  * {@code mo.required=true} (set by {@code .ci/run} whenever it started the servers), where it fails.
+ *
+ * <p>The tests' own connections (through these URIs) give up on a statement after {@link #TEST_SOCKET_TIMEOUT_MS}:
+ * a server that stops answering once hung a writer, and with it the whole CI run, in a socket read forever. The
+ * connectors under test get the URIs' {@code mysql://} form (no such setting), so they run as users run them.
  */
 public final class MatrixOneTestServers {
+
+    /** Longer than any statement a test runs (a whole-table comparison takes seconds). */
+    static final int TEST_SOCKET_TIMEOUT_MS = 300_000;
 
     private MatrixOneTestServers() {
     }
@@ -33,7 +40,8 @@ public final class MatrixOneTestServers {
         String port = setting("mo." + role + ".port", String.valueOf(defaultPort));
         String user = setting("mo." + role + ".user", "root");
         String password = setting("mo." + role + ".password", "111");
-        MatrixOneUri uri = MatrixOneUri.parse("mysql://" + user + ":" + password + "@" + host + ":" + port);
+        MatrixOneUri uri = MatrixOneUri.fromJdbcUrl("jdbc:mysql://" + host + ":" + port + "/?socketTimeout="
+                + TEST_SOCKET_TIMEOUT_MS, user, password);
         String problem = Connections.checkReachable(uri);
         if (problem != null) {
             unavailable("MatrixOne " + role + " server not reachable (start it with scripts/matrixone.sh start): " + problem);

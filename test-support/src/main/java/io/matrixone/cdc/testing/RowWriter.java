@@ -102,9 +102,19 @@ public final class RowWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops writing and waits for the statement in flight, at most a little longer than the test connections' socket
+     * timeout: a server that stops answering fails the test here, naming the table, instead of hanging it.
+     */
     @Override
     public void close() throws InterruptedException {
         writing.set(false);
-        thread.join();
+        thread.join(MatrixOneTestServers.TEST_SOCKET_TIMEOUT_MS + 30_000L);
+        if (thread.isAlive()) {
+            thread.interrupt();
+            throw new IllegalStateException("the row writer of " + table + " is still waiting for " + server.masked()
+                    + " after " + (MatrixOneTestServers.TEST_SOCKET_TIMEOUT_MS / 1000 + 30) + " s: the server stopped answering"
+                    + " (see its log; scripts/matrixone.sh stop and start it again)");
+        }
     }
 }
