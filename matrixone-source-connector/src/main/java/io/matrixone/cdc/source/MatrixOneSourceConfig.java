@@ -138,9 +138,8 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
                         + "wait for commits in flight, so a window ending at the server's 'now' (or a fixed lag behind it, "
                         + "under load) can miss commits, and the fence commit makes MatrixOne apply every earlier commit "
                         + "first. snapshot_start: each table's snapshot time, so a snapshot interrupted before its first "
-                        + "checkpoint restarts at the same time. window_end: for each table, how far windows with "
-                        + "changes may have been delivered past its checkpoint (saved about every 2 s of changes), so a "
-                        + "replay cuts its windows wherever the first run may have. "
+                        + "checkpoint restarts at the same time. window_end: the ends of windows whose changes were "
+                        + "delivered but not yet checkpointed, so a replay cuts its windows at the same points. "
                         + "snapshot_progress: rows done / total per table; table_state: each table's state (mo-cdc). "
                         + "The source user needs CREATE on it and INSERT, UPDATE, DELETE, "
                         + "SELECT on its tables.",

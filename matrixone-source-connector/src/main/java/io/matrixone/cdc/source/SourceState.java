@@ -22,13 +22,12 @@ import java.util.TreeSet;
  *   a snapshot can leave rows in Kafka (and in the target) but no offset. Snapshotting again at a new T0
  *   would never retract the rows deleted in between; snapshotting again at the same T0 and streaming from
  *   there does.</li>
- *   <li>{@code window_end}: points of a table's history saved before records of a window ending at or before them
- *   are handed to Connect: how far the run may have delivered changes (about 2 s past a window's end, saved once per
- *   2 s of changes), and the exact end of a window that does not end on the grid. A replay after a crash must not
- *   read one net diff across a point where the first run already delivered rows: folded into one diff, a change made
- *   and undone across that point (an update, a delete after an insert) would never reach the sink. So a restored
- *   stream cuts its windows at every grid point and saved point up to the last saved one ({@link WindowPlan});
- *   the points are deleted once Connect has committed a checkpoint past them.</li>
+ *   <li>{@code window_end}: the end of every window that delivered changes, written before its records are handed
+ *   to Connect. Windows are as long as the horizon allows, so a replay after a crash must not read one longer
+ *   window across a point where the first run already delivered rows: folded into one net diff, a change made
+ *   and undone across that point (an update, a delete after an insert) would never reach the sink. A restored
+ *   stream ends its windows at these points until it has passed them; they are deleted once Connect has
+ *   committed a checkpoint past them.</li>
  * </ul>
  * and {@link SnapshotProgress}'s and {@link TableStates}' tables, which mo-cdc reads to show each table's
  * snapshot progress and state.
@@ -94,7 +93,7 @@ final class SourceState {
         }
     }
 
-    /** Saves a point a replay must cut at and reach (see {@link WindowPlan}) before changes up to it are delivered. */
+    /** Saves the end of a window whose changes are about to be delivered. */
     void saveWindowEnd(Connection conn, String capture, long ts) throws SQLException {
         try (PreparedStatement st = conn.prepareStatement("REPLACE INTO " + windowEnd.quoted() + " VALUES (?, ?)")) {
             st.setString(1, capture);
@@ -103,7 +102,7 @@ final class SourceState {
         }
     }
 
-    /** The points saved after {@code ts}, in time order. */
+    /** The ends of windows that delivered changes after {@code ts}, in time order. */
     NavigableSet<Long> windowEndsAfter(Connection conn, String capture, long ts) throws SQLException {
         NavigableSet<Long> ends = new TreeSet<>();
         try (PreparedStatement st = conn.prepareStatement("SELECT ts FROM " + windowEnd.quoted()

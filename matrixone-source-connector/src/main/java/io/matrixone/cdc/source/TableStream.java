@@ -101,10 +101,10 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed {
     private volatile boolean woken;
     /** When the probe last woke this table (System.nanoTime()): its read needs a horizon fenced after that. */
     private volatile long wokenAt;
-    /** Stream: where windows end (see WindowPlan); a restored stream first cuts where an earlier run may have delivered. */
+    /** Stream: where windows end (see WindowPlan); a restored stream first follows the points an earlier run delivered. */
     private WindowPlan windows;
-    /** Points saved on the source for this table (see WindowPlan) and not yet deleted: deleted once checkpointed. */
-    private final NavigableSet<Long> savedPoints = new TreeSet<>();
+    /** Whether window ends this run saved may still need deleting once checkpointed. */
+    private boolean windowEndsSaved;
 
     private TableStream(StreamContext ctx, TableId id) {
         this.ctx = ctx;
@@ -154,14 +154,14 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed {
         return stream.startWith(conn, SchemaReader.find(conn, id), Phase.SNAPSHOT);
     }
 
-    /** Cuts this run's windows where an earlier run may have delivered after {@code checkpoint} (see WindowPlan). */
+    /** Cuts this run's windows at the ends an earlier run saved after {@code checkpoint} (see SourceState). */
     private void followDeliveredWindows(Connection conn, long checkpoint) throws SQLException {
-        NavigableSet<Long> saved = ctx.state.windowEndsAfter(conn, captureKey(), checkpoint);
-        windows = new WindowPlan(ctx.maxWindowNanos, saved);
-        savedPoints.addAll(saved);
-        if (!saved.isEmpty()) {
-            LOG.info("Table {}: an earlier run may have delivered changes up to {}; replaying up to there in steps of {} ms",
-                    id, Timestamps.toText(saved.last()), WindowPlan.GRID_NANOS / 1_000_000);
+        NavigableSet<Long> delivered = ctx.state.windowEndsAfter(conn, captureKey(), checkpoint);
+        windows = new WindowPlan(ctx.maxWindowNanos, delivered);
+        windowEndsSaved = !delivered.isEmpty();
+        if (!delivered.isEmpty()) {
+            LOG.info("Table {}: replaying {} window(s) an earlier run delivered, up to {}", id, delivered.size(),
+                    Timestamps.toText(delivered.last()));
         }
     }
 
@@ -418,7 +418,7 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed {
      * and the saved ends of windows up to the checkpoint.
      */
     private void forgetOnceCheckpointed(Connection conn, long nowLocal) throws SQLException {
-        if ((!snapshotStartSaved && savedPoints.isEmpty()) || nowLocal - checkpointCheckedAt < CHECKPOINT_CHECK_NANOS) {
+        if ((!snapshotStartSaved && !windowEndsSaved) || nowLocal - checkpointCheckedAt < CHECKPOINT_CHECK_NANOS) {
             return;
         }
         checkpointCheckedAt = nowLocal;
@@ -430,10 +430,10 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed {
             ctx.state.forgetSnapshotStart(conn, captureKey());
             snapshotStartSaved = false;
         }
-        long checkpoint = ((Number) committed.get(SourceOffsets.TS)).longValue();
-        if (!savedPoints.isEmpty() && savedPoints.first() <= checkpoint) {
+        if (windowEndsSaved) {
+            long checkpoint = ((Number) committed.get(SourceOffsets.TS)).longValue();
             ctx.state.forgetWindowEndsUpTo(conn, captureKey(), checkpoint);
-            savedPoints.headSet(checkpoint, true).clear();
+            windowEndsSaved = checkpoint < ts;
         }
     }
 
@@ -460,18 +460,14 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed {
         // An active table reads up to a horizon fenced at most 100 ms ago. Up to the one its round began with, the
         // tables read last in a round of several busy ones (each diff 50-150 ms on a loaded source) left the changes of
         // the whole round so far for the next round: the source's share of their lag grew by the round's length.
-        // A quiet table wants a horizon at least one grid step past its checkpoint, so its window has an end to reach.
         long newest = wasWoken ? ctx.horizon.newestSince(conn, wokenAt)
-                : active(nowLocal) ? ctx.horizon.newest(conn, Long.MAX_VALUE)
-                : ctx.horizon.newest(conn, ts + WindowPlan.GRID_NANOS);
+                : active(nowLocal) ? ctx.horizon.newest(conn, Long.MAX_VALUE) : ctx.horizon.newest(conn, ts + 1);
         long serverNow = ctx.horizon.serverNow(conn);
         PitrWindow.Coverage coverage = coverage(conn, serverNow);
         if (ts < coverage.startNanos()) {
             return checkpointOutsidePitr(conn, coverage);
         }
-        // Windows end on WindowPlan's grid, except a woken table's: it reads up to the horizon itself, past the change
-        // the probe saw (which may lie in the last grid step), and saves that end.
-        long readable = Math.min(wasWoken ? newest : WindowPlan.onGrid(newest), ctx.endNanos);
+        long readable = Math.min(newest, ctx.endNanos);
         Long changeAt = null;
         if (readable > ts) {
             if (identity == null) {
@@ -526,13 +522,9 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed {
             // Every write comes before the stream moves past the window: a write that fails (a lost connection) leaves
             // the window to be read again, never read and dropped.
             long readEnd = System.nanoTime();
-            // A woken read's end off the grid is saved itself, so a replay cuts there too (see WindowPlan).
-            boolean exactEnd = wasWoken && to != WindowPlan.onGrid(to);
-            if (!changes.isEmpty() && (windows.needsSave(to) || exactEnd)) {
-                long point = exactEnd ? to : WindowPlan.leaseFor(to);
-                ctx.state.saveWindowEnd(conn, captureKey(), point); // before any of its records can reach Kafka
-                savedPoints.add(point);
-                windows.leased(point);
+            if (!changes.isEmpty() && !windows.saved(to)) {
+                ctx.state.saveWindowEnd(conn, captureKey(), to); // before any of its records can reach Kafka
+                windowEndsSaved = true;
             }
             if (LOG.isDebugEnabled()) {
                 LOG.debug("Table {}: window of {} ms, {} ms behind the server: {} changes in {} ms (after {} ms of horizon and "
