@@ -132,27 +132,6 @@ class MatrixOneFactsIT {
     }
 
     /**
-     * One statement reads a table at one time only: joined with itself at two {MO_TS} hints, both sides answer at the
-     * same time, silently. So rows the table lost between two times (an ALTER's copy, seen once in TableLifecycleIT)
-     * cannot be found by an anti-join in SQL; comparing reads in separate statements can.
-     */
-    @Test
-    void aTableJoinedWithItselfAtTwoTimesIsReadAtOneOfThem() throws Exception {
-        String t = db + ".twice";
-        exec(sql, "create table " + t + " (id int primary key, n int)", "insert into " + t + " values (1, 1), (2, 2), (3, 3)");
-        long t1 = serverNowNanos();
-        exec(sql, "delete from " + t + " where id = 2");
-        long t2 = serverNowNanos();
-        assertThat(rows(sql, "select id from " + t + " {MO_TS = " + t1 + "} order by id"))
-                .containsExactly(List.of("1"), List.of("2"), List.of("3"));
-        // Here both sides answered at t1 (ids 1, 2, 3 on both); joined around an ALTER TABLE, both answered at t2.
-        List<List<String>> joined = rows(sql, "select o.id, n.id from " + t + " {MO_TS = " + t1 + "} o left join " + t
-                + " {MO_TS = " + t2 + "} n on o.id = n.id order by o.id");
-        assertThat(joined).as("id 2 was there at t1, gone at t2: no row shows it gone").isNotEmpty()
-                .allSatisfy(row -> assertThat(row.get(1)).isEqualTo(row.get(0)));
-    }
-
-    /**
      * A recent past needs no PITR: on a server (the target) whose database has none, a read at {MO_TS} of a moment
      * ago answers the table as it was then, for the table and for another one at the same time: what task verify
      * reads the target's rows and its applied position with, consistently, while the sink writes.
