@@ -109,11 +109,12 @@ public final class RowWriter implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         writing.set(false);
-        thread.join(MatrixOneTestServers.TEST_SOCKET_TIMEOUT_MS + 30_000L);
+        long waitMs = MatrixOneTestServers.TEST_SOCKET_TIMEOUT_MS + 30_000L;
+        thread.join(waitMs);
         if (thread.isAlive()) {
             thread.interrupt();
             throw new IllegalStateException("the row writer of " + table + " is still waiting for " + server.masked()
-                    + " after " + (MatrixOneTestServers.TEST_SOCKET_TIMEOUT_MS / 1000 + 30) + " s: the server stopped answering"
+                    + " after " + waitMs / 1000 + " s: the server stopped answering"
                     + " (see its log; scripts/matrixone.sh stop and start it again)");
         }
     }
