@@ -30,10 +30,21 @@ public final class ServerFence {
         }
     }
 
+    /** A fence's write, committed once W is read: any autocommit write will do, given W. */
+    @FunctionalInterface
+    public interface Write {
+        void commit(Connection conn, long serverNowNanos) throws SQLException;
+    }
+
     /** Fences: returns W, the server time up to which this connection's time-travel reads are now complete. */
     public static long fence(Connection conn, TableId table, String key) throws SQLException {
+        return fence(conn, (c, serverNow) -> write(c, table, key, serverNow));
+    }
+
+    /** Fences with a write of the caller's own (it may record W, or what depends on it); returns W. */
+    public static long fence(Connection conn, Write write) throws SQLException {
         long serverNow = ServerClock.nowNanos(conn);
-        write(conn, table, key, serverNow);
+        write.commit(conn, serverNow);
         return serverNow;
     }
 

@@ -3,6 +3,10 @@ package io.matrixone.cdc.source;
 import io.matrixone.cdc.common.ServerFence;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The newest time this connection can read at and see every commit stamped before it: the end of the
@@ -14,6 +18,9 @@ import java.sql.SQLException;
  *
  * <p>The server time read at the last fence, advanced by this machine's monotonic clock, also serves as "the
  * server's now" for PITR coverage and lag figures, so no stream reads the clock itself.
+ *
+ * <p>While some of the lane's streaming tables are active, the fence's write logs the horizon with their captures
+ * ({@link SourceState}, window_log): a window of one of them that ends at this horizon needs no save of its own.
  */
 final class ReadHorizon {
 
@@ -27,6 +34,10 @@ final class ReadHorizon {
     private long fencedAt;
     private long fencedServerNow;
     private boolean tableReady;
+    /** The captures of the lane's active streaming tables, asked at each fence (none until the lane says). */
+    private Supplier<Collection<String>> active = List::of;
+    /** The captures the last fence logged with the horizon. */
+    private Set<String> logged = Set.of();
 
     ReadHorizon(SourceState state, String task, long lagNanos) {
         this.state = state;
@@ -61,9 +72,30 @@ final class ReadHorizon {
     }
 
     private void refresh(Connection conn, long now) throws SQLException {
-        fencedServerNow = fence(conn);
+        Set<String> captures = Set.copyOf(active.get());
+        fencedServerNow = fence(conn, captures);
         horizon = fencedServerNow - lagNanos;
         fencedAt = now;
+        logged = captures;
+    }
+
+    /** Where the captures to log with each fence come from: the lane's active streaming tables. */
+    void logActive(Supplier<Collection<String>> captures) {
+        this.active = captures;
+    }
+
+    /** Whether the fence that gave {@code ts} as the horizon logged it for {@code capture}: no save needed then. */
+    boolean logged(String capture, long ts) {
+        return ts == horizon && horizon != 0 && logged.contains(capture);
+    }
+
+    /**
+     * Deletes this lane's log rows before {@code horizon}, never the current horizon's (a window may still end there).
+     */
+    void forgetLoggedBefore(Connection conn, long before) throws SQLException {
+        if (horizon != 0) {
+            state.forgetLoggedEndsBefore(conn, task, Math.min(before, horizon));
+        }
     }
 
     /** The server's time now, as of the last fence plus the time elapsed here since (fences first if none yet). */
@@ -79,13 +111,14 @@ final class ReadHorizon {
     void reset() {
         horizon = 0;
         tableReady = false;
+        logged = Set.of();
     }
 
-    private long fence(Connection conn) throws SQLException {
+    private long fence(Connection conn, Set<String> captures) throws SQLException {
         if (!tableReady) {
             state.create(conn);
             tableReady = true;
         }
-        return state.fence(conn, task);
+        return state.fence(conn, task, lagNanos, captures);
     }
 }

@@ -32,6 +32,8 @@ final class ReadLane implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReadLane.class);
     private static final long FIRST_BACKOFF_MS = 500;
     private static final long MAX_BACKOFF_MS = 30_000;
+    /** How often the lane deletes the window log rows no table of its needs any more. */
+    private static final long LOG_PRUNE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final StreamContext ctx;
     private final List<TableStream> tables;
@@ -42,6 +44,7 @@ final class ReadLane implements AutoCloseable {
     private volatile boolean running = true;
     /** Used by the lane's thread only. */
     private Connection conn;
+    private long prunedAt = System.nanoTime();
 
     private ReadLane(StreamContext ctx, List<TableStream> tables, Connection conn, BlockingQueue<List<SourceRecord>> batches,
                      AtomicReference<RuntimeException> failure, String name) {
@@ -69,6 +72,11 @@ final class ReadLane implements AutoCloseable {
             for (TableId id : ids) {
                 tables.add(TableStream.restore(ctx, conn, id));
             }
+            // A fence logs the horizon for the tables read at each one, so their windows need no save of their own.
+            ctx.horizon.logActive(() -> {
+                long now = System.nanoTime();
+                return tables.stream().filter(t -> t.readsEachHorizon(now)).map(TableStream::captureKey).toList();
+            });
             return new ReadLane(ctx, tables, conn, batches, failure, name);
         } catch (SQLException | RuntimeException e) {
             Connections.closeQuietly(conn); // a failure to close must not hide why the lane could not open
@@ -90,6 +98,7 @@ final class ReadLane implements AutoCloseable {
             while (running) {
                 try {
                     ensureConnected();
+                    pruneWindowLog();
                     List<SourceRecord> records = scheduler.poll(conn, System.nanoTime());
                     if (!records.isEmpty()) {
                         backoffMs = FIRST_BACKOFF_MS;
@@ -122,6 +131,17 @@ final class ReadLane implements AutoCloseable {
         } finally {
             closeConnection();
         }
+    }
+
+    /** Every {@link #LOG_PRUNE_NANOS}: deletes the lane's log rows before the oldest one a table of the lane needs. */
+    private void pruneWindowLog() throws SQLException {
+        long now = System.nanoTime();
+        if (now - prunedAt < LOG_PRUNE_NANOS) {
+            return;
+        }
+        prunedAt = now;
+        ctx.horizon.forgetLoggedBefore(conn, tables.stream().mapToLong(TableStream::loggedEndsNeededAfter).min()
+                .orElse(Long.MAX_VALUE));
     }
 
     /** A source error worth a reconnect and a retry (a lost connection, a server restarting, a conflict), not a failure. */

@@ -9,6 +9,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -28,6 +30,12 @@ import java.util.TreeSet;
  *   and undone across that point (an update, a delete after an insert) would never reach the sink. A restored
  *   stream ends its windows at these points until it has passed them; they are deleted once Connect has
  *   committed a checkpoint past them.</li>
+ *   <li>{@code window_log}: the same for the tables a lane reads often, without a write of their own: a lane whose
+ *   streaming tables are active fences by appending the horizon and those tables' captures here instead of
+ *   rewriting its fence row. A busy table's window then ends at a logged horizon and needs no save (one commit per
+ *   window was a third of a busy lane's time); a replay cuts at every logged horizon that lists its table (a cut
+ *   where the first run delivered nothing is harmless). Append-only, no key to check; a lane deletes its rows once
+ *   no table of its needs them ({@link ReadLane}).</li>
  * </ul>
  * and {@link SnapshotProgress}'s and {@link TableStates}' tables, which mo-cdc reads to show each table's
  * snapshot progress and state.
@@ -38,11 +46,13 @@ final class SourceState {
     private final TableId fence;
     private final TableId snapshotStart;
     private final TableId windowEnd;
+    private final TableId windowLog;
 
     SourceState(String database) {
         this.fence = new TableId(database, "fence");
         this.snapshotStart = new TableId(database, "snapshot_start");
         this.windowEnd = new TableId(database, "window_end");
+        this.windowLog = new TableId(database, "window_log");
     }
 
     /** Creates the database and tables when missing; also the check that the source user may write them. */
@@ -53,6 +63,8 @@ final class SourceState {
                     + " (capture VARCHAR(1024) PRIMARY KEY, t0 BIGINT NOT NULL, chosen_at DATETIME(6) NOT NULL)");
             st.execute("CREATE TABLE IF NOT EXISTS " + windowEnd.quoted()
                     + " (capture VARCHAR(1024) NOT NULL, ts BIGINT NOT NULL, PRIMARY KEY (capture, ts))");
+            st.execute("CREATE TABLE IF NOT EXISTS " + windowLog.quoted()
+                    + " (task VARCHAR(255) NOT NULL, horizon BIGINT NOT NULL, captures TEXT NOT NULL)");
         }
         SnapshotProgress.createTable(conn, database());
         TableStates.createTable(conn, database());
@@ -62,9 +74,49 @@ final class SourceState {
         return fence.database();
     }
 
-    /** Fences (see {@link ServerFence}) and returns the server time read before the fence's commit. */
-    long fence(Connection conn, String task) throws SQLException {
-        return ServerFence.fence(conn, fence, task);
+    /**
+     * Fences (see {@link ServerFence}) and returns the server time W read before the fence's commit. With
+     * {@code captures}, the fence's write is their log row: the horizon W - {@code lagNanos} may end a window of each.
+     */
+    long fence(Connection conn, String task, long lagNanos, Collection<String> captures) throws SQLException {
+        if (captures.isEmpty()) {
+            return ServerFence.fence(conn, fence, task);
+        }
+        String listed = Offsets.keyJson(new ArrayList<Object>(captures));
+        return ServerFence.fence(conn, (c, serverNow) -> {
+            try (PreparedStatement st = c.prepareStatement("INSERT INTO " + windowLog.quoted() + " VALUES (?, ?, ?)")) {
+                st.setString(1, task);
+                st.setLong(2, serverNow - lagNanos);
+                st.setString(3, listed);
+                st.executeUpdate();
+            }
+        });
+    }
+
+    /** The logged horizons after {@code ts} that list {@code capture}, in time order (see window_log). */
+    NavigableSet<Long> loggedEndsAfter(Connection conn, String capture, long ts) throws SQLException {
+        NavigableSet<Long> ends = new TreeSet<>();
+        try (PreparedStatement st = conn.prepareStatement("SELECT horizon, captures FROM " + windowLog.quoted()
+                + " WHERE horizon > ?")) {
+            st.setLong(1, ts);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    if (Offsets.parseKeyJson(rs.getString(2)).contains(capture)) {
+                        ends.add(rs.getLong(1));
+                    }
+                }
+            }
+        }
+        return ends;
+    }
+
+    /** Deletes a lane's log rows before {@code horizon}: no table of the lane needs them any more. */
+    void forgetLoggedEndsBefore(Connection conn, String task, long horizon) throws SQLException {
+        try (PreparedStatement st = conn.prepareStatement("DELETE FROM " + windowLog.quoted() + " WHERE task = ? AND horizon < ?")) {
+            st.setString(1, task);
+            st.setLong(2, horizon);
+            st.executeUpdate();
+        }
     }
 
     /** Commits a fence row without a clock read: the check that the source user may write the state database. */

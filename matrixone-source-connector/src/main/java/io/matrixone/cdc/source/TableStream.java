@@ -105,6 +105,13 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed {
     private WindowPlan windows;
     /** Whether window ends this run saved may still need deleting once checkpointed. */
     private boolean windowEndsSaved;
+    /**
+     * The last logged horizon (see {@link ReadHorizon}) this table delivered a window up to, or that a replay must
+     * still cut at, until a checkpoint past it is committed; 0 when none: its lane keeps the log rows until then.
+     */
+    private long loggedEndDelivered;
+    /** The committed checkpoint as last looked at (0 until then). */
+    private long checkpointSeen;
 
     private TableStream(StreamContext ctx, TableId id) {
         this.ctx = ctx;
@@ -154,11 +161,19 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed {
         return stream.startWith(conn, SchemaReader.find(conn, id), Phase.SNAPSHOT);
     }
 
-    /** Cuts this run's windows at the ends an earlier run saved after {@code checkpoint} (see SourceState). */
+    /**
+     * Cuts this run's windows at the ends an earlier run saved or logged after {@code checkpoint} (see SourceState).
+     */
     private void followDeliveredWindows(Connection conn, long checkpoint) throws SQLException {
         NavigableSet<Long> delivered = ctx.state.windowEndsAfter(conn, captureKey(), checkpoint);
-        windows = new WindowPlan(ctx.maxWindowNanos, delivered);
         windowEndsSaved = !delivered.isEmpty();
+        NavigableSet<Long> logged = ctx.state.loggedEndsAfter(conn, captureKey(), checkpoint);
+        if (!logged.isEmpty()) {
+            delivered.addAll(logged);
+            loggedEndDelivered = logged.last(); // a second crash before the replay is checkpointed needs them again
+        }
+        checkpointSeen = checkpoint;
+        windows = new WindowPlan(ctx.maxWindowNanos, delivered);
         if (!delivered.isEmpty()) {
             LOG.info("Table {}: replaying {} window(s) an earlier run delivered, up to {}", id, delivered.size(),
                     Timestamps.toText(delivered.last()));
@@ -415,10 +430,11 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed {
 
     /**
      * Forgets what only a replay needs once Connect has committed a checkpoint past it: the saved snapshot time,
-     * and the saved ends of windows up to the checkpoint.
+     * the saved ends of windows up to the checkpoint, and the need for logged ones (see {@link #loggedEndsNeededAfter}).
      */
     private void forgetOnceCheckpointed(Connection conn, long nowLocal) throws SQLException {
-        if ((!snapshotStartSaved && !windowEndsSaved) || nowLocal - checkpointCheckedAt < CHECKPOINT_CHECK_NANOS) {
+        if ((!snapshotStartSaved && !windowEndsSaved && loggedEndDelivered == 0)
+                || nowLocal - checkpointCheckedAt < CHECKPOINT_CHECK_NANOS) {
             return;
         }
         checkpointCheckedAt = nowLocal;
@@ -426,18 +442,35 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed {
         if (committed == null || !SourceOffsets.PHASE_STREAM.equals(committed.get(SourceOffsets.PHASE))) {
             return;
         }
+        long checkpoint = ((Number) committed.get(SourceOffsets.TS)).longValue();
+        checkpointSeen = checkpoint;
         if (snapshotStartSaved) {
             ctx.state.forgetSnapshotStart(conn, captureKey());
             snapshotStartSaved = false;
         }
         if (windowEndsSaved) {
-            long checkpoint = ((Number) committed.get(SourceOffsets.TS)).longValue();
             ctx.state.forgetWindowEndsUpTo(conn, captureKey(), checkpoint);
             windowEndsSaved = checkpoint < ts;
         }
+        if (checkpoint >= loggedEndDelivered) {
+            loggedEndDelivered = 0;
+        }
     }
 
-    private String captureKey() {
+    /**
+     * The logged horizons this table may need in a replay are those after the returned time (the committed
+     * checkpoint); {@link Long#MAX_VALUE} when it needs none. Its lane keeps every log row after the least of its tables'.
+     */
+    long loggedEndsNeededAfter() {
+        return loggedEndDelivered == 0 ? Long.MAX_VALUE : checkpointSeen;
+    }
+
+    /** Whether the lane's next fence should log this table's capture: a streaming table read as soon as it moves. */
+    boolean readsEachHorizon(long nowLocal) {
+        return phase == Phase.STREAM && active(nowLocal);
+    }
+
+    String captureKey() {
         return ctx.connectorName + "/" + id;
     }
 
@@ -523,8 +556,12 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed {
             // the window to be read again, never read and dropped.
             long readEnd = System.nanoTime();
             if (!changes.isEmpty() && !windows.saved(to)) {
-                ctx.state.saveWindowEnd(conn, captureKey(), to); // before any of its records can reach Kafka
-                windowEndsSaved = true;
+                if (ctx.horizon.logged(captureKey(), to)) {
+                    loggedEndDelivered = to; // the fence that gave this horizon logged it for the table
+                } else {
+                    ctx.state.saveWindowEnd(conn, captureKey(), to); // before any of its records can reach Kafka
+                    windowEndsSaved = true;
+                }
             }
             if (LOG.isDebugEnabled()) {
                 LOG.debug("Table {}: window of {} ms, {} ms behind the server: {} changes in {} ms (after {} ms of horizon and "

@@ -5,6 +5,7 @@ import static io.matrixone.cdc.testing.Sql.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.matrixone.cdc.common.ChangeEvent;
+import io.matrixone.cdc.common.SourceOffsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -26,8 +27,24 @@ class TableStreamReplayIT {
 
     @Test
     void aReplayDeliversEveryChangeTheFirstRunDeliveredInOrder() throws Exception {
-        try (TwoTableTask task = TwoTableTask.create("rp", "t", "other", Map.of())) {
+        replayAfterThreeWindows(false);
+    }
+
+    /**
+     * The same with the table's windows ending at horizons its lane's fences logged for it (a busy table): no window
+     * end of its own is saved, and the replay cuts at the logged horizons instead.
+     */
+    @Test
+    void aReplayCutsAtTheHorizonsTheFencesLogged() throws Exception {
+        replayAfterThreeWindows(true);
+    }
+
+    private static void replayAfterThreeWindows(boolean logged) throws Exception {
+        try (TwoTableTask task = TwoTableTask.create(logged ? "rl" : "rp", "t", "other", Map.of())) {
             TableStream first = task.stream(task.first);
+            if (logged) {
+                task.ctx.horizon.logActive(() -> List.of(first.captureKey()));
+            }
             List<SourceRecord> snapshot = pollUntilRecords(first, task.conn);
             assertThat(events(snapshot)).containsExactly("r1");
             Map<String, ?> checkpoint = snapshot.get(snapshot.size() - 1).sourceOffset();
@@ -40,6 +57,10 @@ class TableStreamReplayIT {
             exec(task.conn, "delete from " + task.first + " where id = 2");
             delivered.addAll(events(pollUntilRecords(first, task.conn)));
             assertThat(delivered).as("three windows").containsExactly("c2", "u2", "d2");
+            long checkpointTs = ((Number) checkpoint.get(SourceOffsets.TS)).longValue();
+            assertThat(task.ctx.state.windowEndsAfter(task.conn, first.captureKey(), checkpointTs))
+                    .as(logged ? "no window end saved: the fences logged them" : "each window's end saved")
+                    .hasSize(logged ? 0 : 3);
 
             // The worker dies; a new task restores the table from the checkpoint the snapshot left.
             try (SourceTaskMetrics metrics = new SourceTaskMetrics("rp-replay-" + task.first.database(), "1")) {
