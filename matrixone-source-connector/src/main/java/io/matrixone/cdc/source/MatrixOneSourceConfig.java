@@ -140,6 +140,8 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
                         + "first. snapshot_start: each table's snapshot time, so a snapshot interrupted before its first "
                         + "checkpoint restarts at the same time. window_end: the ends of windows whose changes were "
                         + "delivered but not yet checkpointed, so a replay cuts its windows at the same points. "
+                        + "window_log: the fenced horizons and the tables with recent changes at each, the same for "
+                        + "busy tables without a write per window (the fence's own row goes there). "
                         + "snapshot_progress: rows done / total per table; table_state: each table's state (mo-cdc). "
                         + "The source user needs CREATE on it and INSERT, UPDATE, DELETE, "
                         + "SELECT on its tables.",

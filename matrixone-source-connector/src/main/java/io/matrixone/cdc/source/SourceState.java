@@ -11,6 +11,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
 import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -147,9 +149,18 @@ final class SourceState {
 
     /** Saves the end of a window whose changes are about to be delivered. */
     void saveWindowEnd(Connection conn, String capture, long ts) throws SQLException {
-        try (PreparedStatement st = conn.prepareStatement("REPLACE INTO " + windowEnd.quoted() + " VALUES (?, ?)")) {
-            st.setString(1, capture);
-            st.setLong(2, ts);
+        saveWindowEnds(conn, capture, List.of(ts));
+    }
+
+    /** Saves window ends of one capture in one statement. */
+    void saveWindowEnds(Connection conn, String capture, Collection<Long> ends) throws SQLException {
+        String values = String.join(", ", Collections.nCopies(ends.size(), "(?, ?)"));
+        try (PreparedStatement st = conn.prepareStatement("REPLACE INTO " + windowEnd.quoted() + " VALUES " + values)) {
+            int i = 1;
+            for (long ts : ends) {
+                st.setString(i++, capture);
+                st.setLong(i++, ts);
+            }
             st.executeUpdate();
         }
     }

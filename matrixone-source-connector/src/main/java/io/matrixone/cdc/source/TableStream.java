@@ -169,10 +169,12 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed {
         windowEndsSaved = !delivered.isEmpty();
         NavigableSet<Long> logged = ctx.state.loggedEndsAfter(conn, captureKey(), checkpoint);
         if (!logged.isEmpty()) {
+            // Saved as this table's own: a second crash before the replay is checkpointed needs them again, and the log
+            // rows belong to lanes that may now hold other tables (and delete the rows by those tables' needs).
+            ctx.state.saveWindowEnds(conn, captureKey(), logged);
             delivered.addAll(logged);
-            loggedEndDelivered = logged.last(); // a second crash before the replay is checkpointed needs them again
+            windowEndsSaved = true;
         }
-        checkpointSeen = checkpoint;
         windows = new WindowPlan(ctx.maxWindowNanos, delivered);
         if (!delivered.isEmpty()) {
             LOG.info("Table {}: replaying {} window(s) an earlier run delivered, up to {}", id, delivered.size(),

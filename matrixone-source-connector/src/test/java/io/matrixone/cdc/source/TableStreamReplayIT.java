@@ -69,6 +69,9 @@ class TableStreamReplayIT {
                 restarted.catalog.include(task.first);
                 restarted.tableCount(2, 1);
                 TableStream replay = TableStream.restore(restarted, task.conn, task.first);
+                assertThat(task.ctx.state.windowEndsAfter(task.conn, first.captureKey(), checkpointTs))
+                        .as("the replay's cut points saved as the table's own: a second crash finds them whoever "
+                                + "holds the log rows then").hasSizeGreaterThanOrEqualTo(3);
                 List<String> replayed = new ArrayList<>();
                 while (replayed.size() < 3) {
                     replayed.addAll(events(pollUntilRecords(replay, task.conn)));
