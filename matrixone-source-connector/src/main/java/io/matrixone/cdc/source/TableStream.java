@@ -106,8 +106,8 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed {
     /** Whether window ends this run saved may still need deleting once checkpointed. */
     private boolean windowEndsSaved;
     /**
-     * The last logged horizon (see {@link ReadHorizon}) this table delivered a window up to, or that a replay must
-     * still cut at, until a checkpoint past it is committed; 0 when none: its lane keeps the log rows until then.
+     * The last logged horizon (see {@link ReadHorizon}) this table delivered a window up to, until a checkpoint past it
+     * is committed; 0 when none. Its lane keeps the log rows after the checkpoint until then.
      */
     private long loggedEndDelivered;
     /** The committed checkpoint as last looked at (0 until then). */

@@ -1,6 +1,5 @@
 package io.matrixone.cdc.source;
 
-import static io.matrixone.cdc.source.TableStreamWriteFailureIT.NO_OFFSETS;
 import static io.matrixone.cdc.testing.Sql.exec;
 
 import io.matrixone.cdc.common.Connections;
@@ -10,8 +9,10 @@ import io.matrixone.cdc.testing.MatrixOneTestServers;
 import io.matrixone.cdc.testing.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.kafka.connect.storage.OffsetStorageReader;
 
 /**
  * One source task's streams over two tables on the real source, for tests of how a task's tables share its horizon:
@@ -26,6 +27,8 @@ final class TwoTableTask implements AutoCloseable {
     final StreamContext ctx;
     private final String db;
     private final SourceTaskMetrics metrics;
+    /** What Connect has committed, for every table of the task (none at first). */
+    private volatile Map<String, Object> committed;
 
     private TwoTableTask(String name, String firstName, String secondName, Map<String, String> settings) throws Exception {
         MatrixOneUri source = MatrixOneTestServers.source();
@@ -41,7 +44,17 @@ final class TwoTableTask implements AutoCloseable {
         Map<String, String> config = new HashMap<>(Map.of("connection.uri", source.unmasked(), "topic.prefix", name,
                 "tables", first + "," + second, "heartbeat.interval.ms", "0"));
         config.putAll(settings);
-        ctx = new StreamContext(new MatrixOneSourceConfig(config), name + "-" + db, "0", metrics, NO_OFFSETS);
+        ctx = new StreamContext(new MatrixOneSourceConfig(config), name + "-" + db, "0", metrics, new OffsetStorageReader() {
+            @Override
+            public <T> Map<String, Object> offset(Map<String, T> partition) {
+                return committed;
+            }
+
+            @Override
+            public <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> partitions) {
+                throw new UnsupportedOperationException();
+            }
+        });
         ctx.state.create(conn);
         ctx.catalog.include(first);
         ctx.catalog.include(second);
@@ -51,6 +64,11 @@ final class TwoTableTask implements AutoCloseable {
     /** The task over tables {@code firstName} and {@code secondName}, with {@code settings} beside the defaults. */
     static TwoTableTask create(String name, String firstName, String secondName, Map<String, String> settings) throws Exception {
         return new TwoTableTask(name, firstName, secondName, settings);
+    }
+
+    /** Connect commits {@code offset} as every table's checkpoint. */
+    void commit(Map<String, ?> offset) {
+        committed = new HashMap<String, Object>(offset);
     }
 
     /** A table's stream as the task starts it (no committed offsets: a snapshot first). */
