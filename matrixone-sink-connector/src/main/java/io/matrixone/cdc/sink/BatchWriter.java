@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
 
 /**
  * Writes a set of changes in one transaction: per table, tuple-IN deletes, then multi-row upserts, each
@@ -111,9 +112,18 @@ final class BatchWriter {
 
     private void writeUpserts(Connection conn, TableBatch batch) throws SQLException {
         // Rows with the same columns share statements; a schema change mid-batch starts a new group.
+        // Rows come in runs of one schema (a whole copy shares one): the writable columns are looked up once per run,
+        // not per row, as a lookup lower-cases and hashes every column name.
         Map<List<Field>, List<RowChange>> byColumns = new LinkedHashMap<>();
+        Schema runSchema = null;
+        List<RowChange> run = null;
         for (RowChange change : batch.upserts()) {
-            byColumns.computeIfAbsent(tables.writable(batch.table(), change.row().schema().fields()), k -> new ArrayList<>()).add(change);
+            Schema schema = change.row().schema();
+            if (schema != runSchema) {
+                runSchema = schema;
+                run = byColumns.computeIfAbsent(tables.writable(batch.table(), schema.fields()), k -> new ArrayList<>());
+            }
+            run.add(change);
         }
         for (Map.Entry<List<Field>, List<RowChange>> group : byColumns.entrySet()) {
             List<Field> fields = group.getKey();

@@ -3,6 +3,8 @@ package io.matrixone.cdc.sink;
 import io.matrixone.cdc.common.ChangeEvent;
 import io.matrixone.cdc.common.TableId;
 import io.matrixone.cdc.common.TableMappings;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -17,6 +19,8 @@ final class TableRouter {
 
     private final TableMappings mappings;
     private final String format;
+    /** The mappings' answers so far: matching every record against each mapping entry was a stream per record. */
+    private final Map<TableId, TableId> targets = new HashMap<>();
 
     TableRouter(TableMappings mappings, String format) {
         this.mappings = mappings;
@@ -44,8 +48,13 @@ final class TableRouter {
         }
         if (mappings != null && sourceDb != null && sourceTable != null) {
             TableId from = new TableId(sourceDb, sourceTable);
-            return mappings.targetOf(from).orElseThrow(() -> new RecordConversionException(
-                    "source table " + from + " is not in the sink's tables mapping '" + mappings + "'"));
+            TableId target = targets.get(from);
+            if (target == null) {
+                target = mappings.targetOf(from).orElseThrow(() -> new RecordConversionException(
+                        "source table " + from + " is not in the sink's tables mapping '" + mappings + "'"));
+                targets.put(from, target);
+            }
+            return target;
         }
         Header header = record.headers().lastWithName(ChangeEvent.TARGET_TABLE_HEADER);
         if (header != null && header.value() != null) {
