@@ -315,6 +315,7 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed {
             return List.of();
         }
         nextReadAt = nowLocal + ctx.idleIntervalNanos();
+        forgetOnceCheckpointed(conn, nowLocal); // the drop's checkpoint passes every window end it may hold
         Optional<TableSchema> schema = SchemaReader.find(conn, id);
         if (schema.isPresent()) {
             resnapshot(conn, 0, true, "created again after its drop at " + Timestamps.toText(ts));
@@ -431,8 +432,10 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed {
     }
 
     /**
-     * Forgets what only a replay needs once Connect has committed a checkpoint past it: the saved snapshot time,
-     * the saved ends of windows up to the checkpoint, and the need for logged ones (see {@link #loggedEndsNeededAfter}).
+     * Forgets what only a replay needs once Connect has committed a checkpoint past it, a stream's or a drop's: the
+     * saved snapshot time, the saved ends of windows up to the checkpoint, and the need for logged ones (see
+     * {@link #loggedEndsNeededAfter}). A dropped table that kept that need held its lane's clean-up of the window log
+     * until the task restarted.
      */
     private void forgetOnceCheckpointed(Connection conn, long nowLocal) throws SQLException {
         if ((!snapshotStartSaved && !windowEndsSaved && loggedEndDelivered == 0)
@@ -441,7 +444,8 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed {
         }
         checkpointCheckedAt = nowLocal;
         Map<String, Object> committed = ctx.offsets.offset(records.partition());
-        if (committed == null || !SourceOffsets.PHASE_STREAM.equals(committed.get(SourceOffsets.PHASE))) {
+        Object committedPhase = committed == null ? null : committed.get(SourceOffsets.PHASE);
+        if (!SourceOffsets.PHASE_STREAM.equals(committedPhase) && !SourceOffsets.PHASE_DROPPED.equals(committedPhase)) {
             return;
         }
         long checkpoint = ((Number) committed.get(SourceOffsets.TS)).longValue();

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.storage.OffsetStorageReader;
@@ -37,6 +38,41 @@ class TableStreamReplayIT {
     @Test
     void aReplayCutsAtTheHorizonsTheFencesLogged() throws Exception {
         replayAfterThreeWindows(true);
+    }
+
+    /**
+     * A table that delivered a window ending at a logged horizon and was then dropped: once Connect has committed its
+     * drop, nothing of it needs the log, and its lane's clean-up may pass its old checkpoint (it held it until the task
+     * restarted).
+     */
+    @Test
+    void aDroppedTableStopsHoldingTheLogOnceItsDropIsCommitted() throws Exception {
+        try (TwoTableTask task = TwoTableTask.create("rd", "t", "other", Map.of())) {
+            TableStream first = task.stream(task.first);
+            task.ctx.horizon.logActive(() -> List.of(first.captureKey()));
+            List<SourceRecord> snapshot = pollUntilRecords(first, task.conn);
+            Map<String, ?> checkpoint = snapshot.get(snapshot.size() - 1).sourceOffset();
+            task.commit(checkpoint);
+            exec(task.conn, "insert into " + task.first + " values (2, 2)");
+            assertThat(events(pollUntilRecords(first, task.conn))).containsExactly("c2");
+            assertThat(first.loggedEndsNeededAfter()).as("the log rows the table needs after its delivered window")
+                    .isEqualTo(((Number) checkpoint.get(SourceOffsets.TS)).longValue());
+
+            exec(task.conn, "drop table " + task.first);
+            List<SourceRecord> drop = pollUntilRecords(first, task.conn);
+            SourceRecord dropEvent = drop.get(drop.size() - 1);
+            assertThat(dropEvent.headers().lastWithName(ChangeEvent.TABLE_EVENT_HEADER).value())
+                    .isEqualTo(ChangeEvent.TABLE_DROPPED);
+            task.commit(dropEvent.sourceOffset());
+
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+            while (first.loggedEndsNeededAfter() != Long.MAX_VALUE && System.nanoTime() < deadline) {
+                first.poll(task.conn); // the dropped table's own reads (does it exist again?) look at the checkpoint
+                Thread.sleep(200);
+            }
+            assertThat(first.loggedEndsNeededAfter()).as("no log row needed once the drop is committed")
+                    .isEqualTo(Long.MAX_VALUE);
+        }
     }
 
     private static void replayAfterThreeWindows(boolean logged) throws Exception {
