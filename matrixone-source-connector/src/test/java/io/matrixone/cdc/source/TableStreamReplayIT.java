@@ -7,13 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.matrixone.cdc.common.ChangeEvent;
 import io.matrixone.cdc.common.SourceOffsets;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
-import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -108,7 +106,7 @@ class TableStreamReplayIT {
             // The worker dies; a new task restores the table from the checkpoint the snapshot left.
             try (SourceTaskMetrics metrics = new SourceTaskMetrics("rp-replay-" + task.first.database(), "1")) {
                 StreamContext restarted = new StreamContext(task.ctx.config, task.ctx.connectorName, "1", metrics,
-                        committed(checkpoint));
+                        CommittedOffsets.of(checkpoint));
                 restarted.catalog.include(task.first);
                 restarted.tableCount(2, 1);
                 TableStream replay = TableStream.restore(restarted, task.conn, task.first);
@@ -122,22 +120,6 @@ class TableStreamReplayIT {
                 assertThat(replayed).as("the replay folds nothing").containsExactly("c2", "u2", "d2");
             }
         }
-    }
-
-    /** Offsets as Connect would give them after committing {@code checkpoint} for every table. */
-    private static OffsetStorageReader committed(Map<String, ?> checkpoint) {
-        return new OffsetStorageReader() {
-            @Override
-            @SuppressWarnings("unchecked")
-            public <T> Map<String, Object> offset(Map<String, T> partition) {
-                return (Map<String, Object>) checkpoint;
-            }
-
-            @Override
-            public <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> partitions) {
-                throw new UnsupportedOperationException();
-            }
-        };
     }
 
     /** Each change record as its operation and row id ("c2": insert of id 2); tombstones left out. */

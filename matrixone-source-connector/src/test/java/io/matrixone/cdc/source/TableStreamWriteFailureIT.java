@@ -15,12 +15,10 @@ import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
-import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,18 +28,6 @@ import org.junit.jupiter.api.Test;
  */
 class TableStreamWriteFailureIT {
 
-    /** No committed offsets: a fresh capture. */
-    static final OffsetStorageReader NO_OFFSETS = new OffsetStorageReader() {
-        @Override
-        public <T> Map<String, Object> offset(Map<String, T> partition) {
-            return null;
-        }
-
-        @Override
-        public <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> partitions) {
-            return Map.of();
-        }
-    };
 
     @Test
     void aWindowWhoseEndCannotBeSavedIsReadAgain() throws Exception {
@@ -55,7 +41,7 @@ class TableStreamWriteFailureIT {
             Thread.sleep(1500);
             MatrixOneSourceConfig config = new MatrixOneSourceConfig(Map.of("connection.uri", source.unmasked(),
                     "topic.prefix", "wf", "tables", table.toString()));
-            StreamContext ctx = new StreamContext(config, "writefail-" + db, "0", metrics, NO_OFFSETS);
+            StreamContext ctx = new StreamContext(config, "writefail-" + db, "0", metrics, new CommittedOffsets());
             ctx.state.create(conn);
             ctx.catalog.include(table);
             ctx.tableCount(1, 1);

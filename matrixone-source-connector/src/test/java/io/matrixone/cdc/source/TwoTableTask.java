@@ -9,10 +9,8 @@ import io.matrixone.cdc.testing.MatrixOneTestServers;
 import io.matrixone.cdc.testing.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
-import org.apache.kafka.connect.storage.OffsetStorageReader;
 
 /**
  * One source task's streams over two tables on the real source, for tests of how a task's tables share its horizon:
@@ -28,7 +26,7 @@ final class TwoTableTask implements AutoCloseable {
     private final String db;
     private final SourceTaskMetrics metrics;
     /** What Connect has committed, for every table of the task (none at first). */
-    private volatile Map<String, Object> committed;
+    private final CommittedOffsets committed = new CommittedOffsets();
 
     private TwoTableTask(String name, String firstName, String secondName, Map<String, String> settings) throws Exception {
         MatrixOneUri source = MatrixOneTestServers.source();
@@ -44,17 +42,7 @@ final class TwoTableTask implements AutoCloseable {
         Map<String, String> config = new HashMap<>(Map.of("connection.uri", source.unmasked(), "topic.prefix", name,
                 "tables", first + "," + second, "heartbeat.interval.ms", "0"));
         config.putAll(settings);
-        ctx = new StreamContext(new MatrixOneSourceConfig(config), name + "-" + db, "0", metrics, new OffsetStorageReader() {
-            @Override
-            public <T> Map<String, Object> offset(Map<String, T> partition) {
-                return committed;
-            }
-
-            @Override
-            public <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> partitions) {
-                throw new UnsupportedOperationException();
-            }
-        });
+        ctx = new StreamContext(new MatrixOneSourceConfig(config), name + "-" + db, "0", metrics, committed);
         ctx.state.create(conn);
         ctx.catalog.include(first);
         ctx.catalog.include(second);
@@ -68,7 +56,7 @@ final class TwoTableTask implements AutoCloseable {
 
     /** Connect commits {@code offset} as every table's checkpoint. */
     void commit(Map<String, ?> offset) {
-        committed = new HashMap<String, Object>(offset);
+        committed.commit(offset);
     }
 
     /** A table's stream as the task starts it (no committed offsets: a snapshot first). */
