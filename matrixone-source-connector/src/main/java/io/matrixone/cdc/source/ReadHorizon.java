@@ -3,13 +3,10 @@ package io.matrixone.cdc.source;
 import io.matrixone.cdc.common.ServerFence;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Collection;
 import java.util.List;
-import java.util.Set;
-import java.util.function.Supplier;
 
 /**
- * The newest time this connection can read at and see every commit stamped before it: the end of the
+ * The newest time a lane's connection can read at and see every commit stamped before it: the end of the
  * next change window, and a snapshot's T0. A window ending at the server's "now", or a fixed lag behind it,
  * loses commits under load (docs/matrixone-facts.md), so the horizon is fenced ({@link ServerFence}), with one row
  * per task in {@link SourceState}'s fence table.
@@ -19,30 +16,31 @@ import java.util.function.Supplier;
  * <p>The server time read at the last fence, advanced by this machine's monotonic clock, also serves as "the
  * server's now" for PITR coverage and lag figures, so no stream reads the clock itself.
  *
- * <p>While some of the lane's streaming tables are active, the fence's write logs the horizon with their captures
- * ({@link SourceState}, window_log): a window of one of them that ends at this horizon needs no save of its own.
+ * <p>This is one lane's view of its task's {@link SharedHorizon}: a fence made by another lane serves this one when
+ * both connections are on the same CN, which the lane finds out when it connects ({@link #connected}).
  */
 final class ReadHorizon {
 
-    /** Fences at most this often: a busy poll loop must not turn into a stream of writes on the source. */
-    private static final long MIN_FENCE_INTERVAL_NANOS = 100_000_000L;
+    private final SharedHorizon shared;
+    /** The lane's own name: a connection whose CN is unknown shares no fence with another lane. */
+    private final String laneKey;
+    /** The CN of the lane's connection. Used by the lane's thread only. */
+    private String node;
 
-    private final SourceState state;
-    private final String task;
-    private final long lagNanos;
-    private long horizon;
-    private long fencedAt;
-    private long fencedServerNow;
-    private boolean tableReady;
-    /** The captures of the lane's active streaming tables, asked at each fence (none until the lane says). */
-    private Supplier<Collection<String>> active = List::of;
-    /** The captures the last fence logged with the horizon. */
-    private Set<String> logged = Set.of();
+    ReadHorizon(SharedHorizon shared, String laneKey) {
+        this.shared = shared;
+        this.laneKey = laneKey;
+        this.node = laneKey;
+    }
 
-    ReadHorizon(SourceState state, String task, long lagNanos) {
-        this.state = state;
-        this.task = task;
-        this.lagNanos = lagNanos;
+    /** Another lane's view of the same task's horizon. */
+    ReadHorizon forLane(String otherLaneKey) {
+        return new ReadHorizon(shared, otherLaneKey);
+    }
+
+    /** The lane has a new connection: on which CN (see {@link ComputeNode}). */
+    void connected(Connection conn) {
+        node = ComputeNode.of(conn, laneKey);
     }
 
     /**
@@ -51,11 +49,7 @@ final class ReadHorizon {
      * is replaced: another connection may land on a CN that has not applied the log as far.
      */
     long newest(Connection conn, long wantedNanos) throws SQLException {
-        long now = System.nanoTime();
-        if (horizon == 0 || (horizon < wantedNanos && now - fencedAt >= MIN_FENCE_INTERVAL_NANOS)) {
-            refresh(conn, now);
-        }
-        return horizon;
+        return shared.newest(conn, node, wantedNanos).horizon();
     }
 
     /**
@@ -65,60 +59,43 @@ final class ReadHorizon {
      * find nothing and put the table back to sleep.
      */
     long newestSince(Connection conn, long localNanos) throws SQLException {
-        if (horizon == 0 || fencedAt - localNanos < 0) {
-            refresh(conn, System.nanoTime());
-        }
-        return horizon;
+        return shared.newestSince(conn, node, localNanos).horizon();
     }
 
-    private void refresh(Connection conn, long now) throws SQLException {
-        Set<String> captures = Set.copyOf(active.get());
-        fencedServerNow = fence(conn, captures);
-        horizon = fencedServerNow - lagNanos;
-        fencedAt = now;
-        logged = captures;
-    }
-
-    /** Where the captures to log with each fence come from: the lane's active streaming tables. */
-    void logActive(Supplier<Collection<String>> captures) {
-        this.active = captures;
-    }
-
-    /** Whether the fence that gave {@code ts} as the horizon logged it for {@code capture}: no save needed then. */
-    boolean logged(String capture, long ts) {
-        return ts == horizon && horizon != 0 && logged.contains(capture);
+    /** Adds the lane's tables to those whose captures the task's fences log (see {@link SharedHorizon}). */
+    void register(List<? extends SharedHorizon.Logged> tables) {
+        shared.register(tables);
     }
 
     /**
-     * Deletes this lane's log rows before {@code horizon}, never the current horizon's (a window may still end there).
+     * Whether the fence that gave {@code ts} as the horizon logged it for {@code capture}: no save needed then;
+     * {@code delivered} runs first (see {@link SharedHorizon#logged}).
      */
-    void forgetLoggedBefore(Connection conn, long before) throws SQLException {
-        if (horizon != 0) {
-            state.forgetLoggedEndsBefore(conn, task, Math.min(before, horizon));
-        }
+    boolean logged(String capture, long ts, Runnable delivered) {
+        return shared.logged(capture, ts, delivered);
+    }
+
+    /** Deletes the task's window log rows no table needs any more, every few seconds. */
+    void pruneLogIfDue(Connection conn) throws SQLException {
+        shared.pruneLogIfDue(conn);
+    }
+
+    /** The same clean-up, now. */
+    void pruneLog(Connection conn) throws SQLException {
+        shared.pruneLog(conn);
     }
 
     /** The server's time now, as of the last fence plus the time elapsed here since (fences first if none yet). */
     long serverNow(Connection conn) throws SQLException {
-        newest(conn, 0);
-        return fencedServerNow + (System.nanoTime() - fencedAt);
+        return SharedHorizon.serverNow(shared.newest(conn, node, 0));
     }
 
     long lagNanos() {
-        return lagNanos;
+        return shared.lagNanos();
     }
 
+    /** The lane's connection was replaced: no lane reads at the old horizon, nor with the catalog read at it. */
     void reset() {
-        horizon = 0;
-        tableReady = false;
-        logged = Set.of();
-    }
-
-    private long fence(Connection conn, Set<String> captures) throws SQLException {
-        if (!tableReady) {
-            state.create(conn);
-            tableReady = true;
-        }
-        return state.fence(conn, task, lagNanos, captures);
+        shared.reset();
     }
 }

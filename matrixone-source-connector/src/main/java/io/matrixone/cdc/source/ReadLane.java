@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * by side: on one connection a round over ten busy tables (a fence and a diff of 20-150 ms each) put each table's
  * changes behind the whole round.
  *
- * <p>A table is always read on the same lane, with the lane's fenced horizon (a horizon is safe only on the
- * connection that fenced it), and its batches are handed over in the order they were read: its offsets stay in order.
+ * <p>A table is always read on the same lane, up to the task's fenced horizon (one lane fences for all those on the
+ * same CN, see {@link SharedHorizon}), and its batches are handed over in the order they were read: its offsets stay
+ * in order.
  * A lane hands each batch over to poll() and waits until it is taken, so at most one batch per lane waits in memory.
  */
 final class ReadLane implements AutoCloseable {
@@ -32,8 +33,6 @@ final class ReadLane implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReadLane.class);
     private static final long FIRST_BACKOFF_MS = 500;
     private static final long MAX_BACKOFF_MS = 30_000;
-    /** How often the lane deletes the window log rows no table of its needs any more. */
-    private static final long LOG_PRUNE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final StreamContext ctx;
     private final List<TableStream> tables;
@@ -44,7 +43,6 @@ final class ReadLane implements AutoCloseable {
     private volatile boolean running = true;
     /** Used by the lane's thread only. */
     private Connection conn;
-    private long prunedAt = System.nanoTime();
 
     private ReadLane(StreamContext ctx, List<TableStream> tables, Connection conn, BlockingQueue<List<SourceRecord>> batches,
                      AtomicReference<RuntimeException> failure, String name) {
@@ -73,10 +71,8 @@ final class ReadLane implements AutoCloseable {
                 tables.add(TableStream.restore(ctx, conn, id));
             }
             // A fence logs the horizon for the tables read at each one, so their windows need no save of their own.
-            ctx.horizon.logActive(() -> {
-                long now = System.nanoTime();
-                return tables.stream().filter(t -> t.readsEachHorizon(now)).map(TableStream::captureKey).toList();
-            });
+            ctx.horizon.register(tables);
+            ctx.horizon.connected(conn);
             return new ReadLane(ctx, tables, conn, batches, failure, name);
         } catch (SQLException | RuntimeException e) {
             Connections.closeQuietly(conn); // a failure to close must not hide why the lane could not open
@@ -98,7 +94,7 @@ final class ReadLane implements AutoCloseable {
             while (running) {
                 try {
                     ensureConnected();
-                    pruneWindowLog();
+                    ctx.horizon.pruneLogIfDue(conn);
                     List<SourceRecord> records = scheduler.poll(conn, System.nanoTime());
                     if (!records.isEmpty()) {
                         backoffMs = FIRST_BACKOFF_MS;
@@ -133,17 +129,6 @@ final class ReadLane implements AutoCloseable {
         }
     }
 
-    /** Every {@link #LOG_PRUNE_NANOS}: deletes the lane's log rows before the oldest one a table of the lane needs. */
-    private void pruneWindowLog() throws SQLException {
-        long now = System.nanoTime();
-        if (now - prunedAt < LOG_PRUNE_NANOS) {
-            return;
-        }
-        prunedAt = now;
-        ctx.horizon.forgetLoggedBefore(conn, tables.stream().mapToLong(TableStream::loggedEndsNeededAfter).min()
-                .orElse(Long.MAX_VALUE));
-    }
-
     /** A source error worth a reconnect and a retry (a lost connection, a server restarting, a conflict), not a failure. */
     static boolean unreachableOrBusy(SQLException e) {
         return MatrixOneErrors.isRetriable(e) || e instanceof SQLNonTransientConnectionException;
@@ -154,7 +139,7 @@ final class ReadLane implements AutoCloseable {
             conn = Connections.open(ctx.config.server());
             // Another connection may land on a CN that has not applied the log as far: fence again.
             ctx.horizon.reset();
-            ctx.catalog.reset();
+            ctx.horizon.connected(conn);
         }
     }
 

@@ -9,9 +9,9 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Catalog facts every table stream of a task needs, read once for all of them: the PITR list and the tables'
- * identities at the horizon. Read per table, they were two statements per table and second on the source, which
- * is what made idle tables cost more than MatrixOne's built-in CDC.
+ * Catalog facts every table stream of a task needs, read once for all of them (all its lanes, hence synchronized):
+ * the PITR list and the tables' identities at the horizon. Read per table, they were two statements per table and
+ * second on the source, which is what made idle tables cost more than MatrixOne's built-in CDC.
  */
 final class SharedCatalog {
 
@@ -25,13 +25,13 @@ final class SharedCatalog {
     private Map<TableId, TableHistory.Identity> identities;
 
     /** Tables whose identities are read together (the task's tables). */
-    void include(TableId table) {
+    synchronized void include(TableId table) {
         if (databases.add(table.database())) {
             identitiesTs = -1;
         }
     }
 
-    PitrWindow pitrs(Connection conn) throws SQLException {
+    synchronized PitrWindow pitrs(Connection conn) throws SQLException {
         long now = System.nanoTime();
         if (pitrs == null || now - pitrsReadAt >= PITR_REFRESH_NANOS) {
             pitrs = PitrWindow.read(conn);
@@ -44,19 +44,24 @@ final class SharedCatalog {
      * {@code table}'s identity at {@code ts} (null: no such table then). Every stream of a round asks at the same
      * horizon, so the identities of all the task's tables at the last time asked are kept.
      */
-    TableHistory.Identity identityAt(Connection conn, TableId table, long ts) throws SQLException {
+    synchronized TableHistory.Identity identityAt(Connection conn, TableId table, long ts) throws SQLException {
         if (!databases.contains(table.database())) {
             return TableHistory.at(conn, table, ts);
         }
+        readIdentities(conn, ts);
+        return identities.get(table);
+    }
+
+    /** Reads the identities of the task's tables at {@code ts}, unless they are the ones kept. */
+    synchronized void readIdentities(Connection conn, long ts) throws SQLException {
         if (ts != identitiesTs) {
             identities = TableHistory.allAt(conn, databases, ts);
             identitiesTs = ts;
         }
-        return identities.get(table);
     }
 
     /** Forgets what was read: after a reconnect, or when a read failed half way. */
-    void reset() {
+    synchronized void reset() {
         pitrs = null;
         identitiesTs = -1;
     }

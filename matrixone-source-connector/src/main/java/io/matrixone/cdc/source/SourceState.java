@@ -32,12 +32,12 @@ import java.util.TreeSet;
  *   and undone across that point (an update, a delete after an insert) would never reach the sink. A restored
  *   stream ends its windows at these points until it has passed them; they are deleted once Connect has
  *   committed a checkpoint past them.</li>
- *   <li>{@code window_log}: the same for the tables a lane reads often, without a write of their own: a lane whose
+ *   <li>{@code window_log}: the same for the tables a task reads often, without a write of their own: a task whose
  *   streaming tables are active fences by appending the horizon and those tables' captures here instead of
  *   rewriting its fence row. A busy table's window then ends at a logged horizon and needs no save (one commit per
  *   window was a third of a busy lane's time); a replay cuts at every logged horizon that lists its table (a cut
- *   where the first run delivered nothing is harmless). Append-only, no key to check; a lane deletes its rows once
- *   no table of its needs them ({@link ReadLane}).</li>
+ *   where the first run delivered nothing is harmless). Append-only, no key to check; a task deletes its rows once
+ *   no table of its needs them ({@link SharedHorizon}).</li>
  * </ul>
  * and {@link SnapshotProgress}'s and {@link TableStates}' tables, which mo-cdc reads to show each table's
  * snapshot progress and state.
@@ -112,11 +112,17 @@ final class SourceState {
         return ends;
     }
 
-    /** Deletes a lane's log rows before {@code horizon}: no table of the lane needs them any more. */
+    /**
+     * Deletes a task's log rows before {@code horizon}: no table of the task needs them any more. Also those its lanes
+     * logged under keys of their own ("task/lane", all between "task/" and "task0") before they shared its fences.
+     */
     void forgetLoggedEndsBefore(Connection conn, String task, long horizon) throws SQLException {
-        try (PreparedStatement st = conn.prepareStatement("DELETE FROM " + windowLog.quoted() + " WHERE task = ? AND horizon < ?")) {
+        try (PreparedStatement st = conn.prepareStatement("DELETE FROM " + windowLog.quoted()
+                + " WHERE (task = ? OR (task >= ? AND task < ?)) AND horizon < ?")) {
             st.setString(1, task);
-            st.setLong(2, horizon);
+            st.setString(2, task + "/");
+            st.setString(3, task + "0");
+            st.setLong(4, horizon);
             st.executeUpdate();
         }
     }

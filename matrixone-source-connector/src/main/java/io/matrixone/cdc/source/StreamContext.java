@@ -10,8 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the table streams of one task share: settings, state tables, metrics, offsets; and, per {@link ReadLane} (one
- * connection), the read horizon and the catalog facts read once for all of the lane's tables.
+ * What the table streams of one task share: settings, state tables, metrics, offsets, the fenced horizon and the
+ * catalog facts read once for all of the task's tables; and, per {@link ReadLane} (one connection), its view of the
+ * horizon.
  */
 final class StreamContext {
 
@@ -21,11 +22,12 @@ final class StreamContext {
     final String prefix;
     final String connectorName;
     final SourceState state;
-    /** The task's name for its fence rows: connector/task, and /lane for the lanes after the first. */
+    /** The task's name for its fence and window log rows: connector/task; lanes after the first add /lane. */
     private final String taskKey;
-    /** Fenced on the lane's connection: a horizon is safe only on the connection that fenced it. */
+    /** The lane's view of the task's fenced horizon: a horizon is safe on the CN that fenced it. */
     final ReadHorizon horizon;
-    final SharedCatalog catalog = new SharedCatalog();
+    /** The catalog facts read once for all of the task's tables. */
+    final SharedCatalog catalog;
     final SourceTaskMetrics metrics;
     final OffsetStorageReader offsets;
     final long pollIntervalNanos;
@@ -48,7 +50,9 @@ final class StreamContext {
         this.connectorName = connectorName;
         this.state = new SourceState(config.stateDatabase());
         this.taskKey = connectorName + "/" + taskId;
-        this.horizon = new ReadHorizon(state, taskKey, TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.WINDOW_LAG_MS)));
+        this.catalog = new SharedCatalog();
+        this.horizon = new ReadHorizon(new SharedHorizon(state, taskKey,
+                TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.WINDOW_LAG_MS)), catalog), taskKey);
         this.metrics = metrics;
         this.offsets = offsets;
         this.pollIntervalNanos = TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.POLL_INTERVAL_MS));
@@ -61,14 +65,15 @@ final class StreamContext {
         this.snapshotFetchSize = config.getInt(MatrixOneSourceConfig.SNAPSHOT_FETCH_SIZE);
     }
 
-    /** The task's shared part with a horizon and a catalog of the lane's own. */
+    /** The task's context with the lane's own view of the task's horizon. */
     private StreamContext(StreamContext task, int lane) {
         this.config = task.config;
         this.prefix = task.prefix;
         this.connectorName = task.connectorName;
         this.state = task.state;
         this.taskKey = task.taskKey + "/" + lane;
-        this.horizon = new ReadHorizon(state, taskKey, task.horizon.lagNanos());
+        this.catalog = task.catalog;
+        this.horizon = task.horizon.forLane(taskKey);
         this.metrics = task.metrics;
         this.offsets = task.offsets;
         this.pollIntervalNanos = task.pollIntervalNanos;
@@ -84,7 +89,7 @@ final class StreamContext {
 
     /**
      * The context of a task's {@code lane} (0 = this one): call after {@link #tableCount}, whose intervals it copies.
-     * Lane 0 keeps the task's own fence row, so a task of one lane fences as it always did.
+     * The lanes share the task's fences and catalog reads (see {@link SharedHorizon}).
      */
     StreamContext forLane(int lane) {
         return lane == 0 ? this : new StreamContext(this, lane);

@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * Every record's offset says where a replay resumes, so a crash between a table change and the next checkpoint
  * finds the same change again and ends at the same place.
  */
-final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed {
+final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed, SharedHorizon.Logged {
 
     private static final Logger LOG = LoggerFactory.getLogger(TableStream.class);
     /** Bounds the empty windows passed over in one poll(), so a long catch-up still yields to stop(). */
@@ -107,11 +107,12 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed {
     private boolean windowEndsSaved;
     /**
      * The last logged horizon (see {@link ReadHorizon}) this table delivered a window up to, until a checkpoint past it
-     * is committed; 0 when none. Its lane keeps the log rows after the checkpoint until then.
+     * is committed; 0 when none. The task keeps the log rows after the checkpoint until then. Volatile: the clean-up
+     * may run on another lane's thread.
      */
-    private long loggedEndDelivered;
+    private volatile long loggedEndDelivered;
     /** The committed checkpoint as last looked at (0 until then). */
-    private long checkpointSeen;
+    private volatile long checkpointSeen;
 
     private TableStream(StreamContext ctx, TableId id) {
         this.ctx = ctx;
@@ -434,7 +435,7 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed {
     /**
      * Forgets what only a replay needs once Connect has committed a checkpoint past it, a stream's or a drop's: the
      * saved snapshot time, the saved ends of windows up to the checkpoint, and the need for logged ones (see
-     * {@link #loggedEndsNeededAfter}). A dropped table that kept that need held its lane's clean-up of the window log
+     * {@link #loggedEndsNeededAfter}). A dropped table that kept that need held the clean-up of the window log
      * until the task restarted.
      */
     private void forgetOnceCheckpointed(Connection conn, long nowLocal) throws SQLException {
@@ -465,18 +466,21 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed {
 
     /**
      * The logged horizons this table may need in a replay are those after the returned time (the committed
-     * checkpoint); {@link Long#MAX_VALUE} when it needs none. Its lane keeps every log row after the least of its tables'.
+     * checkpoint); {@link Long#MAX_VALUE} when it needs none. The task keeps every log row after the least of its tables'.
      */
-    long loggedEndsNeededAfter() {
+    @Override
+    public long loggedEndsNeededAfter() {
         return loggedEndDelivered == 0 ? Long.MAX_VALUE : checkpointSeen;
     }
 
-    /** Whether the lane's next fence should log this table's capture: a streaming table read as soon as it moves. */
-    boolean readsEachHorizon(long nowLocal) {
+    /** Whether the task's next fence should log this table's capture: a streaming table read as soon as it moves. */
+    @Override
+    public boolean readsEachHorizon(long nowLocal) {
         return phase == Phase.STREAM && active(nowLocal);
     }
 
-    String captureKey() {
+    @Override
+    public String captureKey() {
         return ctx.connectorName + "/" + id;
     }
 
@@ -562,9 +566,9 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed {
             // the window to be read again, never read and dropped.
             long readEnd = System.nanoTime();
             if (!changes.isEmpty() && !windows.saved(to)) {
-                if (ctx.horizon.logged(captureKey(), to)) {
-                    loggedEndDelivered = to; // the fence that gave this horizon logged it for the table
-                } else {
+                long end = to;
+                // The fence that gave this horizon logged it for the table: the table now needs that log row.
+                if (!ctx.horizon.logged(captureKey(), end, () -> loggedEndDelivered = end)) {
                     ctx.state.saveWindowEnd(conn, captureKey(), to); // before any of its records can reach Kafka
                     windowEndsSaved = true;
                 }

@@ -42,13 +42,13 @@ class StreamContextTest {
     }
 
     @Test
-    void aReadLaneSharesTheTasksPaceButFencesAndReadsTheCatalogOnItsOwn() {
+    void aReadLaneSharesTheTasksPaceAndCatalogWithAViewOfItsOwnOnTheTasksHorizon() {
         StreamContext task = context(Map.of());
         task.tableCount(200, 1);
         assertThat(task.forLane(0)).isSameAs(task);
         StreamContext lane = task.forLane(1);
         assertThat(lane.horizon).isNotSameAs(task.horizon);
-        assertThat(lane.catalog).isNotSameAs(task.catalog);
+        assertThat(lane.catalog).isSameAs(task.catalog);
         assertThat(lane.idleIntervalNanos()).isEqualTo(task.idleIntervalNanos());
         assertThat(lane.state).isSameAs(task.state);
     }

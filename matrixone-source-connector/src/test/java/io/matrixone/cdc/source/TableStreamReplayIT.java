@@ -30,7 +30,7 @@ class TableStreamReplayIT {
     }
 
     /**
-     * The same with the table's windows ending at horizons its lane's fences logged for it (a busy table): no window
+     * The same with the table's windows ending at horizons the task's fences logged for it (a busy table): no window
      * end of its own is saved, and the replay cuts at the logged horizons instead.
      */
     @Test
@@ -40,14 +40,14 @@ class TableStreamReplayIT {
 
     /**
      * A table that delivered a window ending at a logged horizon and was then dropped: once Connect has committed its
-     * drop, nothing of it needs the log, and its lane's clean-up may pass its old checkpoint (it held it until the task
+     * drop, nothing of it needs the log, and the task's clean-up may pass its old checkpoint (it held it until the task
      * restarted).
      */
     @Test
     void aDroppedTableStopsHoldingTheLogOnceItsDropIsCommitted() throws Exception {
         try (TwoTableTask task = TwoTableTask.create("rd", "t", "other", Map.of())) {
             TableStream first = task.stream(task.first);
-            task.ctx.horizon.logActive(() -> List.of(first.captureKey()));
+            task.ctx.horizon.register(List.of(loggedAtEachFence(first)));
             List<SourceRecord> snapshot = pollUntilRecords(first, task.conn);
             Map<String, ?> checkpoint = snapshot.get(snapshot.size() - 1).sourceOffset();
             task.commit(checkpoint);
@@ -77,7 +77,7 @@ class TableStreamReplayIT {
         try (TwoTableTask task = TwoTableTask.create(logged ? "rl" : "rp", "t", "other", Map.of())) {
             TableStream first = task.stream(task.first);
             if (logged) {
-                task.ctx.horizon.logActive(() -> List.of(first.captureKey()));
+                task.ctx.horizon.register(List.of(loggedAtEachFence(first)));
             }
             List<SourceRecord> snapshot = pollUntilRecords(first, task.conn);
             assertThat(events(snapshot)).containsExactly("r1");
@@ -98,9 +98,10 @@ class TableStreamReplayIT {
                     .hasSize(logged ? 0 : 3);
 
             if (logged) {
-                // The lane's periodic clean-up, as it would run now: it keeps every log row after the checkpoint.
+                // The task's periodic clean-up, as it runs once the fences it still answers for are older: it keeps
+                // every log row after the checkpoint.
                 assertThat(first.loggedEndsNeededAfter()).as("the log rows the table needs").isEqualTo(checkpointTs);
-                task.ctx.horizon.forgetLoggedBefore(task.conn, first.loggedEndsNeededAfter());
+                task.ctx.state.forgetLoggedEndsBefore(task.conn, task.ctx.connectorName + "/0", first.loggedEndsNeededAfter());
             }
 
             // The worker dies; a new task restores the table from the checkpoint the snapshot left.
@@ -120,6 +121,26 @@ class TableStreamReplayIT {
                 assertThat(replayed).as("the replay folds nothing").containsExactly("c2", "u2", "d2");
             }
         }
+    }
+
+    /** The table as a busy one: every fence logs it. */
+    private static SharedHorizon.Logged loggedAtEachFence(TableStream table) {
+        return new SharedHorizon.Logged() {
+            @Override
+            public boolean readsEachHorizon(long nowLocal) {
+                return true;
+            }
+
+            @Override
+            public String captureKey() {
+                return table.captureKey();
+            }
+
+            @Override
+            public long loggedEndsNeededAfter() {
+                return table.loggedEndsNeededAfter();
+            }
+        };
     }
 
     /** Each change record as its operation and row id ("c2": insert of id 2); tombstones left out. */

@@ -372,12 +372,45 @@ class MatrixOneFactsIT {
      */
     @Test
     void fencedWindowsMissNoCommitUnderLoad() throws Exception {
-        Outcome outcome = readWindowsUnderLoad("fenced", true, 0, 15);
+        assertNothingLost(readWindowsUnderLoad("fenced", true, 0, 15, sql, false));
+    }
 
+    /**
+     * Fact: a horizon fenced on one connection holds on another connection of the same CN (both name it in the process
+     * list), once the fencing connection has run its next statement: that statement starts only when the CN has applied
+     * the log up to the fence's commit, and a CN applies the log once for all of its sessions. The source's lanes share
+     * one fence this way (SharedHorizon: the fencing lane's next statement is the catalog read at the horizon). Under the
+     * same load as above, windows read on the other connection: none changed on re-read, nothing lost.
+     */
+    @Test
+    void aHorizonFencedOnOneConnectionHoldsOnAnotherOfItsCn() throws Exception {
+        try (Connection other = Connections.open(source)) {
+            assertThat(nodeOf(other)).as("the CN of another connection").isNotBlank().isEqualTo(nodeOf(sql));
+            assertNothingLost(readWindowsUnderLoad("fencedelsewhere", true, 0, 15, other, true));
+        }
+    }
+
+    /** A measurement, not a test: windows read on another connection right after the fence, before its next statement. */
+    @Test
+    @EnabledIfSystemProperty(named = "mo.measure", matches = "true")
+    void fencedElsewhereWithoutTheFencersNextStatement() throws Exception {
+        try (Connection other = Connections.open(source)) {
+            Outcome outcome = readWindowsUnderLoad("elsewherenow", true, 0, 40, other, false);
+            System.out.printf("fenced on another connection, read at once: %d commits, %d windows, %d read differently "
+                    + "later; replica equal: %s%n", outcome.commits(), outcome.windows(), outcome.changedOnReread().size(),
+                    outcome.replica().equals(outcome.table()));
+        }
+    }
+
+    private static void assertNothingLost(Outcome outcome) {
         assertThat(outcome.commits()).as("writer commits (a sanity floor: a busy machine writes fewer)").isGreaterThan(100);
         assertThat(outcome.windows()).as("windows read while writing").isGreaterThan(10);
         assertThat(outcome.changedOnReread()).as("windows that read differently later").isEmpty();
         assertThat(outcome.replica()).as("replayed windows vs the table").isEqualTo(outcome.table());
+    }
+
+    private static String nodeOf(Connection c) throws SQLException {
+        return rows(c, "select node_id from information_schema.processlist where conn_id = connection_id()").get(0).get(0);
     }
 
     /** A measurement, not a test: how windows without the fence fare under the same load. */
@@ -385,7 +418,7 @@ class MatrixOneFactsIT {
     @EnabledIfSystemProperty(named = "mo.measure", matches = "true")
     void unfencedWindowsUnderLoad() throws Exception {
         long lagMs = Long.getLong("mo.measure.lagMs", 1000);
-        Outcome outcome = readWindowsUnderLoad("unfenced", false, lagMs, 40);
+        Outcome outcome = readWindowsUnderLoad("unfenced", false, lagMs, 40, sql, false);
         int missing = 0;
         int extra = 0;
         int stale = 0;
@@ -410,10 +443,12 @@ class MatrixOneFactsIT {
 
     /**
      * Four writers insert, update and delete while two threads keep the CPU busy; meanwhile 1 s windows
-     * are read one after the other, each once its end is behind the horizon. Then every window is read
+     * are read one after the other (on {@code reader}), each once its end is behind the horizon (fenced on the test's
+     * own connection; with {@code nextStatement}, which then runs one more statement). Then every window is read
      * again (all commits long visible) and the windows are replayed over the starting rows.
      */
-    private static Outcome readWindowsUnderLoad(String name, boolean fenced, long lagMs, int seconds) throws Exception {
+    private static Outcome readWindowsUnderLoad(String name, boolean fenced, long lagMs, int seconds, Connection reader,
+            boolean nextStatement) throws Exception {
         String t = db + "." + name;
         exec(sql, "create table if not exists " + db + ".fence (id int primary key, n bigint)",
                 "replace into " + db + ".fence values (1, 0)",
@@ -422,7 +457,7 @@ class MatrixOneFactsIT {
         long windowNanos = 1_000_000_000L;
         long lagNanos = lagMs * 1_000_000L;
         Thread.sleep(lagMs + 200); // the first window starts a lag ago: the table must exist by then
-        long start = horizon(fenced, lagNanos);
+        long start = horizon(fenced, lagNanos, nextStatement);
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicInteger commits = new AtomicInteger();
         AtomicReference<Throwable> writerError = new AtomicReference<>();
@@ -442,7 +477,7 @@ class MatrixOneFactsIT {
         try {
             long deadline = System.nanoTime() + seconds * 1_000_000_000L;
             while (System.nanoTime() < deadline) {
-                from = readDueWindows(t, windows, from, windowNanos, horizon(fenced, lagNanos));
+                from = readDueWindows(reader, t, windows, from, windowNanos, horizon(fenced, lagNanos, nextStatement));
                 Thread.sleep(100);
             }
         } finally {
@@ -453,7 +488,7 @@ class MatrixOneFactsIT {
         }
         assertThat(writerError.get()).as("writer failure").isNull();
         Thread.sleep(lagMs + 1500);
-        from = readDueWindows(t, windows, from, windowNanos, horizon(true, lagNanos));
+        from = readDueWindows(reader, t, windows, from, windowNanos, horizon(true, lagNanos, true));
 
         List<Window> changed = new ArrayList<>();
         for (Window window : windows) {
@@ -466,20 +501,27 @@ class MatrixOneFactsIT {
         return new Outcome(commits.get(), windows.size(), changed, replica, table(t, from));
     }
 
-    private static long readDueWindows(String t, List<Window> windows, long from, long windowNanos, long horizon)
-            throws SQLException {
+    private static long readDueWindows(Connection reader, String t, List<Window> windows, long from, long windowNanos,
+            long horizon) throws SQLException {
         while (from + windowNanos <= horizon) {
-            windows.add(new Window(from, from + windowNanos, rows(sql, diff(t, from, from + windowNanos))));
+            windows.add(new Window(from, from + windowNanos, rows(reader, diff(t, from, from + windowNanos))));
             from += windowNanos;
         }
         return from;
     }
 
-    /** The server's clock, less the lag; with the fence, a commit right after reading the clock. */
-    private static long horizon(boolean fenced, long lagNanos) throws SQLException {
+    /**
+     * The server's clock, less the lag; with the fence, a commit right after reading the clock, and then with
+     * {@code nextStatement} a read at the horizon (as the source's catalog read).
+     */
+    private static long horizon(boolean fenced, long lagNanos, boolean nextStatement) throws SQLException {
         long now = serverNowNanos();
         if (fenced) {
             exec(sql, "update " + db + ".fence set n = n + 1 where id = 1");
+            if (nextStatement) {
+                rows(sql, "select count(*) from mo_catalog.mo_tables {MO_TS = " + (now - lagNanos) + "} where reldatabase = '"
+                        + db + "'");
+            }
         }
         return now - lagNanos;
     }
