@@ -121,11 +121,11 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
                         + "read but never holds up the task's busy tables. 0 turns probing off.",
                 READING, ++order, Width.SHORT, "Idle table probes per second");
         def.define(READ_CONNECTIONS, Type.INT, 2, ConfigDef.Range.between(1, 64), Importance.LOW,
-                "Connections each task reads its tables on, side by side, each with a thread of its own; a task's "
-                        + "tables are dealt out among them in turn, and each table is always read on the same one. On "
-                        + "one connection a task reads its tables one after the other, so each busy table's changes "
-                        + "wait for the reads of all the others (a fence and a DATA BRANCH DIFF each). More than the "
-                        + "task's tables are never opened. Each connection fences (see state.database) on its own.",
+                "Connections each task reads its tables on, side by side, each with a thread of its own that "
+                        + "takes the next table due (one connection at a time per table). On one connection a task "
+                        + "reads its tables one after the other, so each busy table's changes wait for the reads of "
+                        + "all the others (a DATA BRANCH DIFF each). More than the task's tables are never opened. A "
+                        + "task fences (see state.database) once for all of its connections on the same CN.",
                 READING, ++order, Width.SHORT, "Read connections per task");
         def.define(WINDOW_LAG_MS, Type.LONG, 0L, ConfigDef.Range.atLeast(0), Importance.LOW,
                 "A window ends this long before the fenced server time (see state.database). The fence needs no "

@@ -20,12 +20,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Schedules its share of the tables: each is a {@link TableStream} that knows its own phase (snapshot,
  * stream, dropped, stopped) and what to read next. The tables are read on {@code read.connections} lanes
- * ({@link ReadLane}: a connection and a thread each, the tables dealt out in turn), side by side; poll() hands over
- * the batches they read, one per poll: one snapshot chunk or one window, so with exactly-once support
- * (transaction.boundary=poll) a window is one Kafka transaction. On a lane the streams take turns
- * ({@link StreamScheduler}: active tables first, a few quiet ones per poll), and in a task of many tables a
- * {@link ChangeProbe} wakes the quiet ones that changed. What every stream of a lane needs each round (the fenced
- * horizon, the PITRs, the tables' catalog identities) is read once for all of them ({@link StreamContext}).
+ * ({@link ReadLane}: a connection and a thread each), side by side; poll() hands over the batches they read, one per
+ * poll: one snapshot chunk or one window, so with exactly-once support (transaction.boundary=poll) a window is one Kafka
+ * transaction. The lanes take the streams' turns from one {@link StreamScheduler} (active tables first, a few quiet
+ * ones per poll, one lane at a time per table), and in a task of many tables a {@link ChangeProbe} wakes the quiet ones
+ * that changed. What every stream needs each round (the fenced horizon, the PITRs, the tables' catalog identities) is
+ * read once for all of them ({@link StreamContext}).
  *
  * <p>Offsets are the checkpoint. Inside a window every record but the last carries the window's start,
  * the last carries its end: Connect commits an offset only once every earlier record is acknowledged,
@@ -73,7 +73,7 @@ public class MatrixOneSourceTask extends SourceTask {
         List<TableStream> tables = new ArrayList<>();
         try {
             for (int lane = 0; lane < laneCount; lane++) {
-                ReadLane opened = ReadLane.open(streams.forLane(lane), dealt(assigned, lane, laneCount), batches, failure,
+                ReadLane opened = ReadLane.open(streams, dealt(assigned, lane, laneCount), batches, failure,
                         "mo-cdc-read-" + connectorName + "-" + taskId + "-" + lane);
                 lanes.add(opened);
                 tables.addAll(opened.tables());
@@ -86,14 +86,15 @@ public class MatrixOneSourceTask extends SourceTask {
             throw new ConnectException("cannot start capturing from " + config.server().masked() + ": "
                     + MatrixOneErrors.describe((SQLException) e), e);
         }
-        lanes.forEach(ReadLane::start);
+        StreamScheduler scheduler = new StreamScheduler(tables);
+        lanes.forEach(lane -> lane.start(scheduler));
         probe = ChangeProbe.startIfUseful(config.server(), tables, streams.probesPerSecond(), streams.idleIntervalNanos(),
                 streams.pollIntervalNanos, metrics, "mo-cdc-probe-" + connectorName + "-" + taskId);
         LOG.info("MatrixOne source task capturing {} table(s) from {} on {} connection(s)", tables.size(),
                 config.server().masked(), laneCount);
     }
 
-    /** The tables of {@code lane}: every {@code laneCount}-th, so neighbours (often alike) are read side by side. */
+    /** The tables {@code lane} restores: every {@code laneCount}-th, so neighbours (often alike) restore side by side. */
     private static List<TableId> dealt(List<TableId> tables, int lane, int laneCount) {
         List<TableId> share = new ArrayList<>();
         for (int i = lane; i < tables.size(); i += laneCount) {

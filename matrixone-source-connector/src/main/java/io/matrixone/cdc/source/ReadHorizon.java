@@ -3,99 +3,226 @@ package io.matrixone.cdc.source;
 import io.matrixone.cdc.common.ServerFence;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The newest time a lane's connection can read at and see every commit stamped before it: the end of the
- * next change window, and a snapshot's T0. A window ending at the server's "now", or a fixed lag behind it,
- * loses commits under load (docs/matrixone-facts.md), so the horizon is fenced ({@link ServerFence}), with one row
- * per task in {@link SourceState}'s fence table.
- * {@code window.lag.ms} is then only an optional margin (0 by default: the fence's commit is stamped after W
- * whatever the clocks of the nodes, since a transaction commits after its snapshot, which is taken after W).
+ * The newest time a task's connections can read at and see every commit stamped before it: the end of the next change
+ * window, and a snapshot's T0. A window ending at the server's "now", or a fixed lag behind it, loses commits under
+ * load (docs/matrixone-facts.md), so the horizon is fenced ({@link ServerFence}), with one row per task in
+ * {@link SourceState}'s fence table. {@code window.lag.ms} is then only an optional margin (0 by default: the fence's
+ * commit is stamped after W whatever the clocks of the nodes, since a transaction commits after its snapshot, which is
+ * taken after W).
+ *
+ * <p>One horizon serves all the task's lanes: one fence, and one catalog read at it, for every connection on the CN
+ * that fenced. Fenced per lane, a busy task's two lanes each spent as long fencing and reading the catalog as diffing
+ * (eighteenth session's debug log: 7.4 s of 19 each). Why another connection may read at a horizon fenced on this one:
+ * the fence's commit is applied by its CN before the fencing session's next statement starts, and a CN applies the log
+ * once for all of its sessions. So a horizon is handed out only once the fencing connection has run its next statement
+ * (the catalog read at the horizon, which every read needs anyway), and only to connections on the same CN
+ * ({@link ComputeNode}; a connection of unknown CN only reads at horizons it fenced itself);
+ * {@code MatrixOneFactsIT.aHorizonFencedOnOneConnectionHoldsOnAnotherOfItsCn} proves it under load.
  *
  * <p>The server time read at the last fence, advanced by this machine's monotonic clock, also serves as "the
  * server's now" for PITR coverage and lag figures, so no stream reads the clock itself.
  *
- * <p>This is one lane's view of its task's {@link SharedHorizon}: a fence made by another lane serves this one when
- * both connections are on the same CN, which the lane finds out when it connects ({@link #connected}).
+ * <p>While some of the task's streaming tables are active, the fence's write logs the horizon with their captures
+ * ({@link SourceState}, window_log): a window of one of them that ends at this horizon needs no save of its own. The
+ * task's log rows are deleted once none of its tables needs them ({@link #pruneLogIfDue}).
  */
 final class ReadHorizon {
 
-    private final SharedHorizon shared;
-    /** The lane's own name: a connection whose CN is unknown shares no fence with another lane. */
-    private final String laneKey;
-    /** The CN of the lane's connection. Used by the lane's thread only. */
-    private String node;
+    /** Fences at most this often: a busy poll loop must not turn into a stream of writes on the source. */
+    private static final long MIN_FENCE_INTERVAL_NANOS = 100_000_000L;
+    /** How often the window log rows no table needs any more are deleted. */
+    private static final long LOG_PRUNE_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** How many recent fences' logged captures are remembered: a window may end at a horizon a few fences old. */
+    private static final int LOGGED_FENCES_KEPT = 64;
 
-    ReadHorizon(SharedHorizon shared, String laneKey) {
-        this.shared = shared;
-        this.laneKey = laneKey;
-        this.node = laneKey;
+    /** What the fences need of a table: whether they log it, and which log rows it still needs. */
+    interface Logged {
+        /** Whether the next fence should log this table's capture (see {@link TableStream#readsEachHorizon}). */
+        boolean readsEachHorizon(long nowLocal);
+
+        String captureKey();
+
+        /** The table needs the log rows after this time ({@link Long#MAX_VALUE}: none). */
+        long loggedEndsNeededAfter();
     }
 
-    /** Another lane's view of the same task's horizon. */
-    ReadHorizon forLane(String otherLaneKey) {
-        return new ReadHorizon(shared, otherLaneKey);
+    /** A horizon: the time reads may end at, the server's clock when it was fenced, and the CN that fenced it. */
+    private record Fence(long horizon, long serverNow, long fencedAtLocal, Object node) {
     }
 
-    /** The lane has a new connection: on which CN (see {@link ComputeNode}). */
+    private final SourceState state;
+    private final String task;
+    private final long lagNanos;
+    private final SharedCatalog catalog;
+    /** The task's tables, whose active streams each fence logs and whose needs bound the log's clean-up. */
+    private final List<Logged> tables = new CopyOnWriteArrayList<>();
+    /** The CN of each of the task's connections; a connection not in here is its own (unknown CN). */
+    private final Map<Connection, Object> nodes = Collections.synchronizedMap(new IdentityHashMap<>());
+    private volatile Fence last;
+    /** Guarded by this: the captures each recent fence logged, by horizon, oldest first. */
+    private final Map<Long, Set<String>> logged = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Set<String>> eldest) {
+            return size() > LOGGED_FENCES_KEPT;
+        }
+    };
+    /** Guarded by this. */
+    private boolean stateReady;
+    private long prunedAt = System.nanoTime();
+
+    ReadHorizon(SourceState state, String task, long lagNanos, SharedCatalog catalog) {
+        this.state = state;
+        this.task = task;
+        this.lagNanos = lagNanos;
+        this.catalog = catalog;
+    }
+
+    /** Adds tables whose captures fences log while they read each horizon (see {@link TableStream#readsEachHorizon}). */
+    void register(List<? extends Logged> streams) {
+        tables.addAll(streams);
+    }
+
+    /** A new connection of the task: on which CN (see {@link ComputeNode}). */
     void connected(Connection conn) {
-        node = ComputeNode.of(conn, laneKey);
+        String node = ComputeNode.of(conn);
+        if (node != null) {
+            nodes.put(conn, node);
+        }
+    }
+
+    /** A connection of the task closed: forget it. */
+    void disconnected(Connection conn) {
+        nodes.remove(conn);
     }
 
     /**
-     * The horizon, fenced again when it is short of {@code wantedNanos} (and the last fence is not too
-     * recent). A fenced horizon stays safe, it only grows stale. Call {@link #reset()} when the connection
-     * is replaced: another connection may land on a CN that has not applied the log as far.
+     * The horizon for a read on {@code conn}, fenced again (on {@code conn}) when the last is short of
+     * {@code wantedNanos} and not too recent, or from another CN. A fenced horizon stays safe, it only grows stale.
+     * Call {@link #reset()} when a connection is replaced: it may land on a CN that has not applied the log as far.
      */
     long newest(Connection conn, long wantedNanos) throws SQLException {
-        return shared.newest(conn, node, wantedNanos).horizon();
+        return fence(conn, wantedNanos).horizon();
+    }
+
+    private Fence fence(Connection conn, long wantedNanos) throws SQLException {
+        Object node = nodes.getOrDefault(conn, conn);
+        Fence fence = last;
+        if (fresh(fence, node, wantedNanos, System.nanoTime())) {
+            return fence;
+        }
+        synchronized (this) {
+            long now = System.nanoTime();
+            // Another connection may have fenced while this one waited: that fence serves it too.
+            return fresh(last, node, wantedNanos, now) ? last : refresh(conn, node, now);
+        }
     }
 
     /**
-     * The horizon, fenced again unless the last fence began after {@code localNanos} (System.nanoTime()). A table the
-     * {@link ChangeProbe} woke at that moment must read past the change the probe saw; the horizon another table left
-     * may be older than that change (it is only fenced again when some table reaches it), and a read up to it would
-     * find nothing and put the table back to sleep.
+     * The horizon for a read on {@code conn}, fenced again unless the last fence began after {@code localNanos}
+     * (System.nanoTime()). A table the {@link ChangeProbe} woke at that moment must read past the change the probe saw;
+     * the horizon other tables left may be older than that change (it is only fenced again when some table reaches it),
+     * and a read up to it would find nothing and put the table back to sleep.
      */
     long newestSince(Connection conn, long localNanos) throws SQLException {
-        return shared.newestSince(conn, node, localNanos).horizon();
+        Object node = nodes.getOrDefault(conn, conn);
+        Fence fence = last;
+        if (fence != null && fence.node().equals(node) && fence.fencedAtLocal() - localNanos >= 0) {
+            return fence.horizon();
+        }
+        synchronized (this) {
+            fence = last;
+            if (fence != null && fence.node().equals(node) && fence.fencedAtLocal() - localNanos >= 0) {
+                return fence.horizon();
+            }
+            return refresh(conn, node, System.nanoTime()).horizon();
+        }
     }
 
-    /** Adds the lane's tables to those whose captures the task's fences log (see {@link SharedHorizon}). */
-    void register(List<? extends SharedHorizon.Logged> tables) {
-        shared.register(tables);
+    private static boolean fresh(Fence fence, Object node, long wantedNanos, long now) {
+        return fence != null && fence.node().equals(node)
+                && (fence.horizon() >= wantedNanos || now - fence.fencedAtLocal() < MIN_FENCE_INTERVAL_NANOS);
+    }
+
+    private Fence refresh(Connection conn, Object node, long now) throws SQLException {
+        if (!stateReady) {
+            state.create(conn);
+            stateReady = true;
+        }
+        Set<String> captures = Set.copyOf(tables.stream().filter(t -> t.readsEachHorizon(now)).map(Logged::captureKey).toList());
+        long serverNow = state.fence(conn, task, lagNanos, captures);
+        long horizon = serverNow - lagNanos;
+        // The fencing connection's next statement: once it has run, its CN has applied the fence (see the class).
+        catalog.readIdentities(conn, horizon);
+        if (!captures.isEmpty()) {
+            logged.put(horizon, captures);
+        }
+        last = new Fence(horizon, serverNow, now, node);
+        return last;
     }
 
     /**
-     * Whether the fence that gave {@code ts} as the horizon logged it for {@code capture}: no save needed then;
-     * {@code delivered} runs first (see {@link SharedHorizon#logged}).
+     * Whether a fence logged {@code ts} as a horizon for {@code capture}: then a window ending there needs no save of
+     * its own, and {@code delivered} runs (the table notes the log row it now needs) before any clean-up can delete it.
      */
-    boolean logged(String capture, long ts, Runnable delivered) {
-        return shared.logged(capture, ts, delivered);
+    synchronized boolean logged(String capture, long ts, Runnable delivered) {
+        Set<String> captures = logged.get(ts);
+        if (captures == null || !captures.contains(capture)) {
+            return false;
+        }
+        delivered.run();
+        return true;
     }
 
-    /** Deletes the task's window log rows no table needs any more, every few seconds. */
-    void pruneLogIfDue(Connection conn) throws SQLException {
-        shared.pruneLogIfDue(conn);
+    /** Every {@link #LOG_PRUNE_NANOS}: {@link #pruneLog}. */
+    synchronized void pruneLogIfDue(Connection conn) throws SQLException {
+        long now = System.nanoTime();
+        if (now - prunedAt >= LOG_PRUNE_NANOS) {
+            prunedAt = now;
+            pruneLog(conn);
+        }
     }
 
-    /** The same clean-up, now. */
-    void pruneLog(Connection conn) throws SQLException {
-        shared.pruneLog(conn);
+    /**
+     * Deletes the task's log rows before the oldest one a table of the task needs, and never those of the fences
+     * {@link #logged} still answers for: a window may be being read up to one of them (a diff takes a while, and other
+     * connections fence meanwhile).
+     */
+    synchronized void pruneLog(Connection conn) throws SQLException {
+        Fence fence = last;
+        if (fence == null) {
+            return;
+        }
+        long before = logged.isEmpty() ? fence.horizon() : Math.min(fence.horizon(), logged.keySet().iterator().next());
+        for (Logged table : tables) {
+            before = Math.min(before, table.loggedEndsNeededAfter());
+        }
+        state.forgetLoggedEndsBefore(conn, task, before);
     }
 
     /** The server's time now, as of the last fence plus the time elapsed here since (fences first if none yet). */
     long serverNow(Connection conn) throws SQLException {
-        return SharedHorizon.serverNow(shared.newest(conn, node, 0));
+        Fence fence = fence(conn, 0);
+        return fence.serverNow() + (System.nanoTime() - fence.fencedAtLocal());
     }
 
     long lagNanos() {
-        return shared.lagNanos();
+        return lagNanos;
     }
 
-    /** The lane's connection was replaced: no lane reads at the old horizon, nor with the catalog read at it. */
-    void reset() {
-        shared.reset();
+    /** A connection was replaced (its CN may have restarted): no one reads at the old horizon, nor with its catalog. */
+    synchronized void reset() {
+        last = null;
+        stateReady = false;
+        catalog.reset();
     }
 }

@@ -17,16 +17,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One connection of a task and the thread that reads its share of the task's tables on it, in turn
- * ({@link StreamScheduler}), handing each batch (a window, a snapshot chunk, a table event) to the task's poll().
- * A task reads its tables one after the other on each lane, so with several lanes the diffs of busy tables run side
- * by side: on one connection a round over ten busy tables (a fence and a diff of 20-150 ms each) put each table's
- * changes behind the whole round.
+ * One connection of a task and the thread that reads the task's tables on it, taking its turns from the task's
+ * {@link StreamScheduler} as the other lanes do, and handing each batch (a window, a snapshot chunk, a table event) to
+ * the task's poll(). With several lanes the diffs of busy tables run side by side: on one connection a round over ten
+ * busy tables (a fence and a diff of 20-150 ms each) put each table's changes behind the whole round.
  *
- * <p>A table is always read on the same lane, up to the task's fenced horizon (one lane fences for all those on the
- * same CN, see {@link SharedHorizon}), and its batches are handed over in the order they were read: its offsets stay
- * in order.
- * A lane hands each batch over to poll() and waits until it is taken, so at most one batch per lane waits in memory.
+ * <p>Any lane may read any table, up to the task's fenced horizon (one fence serves the connections on the same CN,
+ * see {@link ReadHorizon}); the scheduler lets one lane at a time read a table. A lane restores its share of the
+ * tables when the task starts, so they are restored side by side. A lane hands each batch over to poll() and waits
+ * until it is taken, so at most one batch per lane waits in memory.
  */
 final class ReadLane implements AutoCloseable {
 
@@ -36,7 +35,8 @@ final class ReadLane implements AutoCloseable {
 
     private final StreamContext ctx;
     private final List<TableStream> tables;
-    private final StreamScheduler scheduler;
+    /** The task's, set by {@link #start}. */
+    private StreamScheduler scheduler;
     private final BlockingQueue<List<SourceRecord>> batches;
     private final AtomicReference<RuntimeException> failure;
     private final Thread thread;
@@ -48,7 +48,6 @@ final class ReadLane implements AutoCloseable {
                      AtomicReference<RuntimeException> failure, String name) {
         this.ctx = ctx;
         this.tables = tables;
-        this.scheduler = new StreamScheduler(tables);
         this.conn = conn;
         this.batches = batches;
         this.failure = failure;
@@ -58,12 +57,13 @@ final class ReadLane implements AutoCloseable {
 
     /**
      * Opens the lane's connection and restores its tables' streams on it (see {@link TableStream#restore}); the thread
-     * starts with {@link #start()}. The first failure of any lane goes to {@code failure}, which the task's poll() throws.
+     * starts with {@link #start}. The first failure of any lane goes to {@code failure}, which the task's poll() throws.
      */
     static ReadLane open(StreamContext ctx, List<TableId> ids, BlockingQueue<List<SourceRecord>> batches,
                          AtomicReference<RuntimeException> failure, String name) throws SQLException {
         Connection conn = Connections.open(ctx.config.server());
         try {
+            ctx.horizon.connected(conn);
             ctx.state.create(conn);
             ids.forEach(ctx.catalog::include);
             List<TableStream> tables = new ArrayList<>();
@@ -72,19 +72,22 @@ final class ReadLane implements AutoCloseable {
             }
             // A fence logs the horizon for the tables read at each one, so their windows need no save of their own.
             ctx.horizon.register(tables);
-            ctx.horizon.connected(conn);
             return new ReadLane(ctx, tables, conn, batches, failure, name);
         } catch (SQLException | RuntimeException e) {
+            ctx.horizon.disconnected(conn);
             Connections.closeQuietly(conn); // a failure to close must not hide why the lane could not open
             throw e;
         }
     }
 
+    /** The tables this lane restored. */
     List<TableStream> tables() {
         return tables;
     }
 
-    void start() {
+    /** Starts reading the task's tables, whose turns {@code scheduler} gives out to all the task's lanes. */
+    void start(StreamScheduler scheduler) {
+        this.scheduler = scheduler;
         thread.start();
     }
 
@@ -95,15 +98,8 @@ final class ReadLane implements AutoCloseable {
                 try {
                     ensureConnected();
                     ctx.horizon.pruneLogIfDue(conn);
-                    List<SourceRecord> records = scheduler.poll(conn, System.nanoTime());
-                    if (!records.isEmpty()) {
+                    if (scheduler.poll(conn, System.nanoTime(), this::handOver)) {
                         backoffMs = FIRST_BACKOFF_MS;
-                        long handing = System.nanoTime();
-                        batches.put(records);
-                        if (LOG.isDebugEnabled()) {
-                            LOG.debug("{} records handed over after {} ms waiting for the task's poll()", records.size(),
-                                    (System.nanoTime() - handing) / 1_000_000);
-                        }
                     } else {
                         TimeUnit.NANOSECONDS.sleep(scheduler.idleSleepNanos(System.nanoTime()));
                     }
@@ -129,6 +125,15 @@ final class ReadLane implements AutoCloseable {
         }
     }
 
+    private void handOver(List<SourceRecord> records) throws InterruptedException {
+        long handing = System.nanoTime();
+        batches.put(records);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{} records handed over after {} ms waiting for the task's poll()", records.size(),
+                    (System.nanoTime() - handing) / 1_000_000);
+        }
+    }
+
     /** A source error worth a reconnect and a retry (a lost connection, a server restarting, a conflict), not a failure. */
     static boolean unreachableOrBusy(SQLException e) {
         return MatrixOneErrors.isRetriable(e) || e instanceof SQLNonTransientConnectionException;
@@ -144,6 +149,9 @@ final class ReadLane implements AutoCloseable {
     }
 
     private void closeConnection() {
+        if (conn != null) {
+            ctx.horizon.disconnected(conn);
+        }
         Connections.closeQuietly(conn);
         conn = null;
     }

@@ -37,7 +37,7 @@ import java.util.TreeSet;
  *   rewriting its fence row. A busy table's window then ends at a logged horizon and needs no save (one commit per
  *   window was a third of a busy lane's time); a replay cuts at every logged horizon that lists its table (a cut
  *   where the first run delivered nothing is harmless). Append-only, no key to check; a task deletes its rows once
- *   no table of its needs them ({@link SharedHorizon}).</li>
+ *   no table of its needs them ({@link ReadHorizon}).</li>
  * </ul>
  * and {@link SnapshotProgress}'s and {@link TableStates}' tables, which mo-cdc reads to show each table's
  * snapshot progress and state.

@@ -11,8 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the table streams of one task share: settings, state tables, metrics, offsets, the fenced horizon and the
- * catalog facts read once for all of the task's tables; and, per {@link ReadLane} (one connection), its view of the
- * horizon.
+ * catalog facts read once for all of the task's tables, whichever of its {@link ReadLane}s reads them.
  */
 final class StreamContext {
 
@@ -22,9 +21,7 @@ final class StreamContext {
     final String prefix;
     final String connectorName;
     final SourceState state;
-    /** The task's name for its fence and window log rows: connector/task; lanes after the first add /lane. */
-    private final String taskKey;
-    /** The lane's view of the task's fenced horizon: a horizon is safe on the CN that fenced it. */
+    /** The task's fenced horizon, shared by its lanes. */
     final ReadHorizon horizon;
     /** The catalog facts read once for all of the task's tables. */
     final SharedCatalog catalog;
@@ -49,10 +46,10 @@ final class StreamContext {
         this.prefix = config.getString(MatrixOneSourceConfig.TOPIC_PREFIX);
         this.connectorName = connectorName;
         this.state = new SourceState(config.stateDatabase());
-        this.taskKey = connectorName + "/" + taskId;
+        String taskKey = connectorName + "/" + taskId; // the task's fence and window log rows
         this.catalog = new SharedCatalog();
-        this.horizon = new ReadHorizon(new SharedHorizon(state, taskKey,
-                TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.WINDOW_LAG_MS)), catalog), taskKey);
+        this.horizon = new ReadHorizon(state, taskKey,
+                TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.WINDOW_LAG_MS)), catalog);
         this.metrics = metrics;
         this.offsets = offsets;
         this.pollIntervalNanos = TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.POLL_INTERVAL_MS));
@@ -63,36 +60,6 @@ final class StreamContext {
         this.endNanos = config.endNanos() == null ? Long.MAX_VALUE : config.endNanos();
         this.heartbeatNanos = TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.HEARTBEAT_INTERVAL_MS));
         this.snapshotFetchSize = config.getInt(MatrixOneSourceConfig.SNAPSHOT_FETCH_SIZE);
-    }
-
-    /** The task's context with the lane's own view of the task's horizon. */
-    private StreamContext(StreamContext task, int lane) {
-        this.config = task.config;
-        this.prefix = task.prefix;
-        this.connectorName = task.connectorName;
-        this.state = task.state;
-        this.taskKey = task.taskKey + "/" + lane;
-        this.catalog = task.catalog;
-        this.horizon = task.horizon.forLane(taskKey);
-        this.metrics = task.metrics;
-        this.offsets = task.offsets;
-        this.pollIntervalNanos = task.pollIntervalNanos;
-        this.idleReadsPerSecond = task.idleReadsPerSecond;
-        this.idleProbesPerSecond = task.idleProbesPerSecond;
-        this.probesPerSecond = task.probesPerSecond;
-        this.idleIntervalNanos = task.idleIntervalNanos;
-        this.maxWindowNanos = task.maxWindowNanos;
-        this.endNanos = task.endNanos;
-        this.heartbeatNanos = task.heartbeatNanos;
-        this.snapshotFetchSize = task.snapshotFetchSize;
-    }
-
-    /**
-     * The context of a task's {@code lane} (0 = this one): call after {@link #tableCount}, whose intervals it copies.
-     * The lanes share the task's fences and catalog reads (see {@link SharedHorizon}).
-     */
-    StreamContext forLane(int lane) {
-        return lane == 0 ? this : new StreamContext(this, lane);
     }
 
     /**

@@ -2,17 +2,31 @@ package io.matrixone.cdc.source;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import org.apache.kafka.connect.source.SourceRecord;
 
 /**
- * Which of a task's tables a poll reads. Active tables (snapshotting, or with recent changes) go first, in turn;
+ * Which of a task's tables a lane's poll reads. Active tables (snapshotting, or with recent changes) go first, in turn;
  * then at most {@value #QUIET_READS_PER_POLL} reads of quiet tables whose time has come, in turn. The quiet tables of
  * a big task come due together (200 tables: all within a few ms), and read in one go they held the busy ones up for
  * seconds (busy tables' lag p50 4-7 s in bench-tables). Quiet tables still get their turn first at least every
  * {@link #QUIET_TURN_NANOS}, however busy the active ones keep the task (a long snapshot).
+ *
+ * <p>All the task's lanes take their reads from one scheduler, so no lane idles while another has due tables (dealt
+ * out to lanes once, a task's busy tables landed four on one lane and six on the other in bench-tables). A table read by
+ * a lane stays claimed until the lane has handed its batch over: one lane at a time reads it, and its batches reach
+ * poll() in the order they were read, so its offsets stay in order.
  */
 final class StreamScheduler {
+
+    /** Hands a batch over to the task's poll(), waiting until it is taken. */
+    @FunctionalInterface
+    interface HandOver {
+        void accept(List<SourceRecord> records) throws InterruptedException;
+    }
 
     /** What the scheduler needs of a table's stream. */
     interface Stream {
@@ -37,6 +51,8 @@ final class StreamScheduler {
     static final long MIN_IDLE_SLEEP_NANOS = 2_000_000L;
 
     private final List<? extends Stream> streams;
+    /** Guarded by this: the streams a lane is reading or handing over. */
+    private final Set<Stream> claimed = Collections.newSetFromMap(new IdentityHashMap<>());
     private int nextActive;
     private int nextQuiet;
     private long quietTurnAt;
@@ -46,20 +62,20 @@ final class StreamScheduler {
         this.streams = streams;
     }
 
-    /** The records of the first table that has some, or an empty list. */
-    List<SourceRecord> poll(Connection conn, long now) throws SQLException {
-        List<SourceRecord> records = List.of();
-        boolean quietFirst = !quietTurnTaken || now - quietTurnAt >= QUIET_TURN_NANOS;
-        if (quietFirst) {
-            records = readQuiet(conn, now);
+    /** Reads the first table that has records and hands them over; false when none had any. */
+    boolean poll(Connection conn, long now, HandOver handOver) throws SQLException, InterruptedException {
+        boolean quietFirst = takeQuietTurnFirst(now);
+        if (quietFirst && readQuiet(conn, now, handOver)) {
+            return true;
         }
-        if (records.isEmpty()) {
-            records = readActive(conn, now);
+        if (readActive(conn, now, handOver)) {
+            return true;
         }
-        if (records.isEmpty() && !quietFirst) {
-            records = readQuiet(conn, now);
-        }
-        return records;
+        return !quietFirst && readQuiet(conn, now, handOver);
+    }
+
+    private synchronized boolean takeQuietTurnFirst(long now) {
+        return !quietTurnTaken || now - quietTurnAt >= QUIET_TURN_NANOS;
     }
 
     /**
@@ -75,35 +91,63 @@ final class StreamScheduler {
         return Math.max(MIN_IDLE_SLEEP_NANOS, next);
     }
 
-    private List<SourceRecord> readActive(Connection conn, long now) throws SQLException {
+    private boolean readActive(Connection conn, long now, HandOver handOver) throws SQLException, InterruptedException {
         for (int i = 0; i < streams.size(); i++) {
-            Stream stream = streams.get(nextActive);
-            nextActive = (nextActive + 1) % streams.size();
-            if (stream.active(now)) {
-                List<SourceRecord> records = stream.poll(conn);
-                if (!records.isEmpty()) {
-                    return records;
-                }
+            Stream stream = claimActive(now);
+            if (stream != null && readAndHandOver(stream, conn, handOver)) {
+                return true;
             }
         }
-        return List.of();
+        return false;
     }
 
-    private List<SourceRecord> readQuiet(Connection conn, long now) throws SQLException {
-        quietTurnAt = now;
-        quietTurnTaken = true;
+    /** The stream at the next active position, claimed, or null when it is not active or another lane has it. */
+    private synchronized Stream claimActive(long now) {
+        Stream stream = streams.get(nextActive);
+        nextActive = (nextActive + 1) % streams.size();
+        return !claimed.contains(stream) && stream.active(now) && claimed.add(stream) ? stream : null;
+    }
+
+    private boolean readQuiet(Connection conn, long now, HandOver handOver) throws SQLException, InterruptedException {
+        synchronized (this) {
+            quietTurnAt = now;
+            quietTurnTaken = true;
+        }
         int reads = 0;
         for (int i = 0; i < streams.size() && reads < QUIET_READS_PER_POLL; i++) {
-            Stream stream = streams.get(nextQuiet);
-            nextQuiet = (nextQuiet + 1) % streams.size();
-            if (!stream.active(now) && stream.due(now)) {
+            Stream stream = claimQuiet(now);
+            if (stream != null) {
                 reads++;
-                List<SourceRecord> records = stream.poll(conn);
-                if (!records.isEmpty()) {
-                    return records;
+                if (readAndHandOver(stream, conn, handOver)) {
+                    return true;
                 }
             }
         }
-        return List.of();
+        return false;
+    }
+
+    /** The stream at the next quiet position, claimed, or null when it is not a quiet one due, or another lane has it. */
+    private synchronized Stream claimQuiet(long now) {
+        Stream stream = streams.get(nextQuiet);
+        nextQuiet = (nextQuiet + 1) % streams.size();
+        return !claimed.contains(stream) && !stream.active(now) && stream.due(now) && claimed.add(stream) ? stream : null;
+    }
+
+    private boolean readAndHandOver(Stream stream, Connection conn, HandOver handOver)
+            throws SQLException, InterruptedException {
+        try {
+            List<SourceRecord> records = stream.poll(conn);
+            if (records.isEmpty()) {
+                return false;
+            }
+            handOver.accept(records);
+            return true;
+        } finally {
+            release(stream);
+        }
+    }
+
+    private synchronized void release(Stream stream) {
+        claimed.remove(stream);
     }
 }

@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * Every record's offset says where a replay resumes, so a crash between a table change and the next checkpoint
  * finds the same change again and ends at the same place.
  */
-final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed, SharedHorizon.Logged {
+final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed, ReadHorizon.Logged {
 
     private static final Logger LOG = LoggerFactory.getLogger(TableStream.class);
     /** Bounds the empty windows passed over in one poll(), so a long catch-up still yields to stop(). */
@@ -88,7 +88,7 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed, S
     /** A truncate event goes out before the snapshot's first chunk (the target may hold rows the snapshot lacks). */
     private boolean truncateFirst;
     /** When this table may next read a window (System.nanoTime()). */
-    private long nextReadAt;
+    private volatile long nextReadAt;
     /** When a record carrying this table's offset was last emitted (System.nanoTime()). */
     private long lastEmitAt = System.nanoTime();
     /** Whether the source may still hold this table's saved snapshot time (see SourceState). */

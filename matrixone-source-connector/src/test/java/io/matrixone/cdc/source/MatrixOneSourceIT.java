@@ -179,7 +179,7 @@ class MatrixOneSourceIT {
         for (int t = 1; t <= 3; t++) {
             assertThat(events("ln." + db + ".lane" + t, 2)).extracting(Event::describe).containsExactly("r 1 a", "c 2 b" + t);
         }
-        // One task, two connections on one CN: each reads its own tables, up to the task's horizon, fenced once for
+        // One task, two connections on one CN: both read the task's tables, up to the task's horizon, fenced once for
         // both (one fence row for the task, none per lane).
         assertThat(readThreads("lanes-src")).containsExactlyInAnyOrder("mo-cdc-read-lanes-src-0-0", "mo-cdc-read-lanes-src-0-1");
         assertThat(rows(sql, "select task from " + SnapshotProgress.DEFAULT_STATE_DATABASE

@@ -40,16 +40,4 @@ class StreamContextTest {
         fast.tableCount(4, 1);
         assertThat(fast.probesPerSecond()).isEqualTo(20.0);
     }
-
-    @Test
-    void aReadLaneSharesTheTasksPaceAndCatalogWithAViewOfItsOwnOnTheTasksHorizon() {
-        StreamContext task = context(Map.of());
-        task.tableCount(200, 1);
-        assertThat(task.forLane(0)).isSameAs(task);
-        StreamContext lane = task.forLane(1);
-        assertThat(lane.horizon).isNotSameAs(task.horizon);
-        assertThat(lane.catalog).isSameAs(task.catalog);
-        assertThat(lane.idleIntervalNanos()).isEqualTo(task.idleIntervalNanos());
-        assertThat(lane.state).isSameAs(task.state);
-    }
 }

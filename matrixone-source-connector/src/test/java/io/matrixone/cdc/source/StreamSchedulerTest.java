@@ -6,6 +6,9 @@ import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.Test;
 
@@ -64,17 +67,17 @@ class StreamSchedulerTest {
         StreamScheduler scheduler = new StreamScheduler(streams);
 
         // The quiet tables' first turn comes first (none had one yet): four reads, then the busy table's records.
-        assertThat(scheduler.poll(null, 0).get(0).topic()).isEqualTo("busy");
+        assertThat(poll(scheduler, 0).get(0).topic()).isEqualTo("busy");
         assertThat(quietReads(streams)).isEqualTo(StreamScheduler.QUIET_READS_PER_POLL);
         // Within the turn interval only the busy table is read, as often as it has records.
         for (int i = 1; i <= 10; i++) {
-            assertThat(scheduler.poll(null, i).get(0).topic()).isEqualTo("busy");
+            assertThat(poll(scheduler, i).get(0).topic()).isEqualTo("busy");
         }
         assertThat(quietReads(streams)).isEqualTo(StreamScheduler.QUIET_READS_PER_POLL);
         assertThat(busy.reads).isEqualTo(11);
         // Once the busy table has nothing to send, the quiet ones go on where they stopped, a few per poll.
         busy.hasRecords = false;
-        assertThat(scheduler.poll(null, 20)).isEmpty();
+        assertThat(poll(scheduler, 20)).isEmpty();
         assertThat(quietReads(streams)).isEqualTo(2 * StreamScheduler.QUIET_READS_PER_POLL);
         assertThat(streams.subList(0, 8)).allMatch(s -> s.reads == 1);
     }
@@ -92,7 +95,7 @@ class StreamSchedulerTest {
         long now = 0;
         List<String> topics = new ArrayList<>();
         for (int i = 0; i < 30; i++, now += 10_000_000L) { // a poll every 10 ms for 300 ms
-            topics.add(scheduler.poll(null, now).get(0).topic());
+            topics.add(poll(scheduler, now).get(0).topic());
         }
         assertThat(topics).contains("quiet1");
         assertThat(topics.stream().filter("snapshot"::equals).count()).isGreaterThan(20);
@@ -103,8 +106,51 @@ class StreamSchedulerTest {
         List<FakeStream> streams = streams(10);
         streams.forEach(s -> s.due = false);
         StreamScheduler scheduler = new StreamScheduler(streams);
-        assertThat(scheduler.poll(null, 0)).isEmpty();
+        assertThat(poll(scheduler, 0)).isEmpty();
         assertThat(quietReads(streams)).isZero();
+    }
+
+    @Test
+    void aTableOneLaneIsReadingOrHandingOverIsNotReadByAnother() throws Exception {
+        FakeStream first = new FakeStream("first");
+        FakeStream second = new FakeStream("second");
+        for (FakeStream stream : List.of(first, second)) {
+            stream.active = true;
+            stream.hasRecords = true;
+        }
+        StreamScheduler scheduler = new StreamScheduler(List.of(first, second));
+        CountDownLatch handing = new CountDownLatch(1);
+        CountDownLatch taken = new CountDownLatch(1);
+        AtomicReference<Throwable> laneFailure = new AtomicReference<>();
+        Thread lane = new Thread(() -> {
+            try {
+                scheduler.poll(null, 0, records -> {
+                    handing.countDown();
+                    taken.await(); // the task's poll() has not taken the batch yet
+                });
+            } catch (Throwable e) {
+                laneFailure.set(e);
+            }
+        });
+        lane.start();
+        assertThat(handing.await(10, TimeUnit.SECONDS)).as("the first lane read a table").isTrue();
+
+        assertThat(poll(scheduler, 1).get(0).topic()).isEqualTo("second");
+        assertThat(poll(scheduler, 2).get(0).topic()).as("first is still the other lane's").isEqualTo("second");
+        assertThat(first.reads).isEqualTo(1);
+
+        taken.countDown();
+        lane.join(10_000);
+        assertThat(laneFailure.get()).isNull();
+        assertThat(poll(scheduler, 3).get(0).topic()).as("handed over: any lane may read it again").isEqualTo("first");
+        assertThat(first.reads).isEqualTo(2);
+    }
+
+    /** One lane's poll: the records it handed over, or none. */
+    private static List<SourceRecord> poll(StreamScheduler scheduler, long now) throws Exception {
+        List<SourceRecord> handed = new ArrayList<>();
+        scheduler.poll(null, now, handed::addAll);
+        return handed;
     }
 
     private static int quietReads(List<FakeStream> streams) {

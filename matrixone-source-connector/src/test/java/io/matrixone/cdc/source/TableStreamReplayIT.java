@@ -124,8 +124,8 @@ class TableStreamReplayIT {
     }
 
     /** The table as a busy one: every fence logs it. */
-    private static SharedHorizon.Logged loggedAtEachFence(TableStream table) {
-        return new SharedHorizon.Logged() {
+    private static ReadHorizon.Logged loggedAtEachFence(TableStream table) {
+        return new ReadHorizon.Logged() {
             @Override
             public boolean readsEachHorizon(long nowLocal) {
                 return true;

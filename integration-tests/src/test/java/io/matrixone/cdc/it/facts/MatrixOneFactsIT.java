@@ -379,7 +379,7 @@ class MatrixOneFactsIT {
      * Fact: a horizon fenced on one connection holds on another connection of the same CN (both name it in the process
      * list), once the fencing connection has run its next statement: that statement starts only when the CN has applied
      * the log up to the fence's commit, and a CN applies the log once for all of its sessions. The source's lanes share
-     * one fence this way (SharedHorizon: the fencing lane's next statement is the catalog read at the horizon). Under the
+     * one fence this way (ReadHorizon: the fencing lane's next statement is the catalog read at the horizon). Under the
      * same load as above, windows read on the other connection: none changed on re-read, nothing lost.
      */
     @Test
