@@ -133,18 +133,26 @@ final class StreamScheduler {
         return !claimed.contains(stream) && !stream.active(now) && stream.due(now) && claimed.add(stream) ? stream : null;
     }
 
+    /**
+     * Reads the stream and hands its records over, then releases it. A failed read (a lost connection) releases it too:
+     * it leaves the stream where it was, to be read again by any lane. Anything else (a failure that fails the task, the
+     * task stopping during a hand-over) keeps it claimed: its position may have moved past a batch that never reached
+     * poll(), and no other lane may read on from there before the task stops.
+     */
     private boolean readAndHandOver(Stream stream, Connection conn, HandOver handOver)
             throws SQLException, InterruptedException {
+        List<SourceRecord> records;
         try {
-            List<SourceRecord> records = stream.poll(conn);
-            if (records.isEmpty()) {
-                return false;
-            }
-            handOver.accept(records);
-            return true;
-        } finally {
+            records = stream.poll(conn);
+        } catch (SQLException e) {
             release(stream);
+            throw e;
         }
+        if (!records.isEmpty()) {
+            handOver.accept(records);
+        }
+        release(stream);
+        return !records.isEmpty();
     }
 
     private synchronized void release(Stream stream) {

@@ -1,8 +1,10 @@
 package io.matrixone.cdc.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +24,8 @@ class StreamSchedulerTest {
         boolean hasRecords;
         long nextReadIn = Long.MAX_VALUE;
         int reads;
+        RuntimeException failure;
+        SQLException lostConnection;
 
         FakeStream(String name) {
             this.name = name;
@@ -43,8 +47,14 @@ class StreamSchedulerTest {
         }
 
         @Override
-        public List<SourceRecord> poll(Connection conn) {
+        public List<SourceRecord> poll(Connection conn) throws SQLException {
             reads++;
+            if (failure != null) {
+                throw failure;
+            }
+            if (lostConnection != null) {
+                throw lostConnection;
+            }
             return hasRecords ? List.of(new SourceRecord(Map.of(), Map.of(), name, null, name)) : List.of();
         }
     }
@@ -112,12 +122,8 @@ class StreamSchedulerTest {
 
     @Test
     void aTableOneLaneIsReadingOrHandingOverIsNotReadByAnother() throws Exception {
-        FakeStream first = new FakeStream("first");
-        FakeStream second = new FakeStream("second");
-        for (FakeStream stream : List.of(first, second)) {
-            stream.active = true;
-            stream.hasRecords = true;
-        }
+        FakeStream first = busy("first");
+        FakeStream second = busy("second");
         StreamScheduler scheduler = new StreamScheduler(List.of(first, second));
         CountDownLatch handing = new CountDownLatch(1);
         CountDownLatch taken = new CountDownLatch(1);
@@ -144,6 +150,37 @@ class StreamSchedulerTest {
         assertThat(laneFailure.get()).isNull();
         assertThat(poll(scheduler, 3).get(0).topic()).as("handed over: any lane may read it again").isEqualTo("first");
         assertThat(first.reads).isEqualTo(2);
+    }
+
+    @Test
+    void aTableWhoseReadFailedTheTaskIsNotReadAgainButOneWhoseConnectionWasLostIs() throws Exception {
+        FakeStream broken = busy("broken");
+        FakeStream other = busy("other");
+        StreamScheduler scheduler = new StreamScheduler(List.of(broken, other));
+
+        broken.lostConnection = new SQLException("connection lost");
+        assertThatThrownBy(() -> poll(scheduler, 0)).isSameAs(broken.lostConnection);
+        broken.lostConnection = null;
+        assertThat(poll(scheduler, 1).get(0).topic()).isEqualTo("other");
+        assertThat(poll(scheduler, 2).get(0).topic()).as("read again after a lost connection").isEqualTo("broken");
+
+        broken.failure = new IllegalStateException("a value that cannot be converted");
+        assertThat(poll(scheduler, 3).get(0).topic()).isEqualTo("other");
+        assertThatThrownBy(() -> poll(scheduler, 4)).isSameAs(broken.failure);
+        broken.failure = null;
+        for (int i = 5; i < 10; i++) {
+            assertThat(poll(scheduler, i).get(0).topic()).as("no lane reads on past a batch that never went out")
+                    .isEqualTo("other");
+        }
+        assertThat(broken.reads).isEqualTo(3);
+    }
+
+    /** An active stream that always has records. */
+    private static FakeStream busy(String name) {
+        FakeStream stream = new FakeStream(name);
+        stream.active = true;
+        stream.hasRecords = true;
+        return stream;
     }
 
     /** One lane's poll: the records it handed over, or none. */
