@@ -136,21 +136,26 @@ final class ReadHorizon {
     long newestSince(Connection conn, long localNanos) throws SQLException {
         Object node = nodes.getOrDefault(conn, conn);
         Fence fence = last;
-        if (fence != null && fence.node().equals(node) && fence.fencedAtLocal() - localNanos >= 0) {
+        if (fencedSince(fence, node, localNanos)) {
             return fence.horizon();
         }
         synchronized (this) {
-            fence = last;
-            if (fence != null && fence.node().equals(node) && fence.fencedAtLocal() - localNanos >= 0) {
-                return fence.horizon();
-            }
-            return refresh(conn, node, System.nanoTime()).horizon();
+            fence = last; // another connection may have fenced while this one waited
+            return fencedSince(fence, node, localNanos) ? fence.horizon() : refresh(conn, node, System.nanoTime()).horizon();
         }
     }
 
     private static boolean fresh(Fence fence, Object node, long wantedNanos, long now) {
-        return fence != null && fence.node().equals(node)
+        return servesNode(fence, node)
                 && (fence.horizon() >= wantedNanos || now - fence.fencedAtLocal() < MIN_FENCE_INTERVAL_NANOS);
+    }
+
+    private static boolean fencedSince(Fence fence, Object node, long localNanos) {
+        return servesNode(fence, node) && fence.fencedAtLocal() - localNanos >= 0;
+    }
+
+    private static boolean servesNode(Fence fence, Object node) {
+        return fence != null && fence.node().equals(node);
     }
 
     private Fence refresh(Connection conn, Object node, long now) throws SQLException {
@@ -197,7 +202,7 @@ final class ReadHorizon {
      * {@link #logged} still answers for: a window may be being read up to one of them (a diff takes a while, and other
      * connections fence meanwhile).
      */
-    synchronized void pruneLog(Connection conn) throws SQLException {
+    private void pruneLog(Connection conn) throws SQLException {
         Fence fence = last;
         if (fence == null) {
             return;
@@ -213,10 +218,6 @@ final class ReadHorizon {
     long serverNow(Connection conn) throws SQLException {
         Fence fence = fence(conn, 0);
         return fence.serverNow() + (System.nanoTime() - fence.fencedAtLocal());
-    }
-
-    long lagNanos() {
-        return lagNanos;
     }
 
     /** A connection was replaced (its CN may have restarted): no one reads at the old horizon, nor with its catalog. */
