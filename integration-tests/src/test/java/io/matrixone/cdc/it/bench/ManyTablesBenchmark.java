@@ -32,7 +32,9 @@ import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
  * <li>the source server's CPU time (its mo-service process, /proc) over an idle interval with no CDC, with
  *     mo-cdc capturing and with the built-in CDC capturing: the extra cost of idle tables;
  * <li>the busy tables' lag, writer's commit -> row visible on the target, p50/p99; for mo-cdc also its source's
- *     share, commit -> record in Kafka.
+ *     share, commit -> record in Kafka;
+ * <li>for mo-cdc, the lag of one busy table alone at the same rate (another table of the same task, right after):
+ *     the one-table figure the busy tables' lag is held to (issue 11, goal 4), from the same run.
  * </ul>
  * Asserts nothing. Run with scripts/bench-tables.sh.
  */
@@ -93,7 +95,8 @@ public final class ManyTablesBenchmark {
                 System.out.println("SUMMARY (" + Bench.load() + ")");
                 System.out.printf("  source server CPU for %d idle tables, over no CDC, per %d s: built-in %+.1f s%n",
                         tableCount, seconds, builtin.idleCpu() - noCdc);
-                mo.forEach((tasks, result) -> System.out.printf("    mo-cdc, %d task(s): %+.1f s%n", tasks, result.idleCpu() - noCdc));
+                mo.forEach((tasks, result) -> System.out.printf("    mo-cdc, %d task(s): %+.1f s (%.2fx)%n", tasks,
+                        result.idleCpu() - noCdc, (result.idleCpu() - noCdc) / (builtin.idleCpu() - noCdc)));
                 System.out.printf("  %d busy tables sharing %,.0f changes/s, lag commit -> target: built-in %s%n", busyCount, rate,
                         builtin.lag());
                 mo.forEach((tasks, result) -> System.out.printf("    mo-cdc, %d task(s): %s%n", tasks, result.lag()));
@@ -108,6 +111,10 @@ public final class ManyTablesBenchmark {
 
     /** The source server's CPU over an idle interval while a CDC captures, and the busy tables' lag. */
     record Result(double idleCpu, String lag) {
+    }
+
+    /** A lag phase's figures: the summary line, and the p50 after the first {@link #WAKE_UP_MS}. */
+    record Lag(String summary, long p50AfterWakeUp) {
     }
 
     private Result moCdc(Connection dst, PacedWriter writer, LagTracker tracker, List<String> busy, int tasks) throws Exception {
@@ -135,11 +142,18 @@ public final class ManyTablesBenchmark {
             String lag;
             try (KafkaArrivals arrivals = new KafkaArrivals(cluster.kafka().bootstrapServers(),
                     busy.stream().map(t -> prefix + "." + t).toList(), inKafka)) {
-                lag = busyLag(writer, tracker, busy, inKafka);
+                Lag shared = busyLag(writer, tracker, busy, inKafka);
+                System.out.printf("mo-cdc, %d task(s): busy tables' lag %s (%s)%n", tasks, shared.summary(), Bench.load());
+                Lag alone = oneTableLag();
+                System.out.printf("mo-cdc, %d task(s): one busy table alone at %,.0f changes/s: %s (%s)%n", tasks, rate,
+                        alone.summary(), Bench.load());
+                lag = String.format("%s%n      against one busy table alone (same task, right after), from the first %d s on:"
+                                + " p50 %d / %d ms = %.2fx (goal 4: at most 1.5x)", shared.summary(), WAKE_UP_MS / 1000,
+                        shared.p50AfterWakeUp(), alone.p50AfterWakeUp(),
+                        shared.p50AfterWakeUp() / (double) Math.max(1, alone.p50AfterWakeUp()));
             } finally {
                 tracker.alsoTo(null);
             }
-            System.out.printf("mo-cdc, %d task(s): busy tables' lag %s (%s)%n", tasks, lag, Bench.load());
             return new Result(idle, lag);
         }
     }
@@ -153,7 +167,7 @@ public final class ManyTablesBenchmark {
             System.out.printf("built-in CDC: %d tables copied in %.1f s%n", tableCount, (System.nanoTime() - began) / 1e9);
             double idle = idleCpuSeconds();
             System.out.printf("built-in CDC capturing: source server CPU %.1f s per %d s idle (%s)%n", idle, seconds, Bench.load());
-            String lag = busyLag(writer, tracker, copies, null);
+            String lag = busyLag(writer, tracker, copies, null).summary();
             System.out.printf("built-in CDC: busy tables' lag %s (%s)%n", lag, Bench.load());
             return new Result(idle, lag);
         }
@@ -163,7 +177,7 @@ public final class ManyTablesBenchmark {
      * The writer at the rate for the interval; lag of its transactions to {@code copies} on the target, and to Kafka when
      * {@code inKafka} is given.
      */
-    private String busyLag(PacedWriter writer, LagTracker tracker, List<String> copies, LagTracker inKafka) throws Exception {
+    private Lag busyLag(PacedWriter writer, LagTracker tracker, List<String> copies, LagTracker inKafka) throws Exception {
         try (TargetPoller poller = new TargetPoller(target, copies, TARGET_POLL_MS, tracker)) {
             long changes = writer.changes();
             long fromMs = System.currentTimeMillis();
@@ -176,13 +190,27 @@ public final class ManyTablesBenchmark {
             // The busy tables were idle through the CPU interval before: their first changes wait for the next idle
             // read. Said apart from the lag once they are busy.
             long wokenMs = Math.min(toMs, fromMs + WAKE_UP_MS);
-            return String.format("%s at %,.0f changes/s achieved%s%n      first %d s (tables busy again after idling): %s;"
+            List<Long> afterWakeUp = tracker.lagsCommittedBetween(wokenMs, toMs);
+            return new Lag(String.format("%s at %,.0f changes/s achieved%s%n      first %d s (tables busy again after idling): %s;"
                             + " from then on: %s%s", Bench.lagSummary(tracker.lagsCommittedBetween(fromMs, toMs)), achieved,
                     all ? "" : ", " + tracker.pending() + " txns NOT SEEN after 5 min", WAKE_UP_MS / 1000,
                     Bench.lagSummary(tracker.lagsCommittedBetween(fromMs, wokenMs)),
                     Bench.lagSummary(tracker.lagsCommittedBetween(wokenMs, toMs)),
                     inKafka == null ? "" : String.format("%n      of which commit -> record in Kafka, from the first %d s on: %s",
-                            WAKE_UP_MS / 1000, Bench.lagSummary(inKafka.lagsCommittedBetween(wokenMs, toMs))));
+                            WAKE_UP_MS / 1000, Bench.lagSummary(inKafka.lagsCommittedBetween(wokenMs, toMs)))),
+                    Bench.percentile(afterWakeUp, 50));
+        }
+    }
+
+    /**
+     * One table alone at the whole rate, the first table after the busy ones (idle until now, so its first
+     * {@link #WAKE_UP_MS} are said apart as for the busy tables), its rows' lag commit -> target.
+     */
+    private Lag oneTableLag() throws Exception {
+        String table = tables.get(busyCount);
+        LagTracker alone = new LagTracker(1);
+        try (PacedWriter writer = new PacedWriter(source, List.of(table), ROWS_EACH, 0, 0, alone)) {
+            return busyLag(writer, alone, List.of(table), null);
         }
     }
 
