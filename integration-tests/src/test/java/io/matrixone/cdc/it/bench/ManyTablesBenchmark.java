@@ -66,13 +66,26 @@ public final class ManyTablesBenchmark {
         rate = Double.parseDouble(arg(args, 2, "1000"));
         seconds = Integer.parseInt(arg(args, 3, "30"));
         taskCounts = java.util.Arrays.stream(arg(args, 4, "1").split(",")).map(Integer::parseInt).toList();
+        if (tableCount < busyCount + 2) {
+            // Two tables besides the busy ones are written alone after them (goal 4's one-table figures).
+            throw new IllegalArgumentException("tables (" + tableCount + ") must be at least busy-tables + 2 ("
+                    + (busyCount + 2) + "): two more tables are written alone after the busy ones");
+        }
         for (int i = 1; i <= tableCount; i++) {
             tables.add(db + ".t" + i);
         }
     }
 
     public static void main(String[] args) throws Exception {
-        new ManyTablesBenchmark(args).run();
+        ManyTablesBenchmark benchmark;
+        try {
+            benchmark = new ManyTablesBenchmark(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench-tables: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        benchmark.run();
     }
 
     private void run() throws Exception {
@@ -145,7 +158,7 @@ public final class ManyTablesBenchmark {
             String lag;
             try (KafkaArrivals arrivals = new KafkaArrivals(cluster.kafka().bootstrapServers(),
                     busy.stream().map(t -> prefix + "." + t).toList(), inKafka)) {
-                Lag shared = busyLag(writer, tracker, busy, inKafka);
+                Lag shared = busyLag(writer, tracker, busy, inKafka, rate);
                 System.out.printf("mo-cdc, %d task(s): busy tables' lag %s (%s)%n", tasks, shared.summary(), Bench.load());
                 StringBuilder against = new StringBuilder(shared.summary());
                 int next = busy.size();
@@ -176,26 +189,22 @@ public final class ManyTablesBenchmark {
             System.out.printf("built-in CDC: %d tables copied in %.1f s%n", tableCount, (System.nanoTime() - began) / 1e9);
             double idle = idleCpuSeconds();
             System.out.printf("built-in CDC capturing: source server CPU %.1f s per %d s idle (%s)%n", idle, seconds, Bench.load());
-            String lag = busyLag(writer, tracker, copies, null).summary();
+            String lag = busyLag(writer, tracker, copies, null, rate).summary();
             System.out.printf("built-in CDC: busy tables' lag %s (%s)%n", lag, Bench.load());
             return new Result(idle, lag);
         }
     }
 
     /**
-     * The writer at the rate for the interval; lag of its transactions to {@code copies} on the target, and to Kafka when
-     * {@code inKafka} is given.
+     * The writer at {@code changesPerSecond} for the interval; lag of its transactions to {@code copies} on the target,
+     * and to Kafka when {@code inKafka} is given.
      */
-    private Lag busyLag(PacedWriter writer, LagTracker tracker, List<String> copies, LagTracker inKafka) throws Exception {
-        return busyLag(writer, tracker, copies, inKafka, rate);
-    }
-
-    private Lag busyLag(PacedWriter writer, LagTracker tracker, List<String> copies, LagTracker inKafka, double rate)
-            throws Exception {
+    private Lag busyLag(PacedWriter writer, LagTracker tracker, List<String> copies, LagTracker inKafka,
+                        double changesPerSecond) throws Exception {
         try (TargetPoller poller = new TargetPoller(target, copies, TARGET_POLL_MS, tracker)) {
             long changes = writer.changes();
             long fromMs = System.currentTimeMillis();
-            writer.rate(rate);
+            writer.rate(changesPerSecond);
             Thread.sleep(seconds * 1000L);
             long toMs = System.currentTimeMillis();
             writer.rate(0);
@@ -209,7 +218,7 @@ public final class ManyTablesBenchmark {
                             + " from then on: %s%s", Bench.lagSummary(tracker.lagsCommittedBetween(fromMs, toMs)), achieved,
                     all ? "" : ", " + tracker.pending() + " txns NOT SEEN after 5 min", WAKE_UP_MS / 1000,
                     Bench.lagSummary(tracker.lagsCommittedBetween(fromMs, wokenMs)),
-                    Bench.lagSummary(tracker.lagsCommittedBetween(wokenMs, toMs)),
+                    Bench.lagSummary(afterWakeUp),
                     inKafka == null ? "" : String.format("%n      of which commit -> record in Kafka, from the first %d s on: %s",
                             WAKE_UP_MS / 1000, Bench.lagSummary(inKafka.lagsCommittedBetween(wokenMs, toMs)))),
                     Bench.percentile(afterWakeUp, 50));
@@ -217,13 +226,13 @@ public final class ManyTablesBenchmark {
     }
 
     /**
-     * {@code table} alone at {@code rate} (idle until now, so its first {@link #WAKE_UP_MS} are said apart as for the
-     * busy tables), its rows' lag commit -> target.
+     * {@code table} alone at {@code changesPerSecond} (idle until now, so its first {@link #WAKE_UP_MS} are said apart as
+     * for the busy tables), its rows' lag commit -> target.
      */
-    private Lag oneTableLag(String table, double rate) throws Exception {
+    private Lag oneTableLag(String table, double changesPerSecond) throws Exception {
         LagTracker alone = new LagTracker(1);
         try (PacedWriter writer = new PacedWriter(source, List.of(table), ROWS_EACH, 0, 0, alone)) {
-            return busyLag(writer, alone, List.of(table), null, rate);
+            return busyLag(writer, alone, List.of(table), null, changesPerSecond);
         }
     }
 
