@@ -109,10 +109,15 @@ public final class MatrixOneSinkConfig extends AbstractConfig {
                 "Most rows in one multi-row INSERT or DELETE statement (statements are also kept under "
                         + MAX_STATEMENT_BYTES + "). All statements of one put() still commit in one transaction.",
                 WRITES, ++order, Width.SHORT, "Batch size");
-        def.define(STAGED_UPSERT_MIN_ROWS, Type.INT, 500, ConfigDef.Range.atLeast(0), Importance.LOW,
+        // 3,000, not lower: the staging's five statements cost the target more than bound upserts below a few
+        // thousand rows of a streaming mix (by hand, half of the keys existing: 400-row batches 2.5x the CPU, 2,000-row
+        // 2x, 3,000-6,000 about even; docs/benchmarks-history.md, twenty-first session), while a copy's 6,000-row puts
+        // still stage.
+        def.define(STAGED_UPSERT_MIN_ROWS, Type.INT, 3000, ConfigDef.Range.atLeast(0), Importance.LOW,
                 "MatrixOne targets: a put() with at least this many upserts of one table writes them with one LOAD DATA "
                         + "LOCAL into a staging table of the task in " + APPLIED_DATABASE + " and one INSERT ... SELECT ... ON DUPLICATE KEY UPDATE "
-                        + "from it (a copy costs the target about 15% less CPU than multi-row INSERTs with bound values), "
+                        + "from it (a copy costs the target about 15% less CPU than multi-row INSERTs with bound values; "
+                        + "smaller batches cost it more than bound INSERTs), "
                         + "through a file in a private temporary directory of the worker, the only one the driver lets the "
                         + "server read. Values without exact text (binary, floating point, booleans) keep the bound INSERTs. "
                         + "The staging tables (stage_<crc of the connector>_..., empty between batches) stay when the connector "
