@@ -144,8 +144,10 @@ public final class ManyTablesBenchmark {
             sourceConfig.put("level", "database");
             sourceConfig.put("tasks.max", String.valueOf(tasks));
             cluster.configureConnector(prefix + "-source", sourceConfig);
-            Map<String, String> sinkConfig = BenchConnectors.sink(target, topics);
-            sinkConfig.put("tasks.max", String.valueOf(tasks));
+            Map<String, String> sinkConfig = BenchConnectors.sink(target, topics, tasks);
+            if (!sinkConfig.get("tasks.max").equals(String.valueOf(tasks))) {
+                System.out.printf("mo-cdc, %d task(s): the sink's tasks.max is %s (-Dbench.sink.config)%n", tasks, sinkConfig.get("tasks.max"));
+            }
             cluster.configureConnector(prefix + "-sink", sinkConfig);
             awaitCopied(dst, db);
             System.out.printf("mo-cdc, %d task(s): %d tables copied in %.1f s%n", tasks, tableCount, (System.nanoTime() - began) / 1e9);

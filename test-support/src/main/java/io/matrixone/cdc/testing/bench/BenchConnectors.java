@@ -53,8 +53,13 @@ public final class BenchConnectors {
 
     /** A sink of {@code topics} into the same database and table names on {@code server}. */
     public static Map<String, String> sink(MatrixOneUri server, List<String> topics) {
+        return sink(server, topics, 1);
+    }
+
+    /** The same with {@code tasks} tasks, unless {@value #SINK_OVERRIDES} sets tasks.max. */
+    public static Map<String, String> sink(MatrixOneUri server, List<String> topics, int tasks) {
         Map<String, String> config = new HashMap<>(ConnectJson.CONVERTER_CONFIG);
-        config.putAll(Map.of("connector.class", "io.matrixone.cdc.sink.MatrixOneSinkConnector", "tasks.max", "1",
+        config.putAll(Map.of("connector.class", "io.matrixone.cdc.sink.MatrixOneSinkConnector", "tasks.max", String.valueOf(tasks),
                 "connection.uri", server.unmasked(), "topics", String.join(",", topics)));
         config.putAll(ClientTuning.SINK);
         config.putAll(overrides(SINK_OVERRIDES));
