@@ -4,6 +4,8 @@
 #   scripts/bench-sink.sh [rows=1000000] [rows-per-put=500] [rounds=1] [target-uri=mysql://root:111@127.0.0.1:6002]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib/bench.sh
+bench_require_servers "${4:-mysql://root:111@127.0.0.1:6002}"
 module=matrixone-sink-connector
 mvn -B -ntp -q -pl "$module" -am install -DskipTests
 mvn -B -ntp -q -pl "$module" dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath

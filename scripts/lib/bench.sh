@@ -10,7 +10,7 @@ bench_run() {
   local opts=()
   while [ $# -gt 0 ] && [ "$1" != "--" ]; do opts+=("$1"); shift; done
   [ "${1:-}" = "--" ] && shift
-  bench_require_servers "${opts[@]}"
+  bench_require_servers "${opts[@]}" "$@"
   local module=integration-tests
   mvn -B -ntp -q -pl "$module" -am install -DskipTests
   mvn -B -ntp -q -pl "$module" dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
@@ -20,19 +20,21 @@ bench_run() {
     -cp "$module/target/test-classes:$(cat "$module/target/bench.classpath")" "io.matrixone.cdc.it.bench.$main" "$@"
 }
 
-# Every -Dsource.uri / -Dtarget.uri among the options must answer on its port: a clear error now, instead of a stack
-# trace from the benchmark after the build.
+# Every server among the arguments (-Dsource.uri=..., -Dtarget.uri=..., or a mysql:// argument) must answer on its
+# port: a clear error now, instead of a stack trace from the benchmark after the build.
 bench_require_servers() {
-  local opt uri hostport host port
+  local opt uri what hostport host port
   for opt in "$@"; do
     case "$opt" in
-      -Dsource.uri=*|-Dtarget.uri=*) uri=${opt#*=} ;;
+      -Dsource.uri=*|-Dtarget.uri=*) uri=${opt#*=}; what=${opt%%=*} ;;
+      mysql://*) uri=$opt; what="a server argument" ;;
       *) continue ;;
     esac
     hostport=${uri#*://}; hostport=${hostport#*@}; hostport=${hostport%%/*}; hostport=${hostport%%\?*}
     host=${hostport%:*}; port=${hostport##*:}
+    [ "$host" = "$hostport" ] && port=6001 # MatrixOneUri's default port
     if ! (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; then
-      echo "bench: nothing answers on $host:$port (${opt%%=*}); start the servers with scripts/matrixone.sh start" >&2
+      echo "bench: nothing answers on $host:$port ($what); start the servers with scripts/matrixone.sh start" >&2
       exit 2
     fi
   done
