@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TaskSecretsTest {
 
     private static final String SOURCE = "mysql://acct#admin:p@ss:w#rd=1@127.0.0.1:6001";
-    private static final String SINK = "mysql://root:111@127.0.0.1:6002";
+    private static final String SINK = "mysql://root:s1nk-secret@127.0.0.1:6002";
 
     @TempDir
     Path dir;
@@ -32,7 +32,7 @@ class TaskSecretsTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent()))).isEqualTo("rwx------");
         assertThat(source.get(ConnectionConfig.URI)).isEqualTo("${file:" + file + ":source.uri}");
         assertThat(sink.get(ConnectionConfig.URI)).isEqualTo("${file:" + file + ":sink.uri}");
-        assertThat(source.toString() + sink).doesNotContain("p@ss").doesNotContain("111");
+        assertThat(source.toString() + sink).doesNotContain("p@ss").doesNotContain("s1nk-secret");
         // What a worker's FileConfigProvider hands the connectors: the URIs exactly as given.
         assertThat(TaskSecrets.resolve(source)).containsEntry(ConnectionConfig.URI, SOURCE).containsEntry("tables", "d.t");
         assertThat(TaskSecrets.resolve(sink)).containsEntry(ConnectionConfig.URI, SINK);
