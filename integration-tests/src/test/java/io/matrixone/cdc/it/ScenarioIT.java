@@ -122,6 +122,8 @@ class ScenarioIT {
         // With --connect-url, drop deletes the task's topics through the brokers it is given.
         String topic = "activity_sync." + prodDb + ".user_activities";
         assertThat(topics()).contains(topic);
+        // The running task keeps its capture state on the source (a fence row, or fences logged in window_log).
+        assertThat(sourceStateRows("fence", "task") + sourceStateRows("window_log", "task")).isPositive();
         Result drop = mocdc("task", "drop", "--task-name", "activity_sync", "--source-uri", sourceUri(),
                 "--bootstrap-servers", connect.cluster().kafka().bootstrapServers());
         assertThat(drop.exit()).as(drop.err()).isZero();
@@ -130,6 +132,11 @@ class ScenarioIT {
         assertThat(topics()).noneMatch(t -> t.startsWith("activity_sync."));
         assertThat(connect.cluster().connectors()).doesNotContain("activity_sync-source", "activity_sync-sink");
         assertThat(mocdc("task", "show", "--task-name", "activity_sync").err()).contains("no task named 'activity_sync'");
+        // ... and none of it outlives the task: a task created again under the name starts afresh.
+        for (String[] table : new String[][] {{"fence", "task"}, {"window_log", "task"}, {"snapshot_start", "capture"},
+                {"window_end", "capture"}, {"snapshot_progress", "capture"}, {"table_state", "capture"}}) {
+            assertThat(sourceStateRows(table[0], table[1])).as("rows of the dropped task in mo_cdc." + table[0]).isZero();
+        }
     }
 
     @Test
@@ -171,6 +178,12 @@ class ScenarioIT {
                 "bootstrap.servers", connect.cluster().kafka().bootstrapServers()))) {
             return admin.listTopics().names().get(30, java.util.concurrent.TimeUnit.SECONDS);
         }
+    }
+
+    /** The rows of the task's source connector in a table of the source's state database (keys "<connector>/..."). */
+    private static long sourceStateRows(String table, String keyColumn) throws SQLException {
+        return Long.parseLong(Sql.scalar(src, "select count(*) from mo_cdc." + table + " where " + keyColumn
+                + " like 'activity\\_sync-source/%'"));
     }
 
     private static String sourceUri() {

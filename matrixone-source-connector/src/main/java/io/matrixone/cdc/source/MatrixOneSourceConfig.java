@@ -4,6 +4,7 @@ import io.matrixone.cdc.common.ConfigSupport;
 import io.matrixone.cdc.common.ConnectionConfig;
 import io.matrixone.cdc.common.MatrixOneUri;
 import io.matrixone.cdc.common.SnapshotProgress;
+import io.matrixone.cdc.common.SourceStateTables;
 import io.matrixone.cdc.common.TableMappings;
 import java.util.Locale;
 import java.util.Map;
@@ -35,7 +36,7 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
     public static final String READ_CONNECTIONS = "read.connections";
     public static final String WINDOW_LAG_MS = "window.lag.ms";
     public static final String WINDOW_MAX_MS = "window.max.ms";
-    public static final String STATE_DATABASE = "state.database";
+    public static final String STATE_DATABASE = SourceStateTables.DATABASE_CONFIG;
     public static final String START_TS = "start.ts";
     public static final String END_TS = "end.ts";
     public static final String ENVELOPE = "envelope";

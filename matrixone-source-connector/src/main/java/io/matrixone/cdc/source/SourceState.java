@@ -2,6 +2,7 @@ package io.matrixone.cdc.source;
 
 import io.matrixone.cdc.common.ServerFence;
 import io.matrixone.cdc.common.SnapshotProgress;
+import io.matrixone.cdc.common.SourceStateTables;
 import io.matrixone.cdc.common.TableId;
 import io.matrixone.cdc.common.TableStates;
 import java.sql.Connection;
@@ -41,7 +42,8 @@ import java.util.TreeSet;
  * </ul>
  * and {@link SnapshotProgress}'s and {@link TableStates}' tables, which mo-cdc reads to show each table's
  * snapshot progress and state.
- * All are written in autocommit mode: the fence's commit is what makes it a fence.
+ * All are written in autocommit mode: the fence's commit is what makes it a fence. mo-cdc task create and drop forget a
+ * task's rows ({@link SourceStateTables#forget}): every key starts with the connector's name.
  */
 final class SourceState {
 
@@ -51,10 +53,10 @@ final class SourceState {
     private final TableId windowLog;
 
     SourceState(String database) {
-        this.fence = new TableId(database, "fence");
-        this.snapshotStart = new TableId(database, "snapshot_start");
-        this.windowEnd = new TableId(database, "window_end");
-        this.windowLog = new TableId(database, "window_log");
+        this.fence = new TableId(database, SourceStateTables.FENCE);
+        this.snapshotStart = new TableId(database, SourceStateTables.SNAPSHOT_START);
+        this.windowEnd = new TableId(database, SourceStateTables.WINDOW_END);
+        this.windowLog = new TableId(database, SourceStateTables.WINDOW_LOG);
     }
 
     /** Creates the database and tables when missing; also the check that the source user may write them. */

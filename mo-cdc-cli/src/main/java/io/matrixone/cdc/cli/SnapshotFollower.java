@@ -1,9 +1,10 @@
 package io.matrixone.cdc.cli;
 
 import io.matrixone.cdc.common.Connections;
+import io.matrixone.cdc.common.MatrixOneErrors;
 import io.matrixone.cdc.common.MatrixOneUri;
 import io.matrixone.cdc.common.SnapshotProgress;
-import io.matrixone.cdc.common.TableStates;
+import io.matrixone.cdc.common.SourceStateTables;
 import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -33,13 +34,15 @@ final class SnapshotFollower {
         this.out = out;
     }
 
-    /** Before the task is created: an earlier task of the same name may have left its figures. */
+    /**
+     * Before the task is created: an earlier task of the same name (dropped by an older mo-cdc, or cut short) may have
+     * left its figures and its capture state on the source (see {@link SourceStateTables#forget}).
+     */
     void forgetEarlierTask() {
         try (Connection conn = Connections.open(source)) {
-            SnapshotProgress.clear(conn, SnapshotProgress.DEFAULT_STATE_DATABASE, connector);
-            TableStates.clear(conn, SnapshotProgress.DEFAULT_STATE_DATABASE, connector);
+            SourceStateTables.forget(conn, SnapshotProgress.DEFAULT_STATE_DATABASE, connector);
         } catch (SQLException e) {
-            out.println("could not clear an earlier task's snapshot progress: " + e.getMessage());
+            out.println("could not clear an earlier task's state on the source: " + MatrixOneErrors.describe(e));
         }
     }
 

@@ -6,6 +6,8 @@ import io.matrixone.cdc.common.ConnectionConfig;
 import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.common.MatrixOneErrors;
 import io.matrixone.cdc.common.MatrixOneUri;
+import io.matrixone.cdc.common.SnapshotProgress;
+import io.matrixone.cdc.common.SourceStateTables;
 import io.matrixone.cdc.common.StagingTables;
 import java.io.PrintStream;
 import java.sql.Connection;
@@ -326,7 +328,7 @@ final class TaskCommands {
         }
     }
 
-    @Command(name = "drop", description = "Delete the task, its checkpoints (source and sink offsets) and its Kafka topics.")
+    @Command(name = "drop", description = "Delete the task, its checkpoints (source and sink offsets), its state on both servers and its Kafka topics.")
     static final class Drop implements Callable<Integer> {
         @Mixin
         Named named;
@@ -370,6 +372,9 @@ final class TaskCommands {
                     System.err.println("task " + named.taskName + ": its applied positions and staging tables stay on the target: " + unreadable.getMessage());
                 }
             }
+            if (present.contains(source)) {
+                forgetOnSource(named.taskName, sourceConfig, source);
+            }
             TaskSecrets.deleteReferenced(sourceConfig);
             TaskSecrets.deleteReferenced(sinkConfig);
             System.err.println("task " + named.taskName + " dropped");
@@ -387,6 +392,23 @@ final class TaskCommands {
             } catch (CliException e) {
                 throw new CliException("task " + named.taskName + " dropped, but its topics (" + topics.describe()
                         + ") were not deleted: " + e.getMessage());
+            }
+        }
+
+        /**
+         * Its source connector deleted, the task's capture state on the source goes too (see
+         * {@link SourceStateTables#forget}). Best effort, as on the target: said when it fails.
+         */
+        private static void forgetOnSource(String task, Map<String, String> sourceConfig, String sourceConnector) {
+            Map<String, String> resolved = TaskSecrets.resolve(sourceConfig);
+            String database = resolved.getOrDefault(SourceStateTables.DATABASE_CONFIG, SnapshotProgress.DEFAULT_STATE_DATABASE);
+            try (Connection conn = Connections.open(ConnectionConfig.server(resolved))) {
+                SourceStateTables.forget(conn, database, sourceConnector);
+            } catch (org.apache.kafka.common.config.ConfigException unreadable) {
+                System.err.println("task " + task + ": its state stays in " + database + " on the source: " + unreadable.getMessage());
+            } catch (SQLException e) {
+                System.err.println("task " + task + ": could not clear its state in " + database + " on the source: "
+                        + MatrixOneErrors.describe(e));
             }
         }
 

@@ -4,6 +4,7 @@ import io.matrixone.cdc.common.AppliedPositions;
 import io.matrixone.cdc.common.ConnectionConfig;
 import io.matrixone.cdc.common.MatrixOneUri;
 import io.matrixone.cdc.common.SnapshotProgress;
+import io.matrixone.cdc.common.SourceStateTables;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 
@@ -22,7 +23,7 @@ record TaskServers(MatrixOneUri source, String stateDatabase, String sourceConne
     static TaskServers of(TaskConnectors connectors) {
         Map<String, String> source = TaskSecrets.resolve(connectors.source());
         Map<String, String> sink = TaskSecrets.resolve(connectors.sink());
-        return new TaskServers(server(source, "source"), source.getOrDefault("state.database", SnapshotProgress.DEFAULT_STATE_DATABASE),
+        return new TaskServers(server(source, "source"), source.getOrDefault(SourceStateTables.DATABASE_CONFIG, SnapshotProgress.DEFAULT_STATE_DATABASE),
                 connectors.sourceConnector(), server(sink, "sink"),
                 sink.getOrDefault(AppliedPositions.DATABASE_CONFIG, AppliedPositions.DEFAULT_DATABASE), connectors.sinkConnector(),
                 "matrixone".equalsIgnoreCase(sink.getOrDefault(TaskDefinition.SINK_DIALECT, "matrixone")));
