@@ -144,6 +144,7 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
                         + "window_log: the fenced horizons and the tables with recent changes at each, the same for "
                         + "busy tables without a write per window (the fence's own row goes there). "
                         + "snapshot_progress: rows done / total per table; table_state: each table's state (mo-cdc). "
+                        + "Each row's key starts with the connector's name; mo-cdc task drop deletes the task's rows. "
                         + "The source user needs CREATE on it and INSERT, UPDATE, DELETE, "
                         + "SELECT on its tables.",
                 READING, ++order, Width.MEDIUM, "State database");
