@@ -9,7 +9,7 @@ import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.junit.jupiter.api.Test;
 
-/** The bench's arrival probe reads after.seq from records as mo-cdc's converter writes them, schema and all. */
+/** The bench's arrival probe reads after.seq (or a flat row's seq) from records as mo-cdc's converter writes them, schema and all. */
 class KafkaArrivalsTest {
 
     private static final Schema ROW = SchemaBuilder.struct().name("row").optional()
@@ -24,6 +24,11 @@ class KafkaArrivalsTest {
         Struct after = new Struct(ROW).put("id", 7).put("seq", 42L).put("note", "x");
         assertThat(KafkaArrivals.seqOf(json(new Struct(ENVELOPE).put("before", before).put("after", after).put("op", "u"))))
                 .isEqualTo(42L);
+    }
+
+    @Test
+    void readsTheSeqOfAFlatRow() {
+        assertThat(KafkaArrivals.seqOf(json(new Struct(ROW).put("id", 7).put("seq", 43L).put("note", "x")))).isEqualTo(43L);
     }
 
     @Test

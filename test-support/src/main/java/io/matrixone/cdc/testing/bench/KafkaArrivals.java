@@ -67,7 +67,10 @@ public final class KafkaArrivals implements AutoCloseable {
         }
     }
 
-    /** The record's after.seq, or 0 (a delete, a tombstone, a table event). */
+    /**
+     * The record's after.seq (a Debezium envelope) or seq (envelope=flat: the row itself), or 0 (a delete, a tombstone,
+     * a table event).
+     */
     static long seqOf(byte[] value) {
         int payload = value == null ? -1 : indexOf(value, PAYLOAD);
         if (payload < 0) {
@@ -75,9 +78,22 @@ public final class KafkaArrivals implements AutoCloseable {
         }
         int start = payload + PAYLOAD.length;
         try (JsonParser parser = JSON.createParser(value, start, value.length - start)) {
-            return parser.nextToken() == JsonToken.START_OBJECT && enterField(parser, "after")
-                    && parser.currentToken() == JsonToken.START_OBJECT && enterField(parser, "seq")
-                    && parser.currentToken() == JsonToken.VALUE_NUMBER_INT ? parser.getLongValue() : 0;
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return 0;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken token = parser.nextToken();
+                if (name.equals("seq")) {
+                    return token == JsonToken.VALUE_NUMBER_INT ? parser.getLongValue() : 0;
+                }
+                if (name.equals("after")) {
+                    return token == JsonToken.START_OBJECT && enterField(parser, "seq")
+                            && parser.currentToken() == JsonToken.VALUE_NUMBER_INT ? parser.getLongValue() : 0;
+                }
+                parser.skipChildren();
+            }
+            return 0;
         } catch (IOException notJson) {
             return 0;
         }
