@@ -122,6 +122,8 @@ class ScenarioIT {
         // With --connect-url, drop deletes the task's topics through the brokers it is given.
         String topic = "activity_sync." + prodDb + ".user_activities";
         assertThat(topics()).contains(topic);
+        // mo-cdc's tasks write flat rows unless --envelope debezium: the row's columns are the payload itself.
+        assertThat(firstValue(topic)).contains("\"payload\":{\"activity_id\":").doesNotContain("\"op\":");
         // The running task keeps its capture state on the source (a fence row, or fences logged in window_log).
         assertThat(sourceStateRows("fence", "task") + sourceStateRows("window_log", "task")).isPositive();
         Result drop = mocdc("task", "drop", "--task-name", "activity_sync", "--source-uri", sourceUri(),
@@ -184,6 +186,23 @@ class ScenarioIT {
     private static long sourceStateRows(String table, String keyColumn) throws SQLException {
         return Long.parseLong(Sql.scalar(src, "select count(*) from mo_cdc." + table + " where " + keyColumn
                 + " like 'activity\\_sync-source/%'"));
+    }
+
+    /** The value of the first record in {@code topic}, as text. */
+    private static String firstValue(String topic) {
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+                java.util.Map.of("bootstrap.servers", connect.cluster().kafka().bootstrapServers(), "auto.offset.reset", "earliest",
+                        "group.id", "scenario-it-reader"),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (var record : consumer.poll(Duration.ofMillis(500))) {
+                    return new String(record.value(), java.nio.charset.StandardCharsets.UTF_8);
+                }
+            }
+        }
+        throw new AssertionError("no record in " + topic + " within 30 s");
     }
 
     private static String sourceUri() {

@@ -53,6 +53,13 @@ public final class ChangeEvent {
      * record and every one before it is applied. Records without it leave the table part way through a window.
      */
     public static final String COMPLETE_TS_HEADER = "mo.cdc.complete.ts";
+    /**
+     * On every row record of envelope=flat (a Debezium envelope carries it as {@code source.ts_ns}): the time the row
+     * was read at the source, in epoch nanoseconds. The sink orders a table's schemas by it, so a redelivered row never
+     * takes the target table back to an older shape; the record's Kafka timestamp has only milliseconds, and the last
+     * window before an ALTER TABLE ends one nanosecond before the snapshot at the ALTER, nearly always within its millisecond.
+     */
+    public static final String SOURCE_TS_HEADER = "mo.cdc.source.ts";
     /** On records carrying {@link #COMPLETE_TS_HEADER}: the source table, {@code db.table}. */
     public static final String SOURCE_TABLE_HEADER = "mo.cdc.source.table";
     public static final String TARGET_TABLE_HEADER = "mo.cdc.target.table";

@@ -80,9 +80,9 @@ final class ChangeReader {
     }
 
     /**
-     * When the record's row was read at the source, in nanoseconds: this project's {@code source.ts_ns}, else the
-     * record's timestamp; 0 when unknown. Orders a table's schemas, so a replayed older record never takes the
-     * target table back to an older schema.
+     * When the record's row was read at the source, in nanoseconds: this project's {@code source.ts_ns}, or on a flat
+     * row its {@link ChangeEvent#SOURCE_TS_HEADER}, else the record's timestamp; 0 when unknown. Orders a table's
+     * schemas, so a replayed older record never takes the target table back to an older schema.
      */
     static long sourceTimeNanos(SinkRecord record) {
         if (record == null) {
@@ -92,6 +92,15 @@ final class ChangeReader {
             Struct source = sourceOf(struct);
             if (source != null && source.schema().field(ChangeEvent.SOURCE_TS_NS) != null && source.get(ChangeEvent.SOURCE_TS_NS) != null) {
                 return source.getInt64(ChangeEvent.SOURCE_TS_NS);
+            }
+        }
+        Header sourceTime = record.headers().lastWithName(ChangeEvent.SOURCE_TS_HEADER);
+        if (sourceTime != null && sourceTime.value() != null) {
+            try {
+                // The worker's header converter may have read the text as a number: its text is what was sent.
+                return Long.parseLong(String.valueOf(sourceTime.value()));
+            } catch (NumberFormatException notOurs) {
+                // another producer's header of the same name: the record's timestamp below
             }
         }
         return record.timestamp() == null ? 0 : record.timestamp() * 1_000_000L;

@@ -101,6 +101,18 @@ class ChangeReaderTest {
     }
 
     @Test
+    void aFlatRowsSourceTimeComesFromItsHeaderToTheNanosecond() {
+        ConnectHeaders headers = new ConnectHeaders();
+        headers.addString(ChangeEvent.SOURCE_TS_HEADER, "1700000000123456789");
+        SinkRecord flat = new SinkRecord("t", 0, KEY, new Struct(KEY).put("id", 2), ROW, row(2, "x"), 1, 1_700_000_000_123L,
+                org.apache.kafka.common.record.TimestampType.CREATE_TIME, headers);
+        assertThat(ChangeReader.sourceTimeNanos(flat)).isEqualTo(1_700_000_000_123_456_789L);
+        SinkRecord noHeader = new SinkRecord("t", 0, KEY, new Struct(KEY).put("id", 2), ROW, row(2, "x"), 1, 1_700_000_000_123L,
+                org.apache.kafka.common.record.TimestampType.CREATE_TIME);
+        assertThat(ChangeReader.sourceTimeNanos(noHeader)).as("another producer's row: its timestamp").isEqualTo(1_700_000_000_123_000_000L);
+    }
+
+    @Test
     void recordValuePrimaryKeys() {
         ChangeReader reader = reader(Map.of("table.name.format", "db.t", "pk.mode", "record_value", "pk.fields", "id",
                 "delete.enabled", "false"));

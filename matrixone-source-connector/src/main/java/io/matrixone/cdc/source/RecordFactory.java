@@ -102,6 +102,7 @@ final class RecordFactory {
         headers.addString(ChangeEvent.SOURCE_TABLE_HEADER, sourceTable);
         long tsMs = tsNanos / 1_000_000L;
         if (envelope == Envelope.FLAT) {
+            headers.addString(ChangeEvent.SOURCE_TS_HEADER, String.valueOf(tsNanos));
             return new SourceRecord(partition, offset, topic, null, keySchema, key, rowSchema, after, tsMs, headers);
         }
         Struct value = envelope(before, after, source(tsNanos, snapshot), op);

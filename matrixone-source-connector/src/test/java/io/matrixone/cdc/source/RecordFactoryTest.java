@@ -80,8 +80,11 @@ class RecordFactoryTest {
     void flatRowsAreTheRowItselfAndDeletesAreTombstones() {
         RecordFactory records = factory(Envelope.FLAT);
         Struct row = records.row(Arrays.asList(3, "ap", "cy"));
-        SourceRecord insert = records.change(ChangeEvent.OP_CREATE, null, row, 1, null, Map.of());
+        SourceRecord insert = records.change(ChangeEvent.OP_CREATE, null, row, 1_700_000_000_123_456_789L, null, Map.of());
         assertThat(insert.value()).isEqualTo(row);
+        assertThat(insert.timestamp()).isEqualTo(1_700_000_000_123L);
+        assertThat(insert.headers().lastWithName(ChangeEvent.SOURCE_TS_HEADER).value())
+                .as("the source time to the nanosecond, which a Debezium envelope's source block carries").isEqualTo("1700000000123456789");
         assertThat(insert.valueSchema().name()).isEqualTo("_prefix.my_db.t1.Value");
         SourceRecord delete = records.change(ChangeEvent.OP_DELETE, row, null, 1, null, Map.of());
         assertThat(delete.value()).isNull();

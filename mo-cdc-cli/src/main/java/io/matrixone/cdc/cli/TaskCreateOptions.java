@@ -1,5 +1,6 @@
 package io.matrixone.cdc.cli;
 
+import io.matrixone.cdc.common.ClientTuning;
 import picocli.CommandLine.Option;
 
 /** mo_cdc's task create flags. */
@@ -38,6 +39,13 @@ final class TaskCreateOptions {
     @Option(names = "--max-sql-length", description = "Largest SQL statement sent to the sink, in bytes.")
     Integer maxSqlLength;
 
+    /** Flat rows by default: see {@link ClientTuning#ENVELOPE}. */
+    @Option(names = "--envelope", defaultValue = ClientTuning.ENVELOPE, description = "Record values in the task's Kafka topics: flat "
+            + "(the row itself, a delete as a tombstone: Kafka's upsert changelog), or debezium (Debezium change events "
+            + "with before, after, op and source, for other consumers of the topics; about three times the bytes and "
+            + "slower). Default: ${DEFAULT-VALUE}")
+    String envelope;
+
     @Option(names = "--tasks", defaultValue = "1", description = "Connector tasks the tables are spread over, for the source and for the sink "
             + "(each table's topic is written by one sink task at a time). Default: ${DEFAULT-VALUE}")
     int tasks;
@@ -56,6 +64,9 @@ final class TaskCreateOptions {
                 throw new CliException("--tables is required with --level " + level + " (e.g. db.t:db2.t2 or db.*)");
             }
             tables = "*.*";
+        }
+        if (!envelope.matches("(?i)flat|debezium")) {
+            throw new CliException("invalid --envelope '" + envelope + "': flat or debezium");
         }
         if (tasks < 1) {
             throw new CliException("--tasks must be at least 1");

@@ -72,6 +72,7 @@ public final class TaskDefinition {
         config.put("topic.prefix", o.taskName);
         config.put("level", o.level.toLowerCase(Locale.ROOT));
         config.put("tables", o.tables);
+        config.put("envelope", o.envelope.toLowerCase(Locale.ROOT));
         if (o.exclude != null) {
             config.put("exclude", o.exclude);
         }

@@ -95,6 +95,16 @@ class TaskDefinitionTest {
     }
 
     @Test
+    void recordsAreFlatRowsUnlessDebeziumEnvelopesAreAskedFor() {
+        assertThat(TaskDefinition.source(parse(BASE), "i", "t")).containsEntry("envelope", "flat");
+        assertThat(TaskDefinition.source(parse(with("--envelope", "Debezium")), "i", "t")).containsEntry("envelope", "debezium");
+        TaskCommands.Create create = new TaskCommands.Create();
+        new CommandLine(create).parseArgs(with("--envelope", "avro"));
+        assertThatThrownBy(create.options::check).isInstanceOf(CliException.class)
+                .hasMessage("invalid --envelope 'avro': flat or debezium");
+    }
+
+    @Test
     void badLevelIsRefused() {
         TaskCommands.Create create = new TaskCommands.Create();
         new CommandLine(create).parseArgs(with("--level", "cluster"));
