@@ -41,8 +41,9 @@ final class TaskCreateOptions {
     /**
      * Debezium envelopes by default. Flat records are a third of the bytes, and in bench-pipeline (worker at 512 MiB)
      * a copy with them allocated 14 KB per row against 21, the worker spent 23-34% less CPU and the copy ran 12-27%
-     * faster; but streaming into a 1,000,000-row table then cost the target twice the CPU and the lag tripled (p50
-     * 412-639 ms against 176, three runs, not explained yet), so they are not the default.
+     * faster; but once their changes were streamed into a 1,000,000-row table, scans of the target table took 10-20
+     * times as long as after the same run with envelopes (not explained yet; README, Benchmarks), so they are not the
+     * default.
      */
     @Option(names = "--envelope", defaultValue = "debezium", description = "Record values in the task's Kafka topics: "
             + "debezium (Debezium change events with before, after, op and source), or flat (the row itself, a delete as a "
