@@ -16,6 +16,9 @@ import java.util.List;
  */
 public final class SnapshotProgress {
 
+    /** The table's name in the state database. */
+    public static final String TABLE = "snapshot_progress";
+
     /** The source's default state database. */
     public static final String DEFAULT_STATE_DATABASE = "mo_cdc";
 
@@ -69,26 +72,7 @@ public final class SnapshotProgress {
         return entries;
     }
 
-    /**
-     * Forgets a connector's entries, so that a task created again under the same name does not show the
-     * earlier task's figures. Nothing to do when the source has never created the table.
-     */
-    public static void clear(Connection conn, String database, String connector) throws SQLException {
-        List<Entry> entries;
-        try {
-            entries = of(conn, database, connector);
-        } catch (SQLException e) {
-            return; // no progress table yet
-        }
-        try (PreparedStatement st = conn.prepareStatement("DELETE FROM " + table(database) + " WHERE capture = ?")) {
-            for (Entry entry : entries) {
-                st.setString(1, connector + "/" + entry.table());
-                st.executeUpdate();
-            }
-        }
-    }
-
     private static String table(String database) {
-        return new TableId(database, "snapshot_progress").quoted();
+        return new TableId(database, TABLE).quoted();
     }
 }

@@ -21,15 +21,15 @@ public final class SourceStateTables {
     public static final String WINDOW_END = "window_end";
     public static final String WINDOW_LOG = "window_log";
 
-    /** Each table's key column. */
+    /** Each table of the state database and its key column (the progress and state tables mo-cdc reads too). */
     private static final Map<String, String> KEY_COLUMNS = Map.of(FENCE, "task", SNAPSHOT_START, "capture",
-            WINDOW_END, "capture", WINDOW_LOG, "task");
+            WINDOW_END, "capture", WINDOW_LOG, "task", SnapshotProgress.TABLE, "capture", TableStates.TABLE, "capture");
 
     private SourceStateTables() {
     }
 
     /**
-     * Deletes every row of {@code connector} from the state tables, with its snapshot progress and table states. A task
+     * Deletes every row of {@code connector} from the state tables, its snapshot progress and table states too. A task
      * created again under a dropped task's name must start afresh: an old snapshot time would make it snapshot at that
      * time (or fail when the time has left the PITR window), old window ends would cut its windows; left alone the rows
      * of every dropped task pile up. Tables the source never created are passed over.
@@ -49,7 +49,5 @@ public final class SourceStateTables {
                 }
             }
         }
-        SnapshotProgress.clear(conn, database, connector);
-        TableStates.clear(conn, database, connector);
     }
 }

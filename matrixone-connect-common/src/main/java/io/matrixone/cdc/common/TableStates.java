@@ -16,6 +16,9 @@ import java.util.Map;
  */
 public final class TableStates {
 
+    /** The table's name in the state database. */
+    public static final String TABLE = "table_state";
+
     public static final String SNAPSHOTTING = "snapshotting";
     public static final String CAPTURING = "capturing";
     public static final String DROPPED = "dropped";
@@ -65,17 +68,7 @@ public final class TableStates {
         return states;
     }
 
-    /** Forgets a connector's rows, so a task created again under the same name starts with none. */
-    public static void clear(Connection conn, String database, String connector) throws SQLException {
-        try (PreparedStatement st = conn.prepareStatement("DELETE FROM " + table(database) + " WHERE capture LIKE ?")) {
-            st.setString(1, connector.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "/%");
-            st.executeUpdate();
-        } catch (SQLException e) {
-            // no state table yet: nothing to forget
-        }
-    }
-
     private static String table(String database) {
-        return new TableId(database, "table_state").quoted();
+        return new TableId(database, TABLE).quoted();
     }
 }
