@@ -1,5 +1,6 @@
 package io.matrixone.cdc.cli;
 
+import io.matrixone.cdc.common.ClientTuning;
 import picocli.CommandLine.Option;
 
 /** mo_cdc's task create flags. */
@@ -38,16 +39,11 @@ final class TaskCreateOptions {
     @Option(names = "--max-sql-length", description = "Largest SQL statement sent to the sink, in bytes.")
     Integer maxSqlLength;
 
-    /**
-     * Debezium envelopes by default. Flat records are a third of the bytes, and in bench-pipeline (worker at 512 MiB)
-     * a copy with them allocated 14 KB per row against 21, the worker spent 23-34% less CPU and the copy ran 12-27%
-     * faster; but once their changes were streamed into a 1,000,000-row table, scans of the target table took 10-20
-     * times as long as after the same run with envelopes (not explained yet; README, Benchmarks), so they are not the
-     * default.
-     */
-    @Option(names = "--envelope", defaultValue = "debezium", description = "Record values in the task's Kafka topics: "
-            + "debezium (Debezium change events with before, after, op and source), or flat (the row itself, a delete as a "
-            + "tombstone: Kafka's upsert changelog, a third of the bytes; a faster copy, see docs/cli.md). Default: ${DEFAULT-VALUE}")
+    /** Flat rows by default: see {@link ClientTuning#ENVELOPE}. */
+    @Option(names = "--envelope", defaultValue = ClientTuning.ENVELOPE, description = "Record values in the task's Kafka topics: flat "
+            + "(the row itself, a delete as a tombstone: Kafka's upsert changelog), or debezium (Debezium change events "
+            + "with before, after, op and source, for other consumers of the topics; about three times the bytes and "
+            + "slower). Default: ${DEFAULT-VALUE}")
     String envelope;
 
     @Option(names = "--tasks", defaultValue = "1", description = "Connector tasks the tables are spread over, for the source and for the sink "

@@ -95,9 +95,9 @@ class TaskDefinitionTest {
     }
 
     @Test
-    void recordsAreDebeziumEnvelopesUnlessFlatRowsAreAskedFor() {
-        assertThat(TaskDefinition.source(parse(BASE), "i", "t")).containsEntry("envelope", "debezium");
-        assertThat(TaskDefinition.source(parse(with("--envelope", "Flat")), "i", "t")).containsEntry("envelope", "flat");
+    void recordsAreFlatRowsUnlessDebeziumEnvelopesAreAskedFor() {
+        assertThat(TaskDefinition.source(parse(BASE), "i", "t")).containsEntry("envelope", "flat");
+        assertThat(TaskDefinition.source(parse(with("--envelope", "Debezium")), "i", "t")).containsEntry("envelope", "debezium");
         TaskCommands.Create create = new TaskCommands.Create();
         new CommandLine(create).parseArgs(with("--envelope", "avro"));
         assertThatThrownBy(create.options::check).isInstanceOf(CliException.class)

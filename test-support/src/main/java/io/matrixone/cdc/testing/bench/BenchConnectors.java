@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * The benchmarks' connector settings: the connectors' defaults, Connect's JSON converter with schemas, and the
- * Kafka client settings mo-cdc gives the connectors it creates.
+ * Kafka client settings and record format mo-cdc gives the connectors it creates.
  */
 public final class BenchConnectors {
 
@@ -47,6 +47,7 @@ public final class BenchConnectors {
                 "connection.uri", server.unmasked(), "topic.prefix", prefix, "tables", tables,
                 "topic.creation.default.replication.factor", "1", "topic.creation.default.partitions", "1"));
         config.putAll(ClientTuning.SOURCE);
+        config.put("envelope", ClientTuning.ENVELOPE); // as in the tasks mo-cdc creates
         config.putAll(overrides(SOURCE_OVERRIDES));
         return config;
     }
