@@ -88,7 +88,7 @@ public final class LoadBenchmark {
             LagTracker tracker = new LagTracker(TABLES);
             try (Bench.HeapPeak heap = new Bench.HeapPeak();
                     PacedWriter writer = new PacedWriter(source, tables, rowsEach, 0, rate, tracker);
-                    TargetPoller poller = new TargetPoller(target, tables, POLL_MS, tracker)) {
+                    TargetPoller poller = new TargetPoller(target, tables, rowsEach, POLL_MS, tracker)) {
                 long fromMs = System.currentTimeMillis();
                 long endMs = fromMs + (long) (minutes * 60_000);
                 long lastMs = fromMs;
@@ -128,7 +128,7 @@ public final class LoadBenchmark {
                 // The source's share of mo-cdc's lag: commit -> record in Kafka (the rest is the sink's).
                 LagTracker inKafka = new LagTracker(TABLES);
                 tracker.alsoTo(inKafka);
-                try (TargetPoller poller = new TargetPoller(target, tables, POLL_MS, tracker);
+                try (TargetPoller poller = new TargetPoller(target, tables, rowsEach, POLL_MS, tracker);
                         KafkaArrivals arrivals = new KafkaArrivals(pipeline.bootstrapServers(),
                                 tables.stream().map(t -> "load." + t).toList(), inKafka)) {
                     for (double rate = start; failed == 0 && rate <= MAX_RATE; rate += step) {
@@ -159,7 +159,7 @@ public final class LoadBenchmark {
                     pipeline.awaitSame(db + "_bi", 1_800_000);
                     System.out.printf("built-in CDC: full copy of the %d tables in %.1f s (%s)%n", TABLES, (System.nanoTime() - began) / 1e9,
                             Bench.load());
-                    try (TargetPoller poller = new TargetPoller(target, copies, POLL_MS, tracker)) {
+                    try (TargetPoller poller = new TargetPoller(target, copies, rowsEach, POLL_MS, tracker)) {
                         for (double rate : best > 0 ? List.of(best, failed) : List.of(failed)) {
                             System.out.printf("built-in CDC %s | %s%n", Step.run(writer, tracker, processes, rate, stepSeconds), Bench.load());
                         }

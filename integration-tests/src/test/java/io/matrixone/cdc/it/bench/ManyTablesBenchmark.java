@@ -203,7 +203,7 @@ public final class ManyTablesBenchmark {
      */
     private Lag busyLag(PacedWriter writer, LagTracker tracker, List<String> copies, LagTracker inKafka,
                         double changesPerSecond) throws Exception {
-        try (TargetPoller poller = new TargetPoller(target, copies, TARGET_POLL_MS, tracker)) {
+        try (TargetPoller poller = new TargetPoller(target, copies, ROWS_EACH, TARGET_POLL_MS, tracker)) {
             long changes = writer.changes();
             long fromMs = System.currentTimeMillis();
             writer.rate(changesPerSecond);

@@ -215,7 +215,7 @@ public final class PipelineBenchmark {
             try (BuiltinCdc task = BuiltinCdc.create(source, target, label, table + ":" + builtinCopy)) {
                 Copy copy = copy("built-in CDC", builtinCopy, worker, () -> { });
                 Phase phase;
-                try (TargetPoller poller = new TargetPoller(target, List.of(builtinCopy), TARGET_POLL_MS, tracker)) {
+                try (TargetPoller poller = new TargetPoller(target, List.of(builtinCopy), rows, TARGET_POLL_MS, tracker)) {
                     phase = Phase.run(writer, rate, tracker, seconds, worker::work, processes);
                     System.out.printf("  the worker JVM meanwhile (no connector on it; per row = per change): %s%n", phase.jvm());
                     System.out.printf("  %s%n", phase.cpu());
@@ -236,7 +236,7 @@ public final class PipelineBenchmark {
             Phase mo;
             LagTracker inKafka = new LagTracker(1);
             tracker.alsoTo(inKafka);
-            try (TargetPoller poller = new TargetPoller(target, List.of(table), TARGET_POLL_MS, tracker);
+            try (TargetPoller poller = new TargetPoller(target, List.of(table), rows, TARGET_POLL_MS, tracker);
                     KafkaArrivals arrivals = new KafkaArrivals(bootstrapServers, List.of("stream." + table), inKafka)) {
                 mo = Phase.run(writer, rate, tracker, seconds, worker::work, processes);
                 System.out.printf("  the worker JVM meanwhile (per row = per change): %s%n", mo.jvm());

@@ -89,6 +89,8 @@ public final class PacedWriter implements AutoCloseable {
                 int batch = (int) owed;
                 if (batch >= 1) {
                     owed -= batch;
+                    // At least one new row, with an id above every earlier one: TargetPoller finds the last applied
+                    // transaction by the highest id.
                     int inserts = Math.max(1, (int) Math.round(batch * 0.4));
                     int updates = Math.min(live.size(), (int) Math.round(batch * 0.4));
                     int deletes = Math.min(live.size() - updates, Math.max(0, batch - inserts - updates));
