@@ -21,7 +21,7 @@ import java.util.List;
  * {@code seq} was not: until MatrixOne merged a freshly copied table's objects, it read 25 blocks (198,000 rows,
  * 220-800 ms a query) against the key's one block (1 ms), and the lag measured was the poller's.
  *
- * The first read starts at the writer's first id ({@code rowsEach}, as {@link PacedWriter} takes it): from 0 it
+ * <p>The first read starts at the writer's first id ({@code rowsEach}, as {@link PacedWriter} takes it): from 0 it
  * sorted the whole unmerged table, about a second in which the first transactions of a phase waited unseen.
  *
  * <p>Each table has a thread and a connection of its own. Polled in one round, a table waited for the queries of
