@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -39,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * stay in mo_tables as {@code __mo_tmp_...}), so a temporary table per connection would leave one behind at every
  * reconnect. Two instances of one task (a zombie during a rebalance) each see only their own uncommitted rows.
  *
- * <p>The rows go through a file in a directory of this task's own, the only place from which the driver lets the
- * server read files ({@code allowLoadLocalInfileInPath}: a server cannot ask for any other file of the worker).
+ * <p>The rows go through a file in a directory of this task's own ({@link StagingDirectory}), the only place from
+ * which the driver lets the server read files ({@code allowLoadLocalInfileInPath}: a server cannot ask for any other
+ * file of the worker).
  * Batches with a value that has no exact text ({@link LoadDataCsv}) take the bound statements. If the server refuses
  * LOAD DATA LOCAL itself, this task stops staging (a warning says why) and the batch is written again the usual way.
  */
@@ -53,10 +53,10 @@ final class StagedUpserts implements AutoCloseable {
     /** The task the staging tables belong to: its connector's name and its id. */
     private final String connector;
     private final String taskId;
-    private final Path directory;
+    private final StagingDirectory directory;
     private volatile boolean refused;
 
-    private StagedUpserts(int minRows, String database, String connector, String taskId, Path directory) {
+    private StagedUpserts(int minRows, String database, String connector, String taskId, StagingDirectory directory) {
         this.minRows = minRows;
         this.database = database;
         this.connector = connector;
@@ -73,8 +73,8 @@ final class StagedUpserts implements AutoCloseable {
             return null;
         }
         try {
-            return new StagedUpserts(minRows, database, connector, taskId, Files.createTempDirectory("mo-cdc-sink-stage-",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))));
+            return new StagedUpserts(minRows, database, connector, taskId,
+                    StagingDirectory.create(Path.of(System.getProperty("java.io.tmpdir"))));
         } catch (IOException | UnsupportedOperationException e) {
             LOG.warn("Upserts are not staged through LOAD DATA: no private directory for its files ({})", e.toString());
             return null;
@@ -83,7 +83,7 @@ final class StagedUpserts implements AutoCloseable {
 
     /** The Connector/J settings the sink's connections need: LOAD DATA LOCAL from this directory only. */
     Map<String, String> driverProperties() {
-        return Map.of("allowLoadLocalInfileInPath", directory.toString());
+        return Map.of("allowLoadLocalInfileInPath", directory.path().toString());
     }
 
     /** Whether {@code rows} upserts are worth a staging table (and staging is still on). */
@@ -122,7 +122,7 @@ final class StagedUpserts implements AutoCloseable {
             st.executeUpdate(SqlStatements.emptyStage(stage));
             LOG.debug("Table {}: {} upserts through {}", table, rows.size(), stage);
         } finally {
-            deleteQuietly(file);
+            StagingDirectory.deleteQuietly(file);
         }
         return true;
     }
@@ -160,35 +160,22 @@ final class StagedUpserts implements AutoCloseable {
     private Path writeFile(StringBuilder csv) {
         Path file = null;
         try {
-            file = Files.createTempFile(directory, "rows-", ".csv");
+            file = directory.newFile();
             Files.writeString(file, csv, StandardCharsets.UTF_8);
             return file;
         } catch (IOException e) {
             refused = true;
             LOG.warn("Upserts are no longer staged through LOAD DATA LOCAL: cannot write its file in {} ({}); rows are "
-                    + "written with bound INSERT statements instead", directory, e.toString());
+                    + "written with bound INSERT statements instead", directory.path(), e.toString());
             if (file != null) {
-                deleteQuietly(file);
+                StagingDirectory.deleteQuietly(file);
             }
             return null;
         }
     }
 
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            LOG.debug("cannot delete {}", file, e);
-        }
-    }
-
     @Override
     public void close() {
-        try (var files = Files.list(directory)) {
-            files.forEach(StagedUpserts::deleteQuietly);
-            Files.deleteIfExists(directory);
-        } catch (IOException e) {
-            LOG.debug("cannot delete {}", directory, e);
-        }
+        directory.close();
     }
 }
