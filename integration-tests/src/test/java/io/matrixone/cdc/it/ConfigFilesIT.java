@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.matrixone.cdc.cli.ConnectRestClient;
+import io.matrixone.cdc.common.ClientTuning;
 import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.testing.ConnectClusterHarness;
 import io.matrixone.cdc.testing.MatrixOneTestServers;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The example files in config/ are the ones users copy: the connector files must pass the connectors'
  * own validation on a real Connect worker (PUT /connector-plugins/{class}/config/validate), the REST
- * JSON must say what the .properties say, and the worker files must be accepted by Connect's worker configs.
+ * JSON must say what the .properties say, both must carry the client settings mo-cdc puts in its own tasks, and the
+ * worker files must be accepted by Connect's worker configs.
  */
 class ConfigFilesIT {
 
@@ -98,6 +100,15 @@ class ConfigFilesIT {
         // The sink must read exactly the source file's topics.
         String prefix = properties("source.properties").get("topic.prefix");
         assertThat(prefix + ".production_db.user_activities").matches(config.get("topics.regex"));
+    }
+
+    @Test
+    void connectorFilesCarryTheClientSettingsOfMoCdcsTasks() throws IOException {
+        // mo-cdc task create puts ClientTuning's settings in every task; the files for connectors made by hand repeat
+        // them as text, so a change to one must reach the other (the JSON files equal these, see above).
+        assertThat(properties("source.properties")).containsAllEntriesOf(ClientTuning.SOURCE)
+                .containsEntry("envelope", ClientTuning.ENVELOPE);
+        assertThat(properties("sink.properties")).containsAllEntriesOf(ClientTuning.SINK);
     }
 
     @Test
