@@ -78,30 +78,29 @@ final class StagingDirectory implements AutoCloseable {
         return path;
     }
 
-    /**
-     * A new empty file in the directory, which is made again first if it is gone. Whatever is at the path must still be
-     * a directory of this user's that only this user may read (a directory put in its place could hand the rows to
-     * another user): one look at its attributes per file, against one LOAD DATA of many rows.
-     */
+    /** A new empty file in the directory, which is made again first if it is gone. */
     Path newFile() throws IOException {
+        makeAgainOrCheck();
+        return Files.createTempFile(path, "rows-", ".csv");
+    }
+
+    /**
+     * Makes the directory again, private, if it is gone; otherwise whatever is at the path must still be a directory of
+     * this user's that only this user may read (a directory put in its place could hand the rows to another user). One
+     * look at its attributes per file, against one LOAD DATA of many rows.
+     */
+    private void makeAgainOrCheck() throws IOException {
         PosixFileAttributes attributes;
         try {
             attributes = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException gone) {
-            makeAgain();
-            return Files.createTempFile(path, "rows-", ".csv");
+            Files.createDirectory(path, PRIVATE_ATTRIBUTE); // fails if something else got there first
+            LOG.info("Made the staging directory {} again: something deleted it", path);
+            return;
         }
-        if (!attributes.isDirectory() || !attributes.permissions().equals(PRIVATE)
-                || !attributes.owner().equals(owner)) {
+        if (!attributes.isDirectory() || !attributes.permissions().equals(PRIVATE) || !attributes.owner().equals(owner)) {
             throw new IOException(path + " is no longer this user's private directory");
         }
-        return Files.createTempFile(path, "rows-", ".csv");
-    }
-
-    /** Makes the directory again at its path, private; fails if something else got there first. */
-    private void makeAgain() throws IOException {
-        Files.createDirectory(path, PRIVATE_ATTRIBUTE);
-        LOG.info("Made the staging directory {} again: something deleted it", path);
     }
 
     /** Deletes the directory and any file left in it. */
