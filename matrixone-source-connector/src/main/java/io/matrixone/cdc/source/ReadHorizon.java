@@ -39,7 +39,8 @@ import java.util.concurrent.TimeUnit;
 final class ReadHorizon {
 
     /** Fences at most this often: a busy poll loop must not turn into a stream of writes on the source. */
-    private static final long MIN_FENCE_INTERVAL_NANOS = 100_000_000L;
+    static final long MIN_FENCE_INTERVAL_MS = 100;
+    private static final long MIN_FENCE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(MIN_FENCE_INTERVAL_MS);
     /** How often the window log rows no table needs any more are deleted. */
     private static final long LOG_PRUNE_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** How many recent fences' logged captures are remembered: a window may end at a horizon a few fences old. */

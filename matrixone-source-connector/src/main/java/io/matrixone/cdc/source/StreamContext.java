@@ -27,7 +27,10 @@ final class StreamContext {
     final SharedCatalog catalog;
     final SourceTaskMetrics metrics;
     final OffsetStorageReader offsets;
+    /** How often a table idle for a while is read at most: poll.interval.ms, or busy.poll.interval.ms if longer. */
     final long pollIntervalNanos;
+    /** How often a table that just had changes is read: busy.poll.interval.ms. */
+    final long busyIntervalNanos;
     private final int idleReadsPerSecond;
     private final int idleProbesPerSecond;
     /** This task's share of idle.probes.per.second. */
@@ -52,7 +55,10 @@ final class StreamContext {
                 TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.WINDOW_LAG_MS)), catalog);
         this.metrics = metrics;
         this.offsets = offsets;
-        this.pollIntervalNanos = TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.POLL_INTERVAL_MS));
+        this.busyIntervalNanos = TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.BUSY_POLL_INTERVAL_MS));
+        // An idle table is never read more often than one with changes.
+        this.pollIntervalNanos = Math.max(busyIntervalNanos,
+                TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.POLL_INTERVAL_MS)));
         this.idleReadsPerSecond = config.getInt(MatrixOneSourceConfig.IDLE_READS_PER_SECOND);
         this.idleProbesPerSecond = config.getInt(MatrixOneSourceConfig.IDLE_PROBES_PER_SECOND);
         this.idleIntervalNanos = pollIntervalNanos;

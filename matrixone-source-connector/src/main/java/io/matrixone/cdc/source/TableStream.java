@@ -55,8 +55,6 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed, R
     /** Bounds the empty windows passed over in one poll(), so a long catch-up still yields to stop(). */
     private static final int MAX_WINDOWS_PER_POLL = 500;
     private static final long CHECKPOINT_CHECK_NANOS = TimeUnit.SECONDS.toNanos(10);
-    /** A table that just had changes is read again this soon (the fence's own pace). */
-    private static final long BUSY_READ_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /**
      * A quiet table is read again after this fraction of the time since its last change (between the busy and the idle
      * interval): quiet for 5 s, it is read every ~300 ms, and only after 16 s of quiet every poll.interval.ms. With a
@@ -527,7 +525,7 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed, R
         // The longer a table has been idle, the less often it is read: a sixteenth of its idle time, between the
         // busy interval and the idle interval (poll.interval.ms, longer for a task of many tables). A table that just
         // had changes is read again as soon as the horizon moves.
-        nextReadAt = nowLocal + Math.max(BUSY_READ_INTERVAL_NANOS,
+        nextReadAt = nowLocal + Math.max(ctx.busyIntervalNanos,
                 Math.min(ctx.idleIntervalNanos(), (nowLocal - lastChangeAt) / QUIET_READ_DIVISOR));
         // A table idle for a while first checks its whole span for a change, one short diff however long the span
         // (WindowPlan.furthest), so reading idle tables rarely costs no more diffs than reading them often.
@@ -586,7 +584,7 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed, R
             if (!changes.isEmpty()) {
                 lastEmitAt = nowLocal;
                 lastChangeAt = nowLocal;
-                nextReadAt = nowLocal + BUSY_READ_INTERVAL_NANOS;
+                nextReadAt = nowLocal + ctx.busyIntervalNanos;
                 return windowRecords(changes, from, to);
             }
         }

@@ -54,6 +54,15 @@ class MatrixOneSourceConfigTest {
     }
 
     @Test
+    void busyTablesAreReadNoMoreOftenThanTheTaskFences() {
+        assertThat(new MatrixOneSourceConfig(minimal()).getLong(MatrixOneSourceConfig.BUSY_POLL_INTERVAL_MS)).isEqualTo(100L);
+        Map<String, String> props = minimal();
+        props.put("busy.poll.interval.ms", "50");
+        assertThatThrownBy(() -> new MatrixOneSourceConfig(props)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("busy.poll.interval.ms").hasMessageContaining("at least 100");
+    }
+
+    @Test
     void badValuesNameTheirField() {
         Map<String, String> props = minimal();
         props.put("exclude", "(unclosed");

@@ -40,4 +40,16 @@ class StreamContextTest {
         fast.tableCount(4, 1);
         assertThat(fast.probesPerSecond()).isEqualTo(20.0);
     }
+
+    @Test
+    void idleTablesAreNeverReadMoreOftenThanBusyOnes() {
+        StreamContext defaults = context(Map.of());
+        assertThat(defaults.busyIntervalNanos).isEqualTo(TimeUnit.MILLISECONDS.toNanos(100));
+        assertThat(defaults.pollIntervalNanos).isEqualTo(TimeUnit.SECONDS.toNanos(1));
+        StreamContext slow = context(Map.of("busy.poll.interval.ms", "5000"));
+        assertThat(slow.busyIntervalNanos).isEqualTo(TimeUnit.SECONDS.toNanos(5));
+        assertThat(slow.pollIntervalNanos).as("poll.interval.ms (1 s) raised to the busy interval").isEqualTo(TimeUnit.SECONDS.toNanos(5));
+        slow.tableCount(4, 1);
+        assertThat(slow.idleIntervalNanos()).isEqualTo(TimeUnit.SECONDS.toNanos(5));
+    }
 }

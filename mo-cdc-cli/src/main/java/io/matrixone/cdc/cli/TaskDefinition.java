@@ -82,6 +82,9 @@ public final class TaskDefinition {
         if (o.endTs != null) {
             config.put("end.ts", o.endTs);
         }
+        if (o.frequency != null) {
+            config.put("busy.poll.interval.ms", String.valueOf(o.frequencyMillis()));
+        }
         // mo_cdc: --start-ts and --no-full both mean changes only, no full copy first.
         config.put("snapshot.mode", o.noFull || o.startTs != null ? "never" : "initial");
         config.put("topic.creation.default.replication.factor", "-1");

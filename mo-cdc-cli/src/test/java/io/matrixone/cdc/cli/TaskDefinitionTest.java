@@ -52,6 +52,19 @@ class TaskDefinitionTest {
     }
 
     @Test
+    void frequencySetsHowOftenTablesWithChangesAreRead() {
+        assertThat(TaskDefinition.source(parse(BASE), "i", "t")).doesNotContainKey("busy.poll.interval.ms");
+        assertThat(TaskDefinition.source(parse(with("--frequency", "500ms")), "i", "t")).containsEntry("busy.poll.interval.ms", "500");
+        assertThat(TaskDefinition.source(parse(with("--frequency", "2s")), "i", "t")).containsEntry("busy.poll.interval.ms", "2000");
+        assertThat(TaskDefinition.source(parse(with("--frequency", "5m")), "i", "t")).containsEntry("busy.poll.interval.ms", "300000");
+        assertThat(TaskDefinition.source(parse(with("--frequency", "1H")), "i", "t")).containsEntry("busy.poll.interval.ms", "3600000");
+        for (String bad : new String[] {"100", "0ms", "-1s", "1.5s", "1d", "ms"}) {
+            assertThatThrownBy(() -> parse(with("--frequency", bad))).isInstanceOf(CliException.class)
+                    .hasMessageContaining("invalid --frequency '" + bad + "'");
+        }
+    }
+
+    @Test
     void noFullMeansNoSnapshot() {
         assertThat(TaskDefinition.source(parse(with("--no-full")), "i", "t")).containsEntry("snapshot.mode", "never");
     }
