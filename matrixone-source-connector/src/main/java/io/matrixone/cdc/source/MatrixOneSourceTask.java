@@ -86,7 +86,7 @@ public class MatrixOneSourceTask extends SourceTask {
             throw new ConnectException("cannot start capturing from " + config.server().masked() + ": "
                     + MatrixOneErrors.describe((SQLException) e), e);
         }
-        StreamScheduler scheduler = new StreamScheduler(tables);
+        StreamScheduler scheduler = new StreamScheduler(tables, streams.idleReadsPerSecond());
         lanes.forEach(lane -> lane.start(scheduler));
         probe = ChangeProbe.startIfUseful(config.server(), tables, streams.probesPerSecond(), streams.idleIntervalNanos(),
                 streams.pollIntervalNanos, metrics, "mo-cdc-probe-" + connectorName + "-" + taskId);

@@ -33,6 +33,8 @@ final class StreamContext {
     final long busyIntervalNanos;
     private final int idleReadsPerSecond;
     private final int idleProbesPerSecond;
+    /** This task's share of idle.reads.per.second. */
+    private double idleReadsShare;
     /** This task's share of idle.probes.per.second. */
     private double probesPerSecond;
     /** How often a table idle for a while is read: poll.interval.ms, longer when the task has many tables. */
@@ -73,12 +75,17 @@ final class StreamContext {
      * budget per connector: more tasks read busy tables in parallel without reading idle ones more often.
      */
     void tableCount(int tables, int tasks) {
-        double share = Math.max(1.0, idleReadsPerSecond / (double) Math.max(1, tasks));
-        idleIntervalNanos = Math.max(pollIntervalNanos, (long) (TimeUnit.SECONDS.toNanos(1) * tables / share));
+        idleReadsShare = Math.max(1.0, idleReadsPerSecond / (double) Math.max(1, tasks));
+        idleIntervalNanos = Math.max(pollIntervalNanos, (long) (TimeUnit.SECONDS.toNanos(1) * tables / idleReadsShare));
         // Never more than one probe per quiet table and poll.interval.ms: reading them that often is what the probe
         // stands in for.
         probesPerSecond = Math.min(idleProbesPerSecond / (double) Math.max(1, tasks),
                 tables * (double) TimeUnit.SECONDS.toNanos(1) / pollIntervalNanos);
+    }
+
+    /** This task's share of idle.reads.per.second (see {@link StreamScheduler}). */
+    double idleReadsPerSecond() {
+        return idleReadsShare;
     }
 
     /** This task's share of idle.probes.per.second (see {@link ChangeProbe}). */

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.connect.source.SourceRecord;
 
 /**
@@ -14,6 +15,11 @@ import org.apache.kafka.connect.source.SourceRecord;
  * a big task come due together (200 tables: all within a few ms), and read in one go they held the busy ones up for
  * seconds (busy tables' lag p50 4-7 s in bench-tables). Quiet tables still get their turn first at least every
  * {@link #QUIET_TURN_NANOS}, however busy the active ones keep the task (a long snapshot).
+ *
+ * <p>Quiet reads are also held to the task's share of idle.reads.per.second as a rate (bursts of at most
+ * {@value #QUIET_READS_PER_POLL}). Each quiet table's next read was set from its last one, so the quiet tables of a big
+ * task came due in bunches: bench-tables' debug log showed 12-19 quiet reads a second for 15 s, then none for 5, every
+ * 20 s, where the budget is 10 a second; the bunches took the lanes from the busy tables.
  *
  * <p>All the task's lanes take their reads from one scheduler, so no lane idles while another has due tables (dealt
  * out to lanes once, a task's busy tables landed four on one lane and six on the other in bench-tables). A table read by
@@ -51,6 +57,12 @@ final class StreamScheduler {
     static final long MIN_IDLE_SLEEP_NANOS = 2_000_000L;
 
     private final List<? extends Stream> streams;
+    /** Quiet reads allowed per nanosecond: the task's share of idle.reads.per.second. */
+    private final double quietReadsPerNano;
+    /** Guarded by this: quiet reads allowed now (a token bucket of {@link #QUIET_READS_PER_POLL}), as of {@link #quietBudgetAt}. */
+    private double quietBudget = QUIET_READS_PER_POLL;
+    private long quietBudgetAt;
+    private boolean quietBudgetStarted;
     /** Guarded by this: the streams a lane is reading or handing over. */
     private final Set<Stream> claimed = Collections.newSetFromMap(new IdentityHashMap<>());
     private int nextActive;
@@ -58,8 +70,9 @@ final class StreamScheduler {
     private long quietTurnAt;
     private boolean quietTurnTaken;
 
-    StreamScheduler(List<? extends Stream> streams) {
+    StreamScheduler(List<? extends Stream> streams, double quietReadsPerSecond) {
         this.streams = streams;
+        this.quietReadsPerNano = quietReadsPerSecond / TimeUnit.SECONDS.toNanos(1);
     }
 
     /** Reads the first table that has records and hands them over; false when none had any. */
@@ -85,8 +98,11 @@ final class StreamScheduler {
      */
     long idleSleepNanos(long now) {
         long next = MAX_IDLE_SLEEP_NANOS;
+        long quietAllowedIn = nanosUntilQuietRead(now);
         for (Stream stream : streams) {
-            next = Math.min(next, stream.nextReadInNanos(now));
+            long readIn = stream.nextReadInNanos(now);
+            // A quiet table due now waits for the quiet reads' budget.
+            next = Math.min(next, readIn == 0 && !stream.active(now) ? quietAllowedIn : readIn);
         }
         return Math.max(MIN_IDLE_SLEEP_NANOS, next);
     }
@@ -114,7 +130,7 @@ final class StreamScheduler {
             quietTurnTaken = true;
         }
         int reads = 0;
-        for (int i = 0; i < streams.size() && reads < QUIET_READS_PER_POLL; i++) {
+        for (int i = 0; i < streams.size() && reads < QUIET_READS_PER_POLL && nanosUntilQuietRead(now) == 0; i++) {
             Stream stream = claimQuiet(now);
             if (stream != null) {
                 reads++;
@@ -128,9 +144,28 @@ final class StreamScheduler {
 
     /** The stream at the next quiet position, claimed, or null when it is not a quiet one due, or another lane has it. */
     private synchronized Stream claimQuiet(long now) {
+        if (nanosUntilQuietRead(now) > 0) {
+            return null; // another lane took the last of the budget
+        }
         Stream stream = streams.get(nextQuiet);
         nextQuiet = (nextQuiet + 1) % streams.size();
-        return !claimed.contains(stream) && !stream.active(now) && stream.due(now) && claimed.add(stream) ? stream : null;
+        if (!claimed.contains(stream) && !stream.active(now) && stream.due(now) && claimed.add(stream)) {
+            quietBudget -= 1;
+            return stream;
+        }
+        return null;
+    }
+
+    /** How long until the quiet reads' budget allows one more (0: now). */
+    private synchronized long nanosUntilQuietRead(long now) {
+        if (!quietBudgetStarted) {
+            quietBudgetStarted = true;
+            quietBudgetAt = now;
+        } else if (now > quietBudgetAt) { // lanes pass times read a moment apart: never count one twice
+            quietBudget = Math.min(QUIET_READS_PER_POLL, quietBudget + (now - quietBudgetAt) * quietReadsPerNano);
+            quietBudgetAt = now;
+        }
+        return quietBudget >= 1 ? 0 : (long) Math.ceil((1 - quietBudget) / quietReadsPerNano);
     }
 
     /**

@@ -16,6 +16,9 @@ import org.junit.jupiter.api.Test;
 
 class StreamSchedulerTest {
 
+    /** A quiet-read budget that never binds (these tests' clocks move by nanoseconds). */
+    private static final double UNCAPPED = 1e9;
+
     /** A stream whose state the test sets; it counts its reads and answers with records when it has changes. */
     private static final class FakeStream implements StreamScheduler.Stream {
         final String name;
@@ -74,7 +77,7 @@ class StreamSchedulerTest {
         busy.active = true;
         busy.hasRecords = true;
         streams.add(50, busy);
-        StreamScheduler scheduler = new StreamScheduler(streams);
+        StreamScheduler scheduler = new StreamScheduler(streams, UNCAPPED);
 
         // The quiet tables' first turn comes first (none had one yet): four reads, then the busy table's records.
         assertThat(poll(scheduler, 0).get(0).topic()).isEqualTo("busy");
@@ -100,7 +103,7 @@ class StreamSchedulerTest {
         snapshot.hasRecords = true;
         streams.add(snapshot);
         streams.get(1).hasRecords = true; // a quiet table with a change
-        StreamScheduler scheduler = new StreamScheduler(streams);
+        StreamScheduler scheduler = new StreamScheduler(streams, UNCAPPED);
 
         long now = 0;
         List<String> topics = new ArrayList<>();
@@ -115,7 +118,7 @@ class StreamSchedulerTest {
     void tablesNotDueAreNotRead() throws Exception {
         List<FakeStream> streams = streams(10);
         streams.forEach(s -> s.due = false);
-        StreamScheduler scheduler = new StreamScheduler(streams);
+        StreamScheduler scheduler = new StreamScheduler(streams, UNCAPPED);
         assertThat(poll(scheduler, 0)).isEmpty();
         assertThat(quietReads(streams)).isZero();
     }
@@ -124,7 +127,7 @@ class StreamSchedulerTest {
     void aTableOneLaneIsReadingOrHandingOverIsNotReadByAnother() throws Exception {
         FakeStream first = busy("first");
         FakeStream second = busy("second");
-        StreamScheduler scheduler = new StreamScheduler(List.of(first, second));
+        StreamScheduler scheduler = new StreamScheduler(List.of(first, second), UNCAPPED);
         CountDownLatch handing = new CountDownLatch(1);
         CountDownLatch taken = new CountDownLatch(1);
         AtomicReference<Throwable> laneFailure = new AtomicReference<>();
@@ -156,7 +159,7 @@ class StreamSchedulerTest {
     void aTableWhoseReadFailedTheTaskIsNotReadAgainButOneWhoseConnectionWasLostIs() throws Exception {
         FakeStream broken = busy("broken");
         FakeStream other = busy("other");
-        StreamScheduler scheduler = new StreamScheduler(List.of(broken, other));
+        StreamScheduler scheduler = new StreamScheduler(List.of(broken, other), UNCAPPED);
 
         broken.lostConnection = new SQLException("connection lost");
         assertThatThrownBy(() -> poll(scheduler, 0)).isSameAs(broken.lostConnection);
@@ -197,7 +200,7 @@ class StreamSchedulerTest {
     @Test
     void aPollThatFoundNothingWaitsUntilTheNextScheduledReadWithinBounds() {
         List<FakeStream> streams = streams(3);
-        StreamScheduler scheduler = new StreamScheduler(streams);
+        StreamScheduler scheduler = new StreamScheduler(streams, UNCAPPED);
         assertThat(scheduler.idleSleepNanos(0)).as("no read scheduled (snapshots, done tables): the longest pause")
                 .isEqualTo(StreamScheduler.MAX_IDLE_SLEEP_NANOS);
 
@@ -212,5 +215,37 @@ class StreamSchedulerTest {
         streams.forEach(s -> s.nextReadIn = 400_000_000L);
         assertThat(scheduler.idleSleepNanos(0)).as("reads far off: still the longest pause, for wake-ups and snapshots")
                 .isEqualTo(StreamScheduler.MAX_IDLE_SLEEP_NANOS);
+    }
+
+    @Test
+    void quietReadsKeepToTheirBudgetPerSecondHoweverManyAreDue() throws Exception {
+        List<FakeStream> streams = streams(200); // all due at once, as after a copy
+        FakeStream busy = busy("busy");
+        streams.add(busy);
+        StreamScheduler scheduler = new StreamScheduler(streams, 10);
+        long ms = 1_000_000L;
+        for (long now = 0; now < 10_000 * ms; now += 10 * ms) { // a lane's poll every 10 ms for 10 s
+            poll(scheduler, now);
+        }
+        // 10 a second, and the first turn's burst of QUIET_READS_PER_POLL: not the 4 per 100-ms turn (40 a second)
+        // the quiet turns alone would allow.
+        assertThat(quietReads(streams)).isBetween(100, 100 + StreamScheduler.QUIET_READS_PER_POLL);
+        assertThat(busy.reads).as("the busy table is read in every other poll").isGreaterThan(900);
+    }
+
+    @Test
+    void aLaneWithOnlyQuietTablesDueWaitsForTheBudgetInsteadOfSpinning() throws Exception {
+        FakeStream quiet = new FakeStream("quiet");
+        quiet.nextReadIn = 0; // due now, and again after every read
+        StreamScheduler scheduler = new StreamScheduler(List.of(quiet), 40);
+        for (int i = 0; i < 6; i++) {
+            poll(scheduler, 0);
+        }
+        assertThat(quiet.reads).as("a burst of QUIET_READS_PER_POLL, then nothing").isEqualTo(StreamScheduler.QUIET_READS_PER_POLL);
+        assertThat(scheduler.idleSleepNanos(0)).as("until the budget allows one more: 1/40 s").isEqualTo(25_000_000L);
+        poll(scheduler, 20_000_000L);
+        assertThat(quiet.reads).isEqualTo(StreamScheduler.QUIET_READS_PER_POLL);
+        poll(scheduler, 25_000_000L);
+        assertThat(quiet.reads).isEqualTo(StreamScheduler.QUIET_READS_PER_POLL + 1);
     }
 }
