@@ -120,7 +120,9 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
                         + "its CPU even when nothing changed; unbounded, many idle tables cost the source more than "
                         + "MatrixOne's built-in CDC. A read of a table idle for a while passes its whole span since the "
                         + "last read in one diff when nothing changed in it, however long. A task reads a few idle tables "
-                        + "per poll, after the tables with recent changes, which are not limited.",
+                        + "per poll, after the tables with recent changes, which are not limited; the budget is kept as a "
+                        + "rate (bursts of at most " + StreamScheduler.QUIET_READS_PER_POLL + "), so idle tables that "
+                        + "come due together wait their turn rather than hold up the busy ones.",
                 READING, ++order, Width.SHORT, "Idle table reads per second");
         def.define(IDLE_PROBES_PER_SECOND, Type.INT, 50, ConfigDef.Range.atLeast(0), Importance.LOW,
                 "When a task's idle tables are read less often than poll.interval.ms (more tables than "
