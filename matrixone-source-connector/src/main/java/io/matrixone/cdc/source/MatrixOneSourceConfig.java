@@ -101,12 +101,12 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
                         + "that just had changes is read every " + BUSY_POLL_INTERVAL_MS + ", then less often the longer "
                         + "it stays idle (a sixteenth of its idle time), up to this interval.",
                 READING, ++order, Width.SHORT, "Poll interval (ms)");
-        def.define(BUSY_POLL_INTERVAL_MS, Type.LONG, ReadHorizon.MIN_FENCE_INTERVAL_MS, ConfigDef.Range.atLeast(ReadHorizon.MIN_FENCE_INTERVAL_MS),
-                Importance.MEDIUM,
+        def.define(BUSY_POLL_INTERVAL_MS, Type.LONG, ReadHorizon.MIN_FENCE_INTERVAL_MS,
+                ConfigDef.Range.atLeast(ReadHorizon.MIN_FENCE_INTERVAL_MS), Importance.MEDIUM,
                 "How often a table that just had changes is read, and so about how long its change windows are (at "
-                        + "least " + ReadHorizon.MIN_FENCE_INTERVAL_MS + " ms, the pace of the task's fences; idle tables "
-                        + "are read at most as often, whatever " + POLL_INTERVAL_MS + " says). Each read is one DATA BRANCH DIFF on the source, whose cost is mostly "
-                        + "fixed: on a 1,000,000-row table at 2,000 changes/s, about 26 ms of the source's CPU for a "
+                        + "least " + ReadHorizon.MIN_FENCE_INTERVAL_MS + " ms, the pace of the task's fences). An idle "
+                        + "table is never read more often: a shorter " + POLL_INTERVAL_MS + " counts as this long. Each "
+                        + "read is one DATA BRANCH DIFF on the source, whose cost is mostly fixed: on a 1,000,000-row table at 2,000 changes/s, about 26 ms of the source's CPU for a "
                         + "100-ms window and 29 ms for a 200-ms one. A longer interval costs the source less CPU per "
                         + "change and adds about half of it to the lag (MatrixOne's built-in CDC: its Frequency option, "
                         + "200 ms by default).",

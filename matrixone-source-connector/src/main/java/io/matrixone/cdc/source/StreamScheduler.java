@@ -142,7 +142,10 @@ final class StreamScheduler {
         return false;
     }
 
-    /** The stream at the next quiet position, claimed, or null when it is not a quiet one due, or another lane has it. */
+    /**
+     * The stream at the next quiet position, claimed and counted against the quiet reads' budget, or null when it is
+     * not a quiet one due, another lane has it, or the budget allows no read now.
+     */
     private synchronized Stream claimQuiet(long now) {
         if (nanosUntilQuietRead(now) > 0) {
             return null; // another lane took the last of the budget

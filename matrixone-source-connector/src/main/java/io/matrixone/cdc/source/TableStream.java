@@ -486,7 +486,7 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed, R
 
     /**
      * Reads the table's next window: from the checkpoint up to the fenced horizon, in one diff (where it ends:
-     * {@link WindowPlan}). A table with recent changes is read again as soon as the horizon moves, one idle for a
+     * {@link WindowPlan}). A table with recent changes is read again every busy.poll.interval.ms, one idle for a
      * while every poll.interval.ms (or its share of idle.reads.per.second), passing its whole empty span at once; a
      * table far behind passes over empty windows in one call.
      */
@@ -523,8 +523,8 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed, R
             ts = changeAt == null ? readable : changeAt - 1;
         }
         // The longer a table has been idle, the less often it is read: a sixteenth of its idle time, between the
-        // busy interval and the idle interval (poll.interval.ms, longer for a task of many tables). A table that just
-        // had changes is read again as soon as the horizon moves.
+        // busy interval (busy.poll.interval.ms) and the idle interval (poll.interval.ms, longer for a task of many
+        // tables). A table that just had changes is read again after the busy interval.
         nextReadAt = nowLocal + Math.max(ctx.busyIntervalNanos,
                 Math.min(ctx.idleIntervalNanos(), (nowLocal - lastChangeAt) / QUIET_READ_DIVISOR));
         // A table idle for a while first checks its whole span for a change, one short diff however long the span
