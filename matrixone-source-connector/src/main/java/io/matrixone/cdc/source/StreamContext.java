@@ -27,8 +27,6 @@ final class StreamContext {
     final SharedCatalog catalog;
     final SourceTaskMetrics metrics;
     final OffsetStorageReader offsets;
-    /** What Connect has committed for the task's tables, as their clean-ups look at it. */
-    final CommittedCheckpoints checkpoints;
     /** How often a table idle for a while is read at most: poll.interval.ms, or busy.poll.interval.ms if longer. */
     final long pollIntervalNanos;
     /** How often a table that just had changes is read: busy.poll.interval.ms. */
@@ -59,7 +57,6 @@ final class StreamContext {
                 TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.WINDOW_LAG_MS)), catalog);
         this.metrics = metrics;
         this.offsets = offsets;
-        this.checkpoints = new CommittedCheckpoints(offsets);
         this.busyIntervalNanos = TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.BUSY_POLL_INTERVAL_MS));
         // An idle table is never read more often than one with changes.
         this.pollIntervalNanos = Math.max(busyIntervalNanos,

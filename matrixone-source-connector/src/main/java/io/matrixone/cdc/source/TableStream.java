@@ -54,6 +54,7 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed, R
     private static final Logger LOG = LoggerFactory.getLogger(TableStream.class);
     /** Bounds the empty windows passed over in one poll(), so a long catch-up still yields to stop(). */
     private static final int MAX_WINDOWS_PER_POLL = 500;
+    private static final long CHECKPOINT_CHECK_NANOS = TimeUnit.SECONDS.toNanos(10);
     /**
      * A quiet table is read again after this fraction of the time since its last change (between the busy and the idle
      * interval): quiet for 5 s, it is read every ~300 ms, and only after 16 s of quiet every poll.interval.ms. With a
@@ -437,11 +438,11 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed, R
      */
     private void forgetOnceCheckpointed(Connection conn, long nowLocal) throws SQLException {
         if ((!snapshotStartSaved && !windowEndsSaved && loggedEndDelivered == 0)
-                || nowLocal - checkpointCheckedAt < CommittedCheckpoints.REFRESH_NANOS) {
+                || nowLocal - checkpointCheckedAt < CHECKPOINT_CHECK_NANOS) {
             return;
         }
         checkpointCheckedAt = nowLocal;
-        Map<String, Object> committed = ctx.checkpoints.committed(records.partition(), nowLocal);
+        Map<String, Object> committed = ctx.offsets.offset(records.partition());
         Object committedPhase = committed == null ? null : committed.get(SourceOffsets.PHASE);
         if (!SourceOffsets.PHASE_STREAM.equals(committedPhase) && !SourceOffsets.PHASE_DROPPED.equals(committedPhase)) {
             return;
