@@ -106,8 +106,9 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
                 "How often a table that just had changes is read, and so about how long its change windows are (at "
                         + "least " + ReadHorizon.MIN_FENCE_INTERVAL_MS + " ms, the pace of the task's fences). An idle "
                         + "table is never read more often: a shorter " + POLL_INTERVAL_MS + " counts as this long. Each "
-                        + "read is one DATA BRANCH DIFF on the source, whose cost is mostly fixed: on a 1,000,000-row table at 2,000 changes/s, about 26 ms of the source's CPU for a "
-                        + "100-ms window and 29 ms for a 200-ms one. A longer interval costs the source less CPU per "
+                        + "read is one DATA BRANCH DIFF on the source, whose cost is mostly fixed: on a 1,000,000-row "
+                        + "table at 2,000 changes/s, about 26 ms of the source's CPU for a 100-ms window and 29 ms for a "
+                        + "200-ms one. A longer interval costs the source less CPU per "
                         + "change and adds about half of it to the lag (MatrixOne's built-in CDC: its Frequency option, "
                         + "200 ms by default).",
                 READING, ++order, Width.SHORT, "Busy table poll interval (ms)");
