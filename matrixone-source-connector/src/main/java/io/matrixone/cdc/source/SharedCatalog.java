@@ -19,6 +19,11 @@ final class SharedCatalog {
     private static final long PITR_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final Set<String> databases = new TreeSet<>();
+    /**
+     * Guards {@link #pitrs}, apart from the identities ({@code this}): every read looks its PITR up, and must not wait
+     * while a fence reads the identities at its new horizon (tens of ms on a loaded source).
+     */
+    private final Object pitrLock = new Object();
     private PitrWindow pitrs;
     private long pitrsReadAt;
     private long identitiesTs = -1;
@@ -31,13 +36,15 @@ final class SharedCatalog {
         }
     }
 
-    synchronized PitrWindow pitrs(Connection conn) throws SQLException {
-        long now = System.nanoTime();
-        if (pitrs == null || now - pitrsReadAt >= PITR_REFRESH_NANOS) {
-            pitrs = PitrWindow.read(conn);
-            pitrsReadAt = now;
+    PitrWindow pitrs(Connection conn) throws SQLException {
+        synchronized (pitrLock) {
+            long now = System.nanoTime();
+            if (pitrs == null || now - pitrsReadAt >= PITR_REFRESH_NANOS) {
+                pitrs = PitrWindow.read(conn);
+                pitrsReadAt = now;
+            }
+            return pitrs;
         }
-        return pitrs;
     }
 
     /**
@@ -62,7 +69,9 @@ final class SharedCatalog {
 
     /** Forgets what was read: after a reconnect, or when a read failed half way. */
     synchronized void reset() {
-        pitrs = null;
+        synchronized (pitrLock) {
+            pitrs = null;
+        }
         identitiesTs = -1;
     }
 }
