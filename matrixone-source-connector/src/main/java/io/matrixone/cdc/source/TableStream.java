@@ -55,19 +55,6 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed, R
     /** Bounds the empty windows passed over in one poll(), so a long catch-up still yields to stop(). */
     private static final int MAX_WINDOWS_PER_POLL = 500;
     private static final long CHECKPOINT_CHECK_NANOS = TimeUnit.SECONDS.toNanos(10);
-    /**
-     * A quiet table is read again after this fraction of the time since its last change (between the busy and the idle
-     * interval): quiet for 5 s, it is read every ~300 ms, and only after 16 s of quiet every poll.interval.ms. With a
-     * quarter, a table quiet for 4 s was read once a second, so the first changes of a burst after a short pause
-     * (a writer's next batch) waited up to a second: most of a 30-s streaming run's p99 against the built-in CDC's
-     * (1.1 s in the first 10 s, 0.3 s after). A table long idle is read as rarely as before; one that pauses costs
-     * about 15 more diffs per pause.
-     */
-    private static final int QUIET_READ_DIVISOR = 16;
-    /** A table with changes this recently is active: its task serves it before the quiet ones. */
-    private static final long ACTIVE_NANOS = TimeUnit.SECONDS.toNanos(30);
-    /** A quiet table with changes this recently is probed more often (see {@link ProbeOrder}). */
-    private static final long RECENT_NANOS = TimeUnit.MINUTES.toNanos(10);
 
     enum Phase { SNAPSHOT, STREAM, DROPPED, STOPPED, DONE }
 
@@ -75,7 +62,7 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed, R
     private final TableId id;
     /** Builds this table's records with the schema in force at {@link #ts}. */
     private RecordFactory records;
-    /** Volatile, as {@link #ts} and {@link #lastChangeAt}: the {@link ChangeProbe}'s thread reads them. */
+    /** Volatile, as {@link #ts} and the {@link #cadence}: the {@link ChangeProbe}'s thread reads them. */
     private volatile Phase phase;
     /** Snapshot: the time the snapshot reads at (0 = not chosen yet). Stream: the end of the last window. */
     private volatile long ts;
@@ -85,20 +72,14 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed, R
     private TableHistory.Identity identity;
     /** A truncate event goes out before the snapshot's first chunk (the target may hold rows the snapshot lacks). */
     private boolean truncateFirst;
-    /** When this table may next read a window (System.nanoTime()). */
-    private volatile long nextReadAt;
+    /** When this table is read next. */
+    private final ReadCadence cadence = new ReadCadence(System.nanoTime());
     /** When a record carrying this table's offset was last emitted (System.nanoTime()). */
     private long lastEmitAt = System.nanoTime();
     /** Whether the source may still hold this table's saved snapshot time (see SourceState). */
     private boolean snapshotStartSaved;
     /** When the committed checkpoint was last looked at (System.nanoTime()). */
     private long checkpointCheckedAt;
-    /** When a window of this table last had changes (System.nanoTime()); long ago at first (neither active nor recent). */
-    private volatile long lastChangeAt = System.nanoTime() - 2 * RECENT_NANOS;
-    /** Set by the {@link ChangeProbe} when this quiet table changed: read it at the next poll. */
-    private volatile boolean woken;
-    /** When the probe last woke this table (System.nanoTime()): its read needs a horizon fenced after that. */
-    private volatile long wokenAt;
     /** Stream: where windows end (see WindowPlan); a restored stream first follows the points an earlier run delivered. */
     private WindowPlan windows;
     /** Whether window ends this run saved may still need deleting once checkpointed. */
@@ -228,11 +209,11 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed, R
 
     /**
      * Whether the task serves this table before the quiet ones: a snapshot in progress, or changes in the last
-     * {@link #ACTIVE_NANOS} (see {@link StreamScheduler}).
+     * {@link ReadCadence#ACTIVE_NANOS}, or woken by the probe (see {@link StreamScheduler}).
      */
     @Override
     public boolean active(long nowLocal) {
-        return phase == Phase.SNAPSHOT || (phase == Phase.STREAM && (woken || nowLocal - lastChangeAt < ACTIVE_NANOS));
+        return phase == Phase.SNAPSHOT || (phase == Phase.STREAM && cadence.active(nowLocal));
     }
 
     /** Whether a {@link #poll} now would read the source: a snapshot chunk, or a read whose time has come. */
@@ -246,7 +227,7 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed, R
         if (phase != Phase.STREAM && phase != Phase.DROPPED) {
             return Long.MAX_VALUE;
         }
-        return woken ? 0 : Math.max(0, nextReadAt - nowLocal);
+        return cadence.nextReadIn(nowLocal);
     }
 
     @Override
@@ -260,16 +241,15 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed, R
         return phase == Phase.STREAM && !active(nowLocal) && ts > 0 ? ts : -1;
     }
 
-    /** Changes in the last {@link #RECENT_NANOS}: the probe looks at this table more often than at the others. */
+    /** Changes in the last {@link ReadCadence#RECENT_NANOS}: the probe looks at this table more often than at the others. */
     @Override
     public boolean changedRecently(long nowLocal) {
-        return nowLocal - lastChangeAt < RECENT_NANOS;
+        return cadence.changedRecently(nowLocal);
     }
 
     @Override
     public void wake() {
-        wokenAt = System.nanoTime();
-        woken = true; // after wokenAt: whoever sees woken sees that time too
+        cadence.wake(System.nanoTime());
         ctx.metrics.wakeUps.incrementAndGet();
     }
 
@@ -310,10 +290,11 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed, R
      */
     private List<SourceRecord> createdAgain(Connection conn) throws SQLException {
         long nowLocal = System.nanoTime();
-        if (nowLocal < nextReadAt) {
+        if (cadence.nextReadIn(nowLocal) > 0) {
             return List.of();
         }
-        nextReadAt = nowLocal + ctx.idleIntervalNanos();
+        cadence.takeWake(); // a wake-up from before the drop: this check is the read it asked for
+        cadence.readAgainIn(nowLocal, ctx.idleIntervalNanos());
         forgetOnceCheckpointed(conn, nowLocal); // the drop's checkpoint passes every window end it may hold
         Optional<TableSchema> schema = SchemaReader.find(conn, id);
         if (schema.isPresent()) {
@@ -362,7 +343,7 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed, R
             phase = afterSnapshot();
             lastKey = null;
             identity = null; // looked up again at the snapshot time by the first window
-            nextReadAt = System.nanoTime() + ctx.pollIntervalNanos;
+            cadence.readAgainIn(System.nanoTime(), ctx.pollIntervalNanos);
             if (rows.isEmpty()) {
                 out.add(heartbeat(Offsets.stream(ts)));
             }
@@ -492,16 +473,15 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed, R
      */
     private List<SourceRecord> streamWindows(Connection conn) throws SQLException {
         long nowLocal = System.nanoTime();
-        if (nowLocal < nextReadAt && !woken) {
+        if (cadence.nextReadIn(nowLocal) > 0) {
             return List.of();
         }
-        boolean wasWoken = woken;
-        woken = false;
+        Long wokenAt = cadence.takeWake();
         forgetOnceCheckpointed(conn, nowLocal);
         // An active table reads up to a horizon fenced at most 100 ms ago. Up to the one its round began with, the
         // tables read last in a round of several busy ones (each diff 50-150 ms on a loaded source) left the changes of
         // the whole round so far for the next round: the source's share of their lag grew by the round's length.
-        long newest = wasWoken ? ctx.horizon.newestSince(conn, wokenAt)
+        long newest = wokenAt != null ? ctx.horizon.newestSince(conn, wokenAt)
                 : active(nowLocal) ? ctx.horizon.newestOrLast(conn, ts + 1) : ctx.horizon.newest(conn, ts + 1);
         long serverNow = ctx.horizon.serverNow(conn);
         PitrWindow.Coverage coverage = coverage(conn, serverNow);
@@ -525,11 +505,10 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed, R
         // The longer a table has been idle, the less often it is read: a sixteenth of its idle time, between the
         // busy interval (busy.poll.interval.ms) and the idle interval (poll.interval.ms, longer for a task of many
         // tables). A table that just had changes is read again after the busy interval.
-        nextReadAt = nowLocal + Math.max(ctx.busyIntervalNanos,
-                Math.min(ctx.idleIntervalNanos(), (nowLocal - lastChangeAt) / QUIET_READ_DIVISOR));
+        cadence.readQuietly(nowLocal, ctx.busyIntervalNanos, ctx.idleIntervalNanos());
         // A table idle for a while first checks its whole span for a change, one short diff however long the span
         // (WindowPlan.furthest), so reading idle tables rarely costs no more diffs than reading them often.
-        boolean idle = nowLocal - lastChangeAt >= ACTIVE_NANOS;
+        boolean idle = cadence.idle(nowLocal);
         for (int i = 0; i < MAX_WINDOWS_PER_POLL; i++) {
             long from = ts;
             if (from >= ctx.endNanos) {
@@ -583,8 +562,7 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed, R
             windows.read(to);
             if (!changes.isEmpty()) {
                 lastEmitAt = nowLocal;
-                lastChangeAt = nowLocal;
-                nextReadAt = nowLocal + ctx.busyIntervalNanos;
+                cadence.changed(nowLocal, ctx.busyIntervalNanos);
                 return windowRecords(changes, from, to);
             }
         }
