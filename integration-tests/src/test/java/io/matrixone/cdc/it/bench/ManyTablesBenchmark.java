@@ -173,7 +173,7 @@ public final class ManyTablesBenchmark {
                 StringBuilder against = new StringBuilder(shared.summary());
                 int next = busy.size();
                 for (double aloneRate : List.of(GOAL_2_RATE, rate)) {
-                    Lag alone = oneTableLag(tables.get(next++), aloneRate);
+                    Lag alone = oneTableLag(tables.get(next++), aloneRate, cluster.kafka().bootstrapServers(), prefix);
                     System.out.printf("mo-cdc, %d task(s): one busy table alone at %,.0f changes/s: %s (%s)%n", tasks, aloneRate,
                             alone.summary(), Bench.load());
                     against.append(String.format("%n      against one busy table alone at %,.0f changes/s (same task, right after),"
@@ -240,12 +240,16 @@ public final class ManyTablesBenchmark {
 
     /**
      * {@code table} alone at {@code changesPerSecond} (idle until now, so its first {@link #WAKE_UP_MS} are said apart as
-     * for the busy tables), its rows' lag commit -> target.
+     * for the busy tables), its rows' lag commit -> target, and commit -> record in Kafka: goal 4 compares the busy
+     * tables with this, and the split says whether the source's or the sink's share is what differs.
      */
-    private Lag oneTableLag(String table, double changesPerSecond) throws Exception {
+    private Lag oneTableLag(String table, double changesPerSecond, String bootstrapServers, String prefix) throws Exception {
         LagTracker alone = new LagTracker(1);
-        try (PacedWriter writer = new PacedWriter(source, List.of(table), ROWS_EACH, 0, 0, alone)) {
-            return busyLag(writer, alone, List.of(table), null, changesPerSecond, 0);
+        LagTracker inKafka = new LagTracker(1);
+        alone.alsoTo(inKafka);
+        try (PacedWriter writer = new PacedWriter(source, List.of(table), ROWS_EACH, 0, 0, alone);
+             KafkaArrivals arrivals = new KafkaArrivals(bootstrapServers, List.of(prefix + "." + table), inKafka)) {
+            return busyLag(writer, alone, List.of(table), inKafka, changesPerSecond, 0);
         }
     }
 
