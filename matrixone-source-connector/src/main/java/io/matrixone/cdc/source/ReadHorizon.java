@@ -70,8 +70,6 @@ final class ReadHorizon {
     /** The CN of each of the task's connections; a connection not in here is its own (unknown CN). */
     private final Map<Connection, Object> nodes = Collections.synchronizedMap(new IdentityHashMap<>());
     private volatile Fence last;
-    /** Whether a connection is fencing now (in {@link #refresh}, under this object's monitor). */
-    private volatile boolean fencing;
     /**
      * Guards {@link #logged} and the log's clean-up, apart from the fence's monitor ({@code this}): a lane that asks
      * whether its window's end was logged must not wait while another lane fences. It did: bench-tables' debug log
@@ -126,22 +124,6 @@ final class ReadHorizon {
         return fence(conn, wantedNanos).horizon();
     }
 
-    /**
-     * The horizon for a busy table's read on {@code conn}: the newest (as {@link #newest} with no bound), except while
-     * another connection is fencing, when the last horizon serves if it is past {@code atLeastNanos} (the table has
-     * something to read up to it). Waiting for that fence, a lane did nothing for tens of ms: bench-tables' debug log
-     * (twenty-sixth session) had a third of the busy reads wait 20-40 ms, and a lane that no longer waited on another's
-     * fence for anything else waited at this point instead. The changes after the last horizon go with the table's
-     * next read.
-     */
-    long newestOrLast(Connection conn, long atLeastNanos) throws SQLException {
-        Fence fence = last;
-        if (fencing && servesNode(fence, nodes.getOrDefault(conn, conn)) && fence.horizon() >= atLeastNanos) {
-            return fence.horizon();
-        }
-        return newest(conn, Long.MAX_VALUE);
-    }
-
     private Fence fence(Connection conn, long wantedNanos) throws SQLException {
         Object node = nodes.getOrDefault(conn, conn);
         Fence fence = last;
@@ -187,15 +169,6 @@ final class ReadHorizon {
     }
 
     private Fence refresh(Connection conn, Object node, long now) throws SQLException {
-        fencing = true;
-        try {
-            return fenceNow(conn, node, now);
-        } finally {
-            fencing = false;
-        }
-    }
-
-    private Fence fenceNow(Connection conn, Object node, long now) throws SQLException {
         if (!stateReady) {
             state.create(conn);
             stateReady = true;

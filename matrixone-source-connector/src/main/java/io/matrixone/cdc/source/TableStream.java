@@ -482,7 +482,7 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed, R
         // tables read last in a round of several busy ones (each diff 50-150 ms on a loaded source) left the changes of
         // the whole round so far for the next round: the source's share of their lag grew by the round's length.
         long newest = wokenAt != null ? ctx.horizon.newestSince(conn, wokenAt)
-                : active(nowLocal) ? ctx.horizon.newestOrLast(conn, ts + 1) : ctx.horizon.newest(conn, ts + 1);
+                : active(nowLocal) ? ctx.horizon.newest(conn, Long.MAX_VALUE) : ctx.horizon.newest(conn, ts + 1);
         long serverNow = ctx.horizon.serverNow(conn);
         PitrWindow.Coverage coverage = coverage(conn, serverNow);
         if (ts < coverage.startNanos()) {
