@@ -15,7 +15,6 @@ import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -54,7 +53,6 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed, R
     private static final Logger LOG = LoggerFactory.getLogger(TableStream.class);
     /** Bounds the empty windows passed over in one poll(), so a long catch-up still yields to stop(). */
     private static final int MAX_WINDOWS_PER_POLL = 500;
-    private static final long CHECKPOINT_CHECK_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     enum Phase { SNAPSHOT, STREAM, DROPPED, STOPPED, DONE }
 
@@ -76,27 +74,16 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed, R
     private final ReadCadence cadence = new ReadCadence(System.nanoTime());
     /** When a record carrying this table's offset was last emitted (System.nanoTime()). */
     private long lastEmitAt = System.nanoTime();
-    /** Whether the source may still hold this table's saved snapshot time (see SourceState). */
-    private boolean snapshotStartSaved;
-    /** When the committed checkpoint was last looked at (System.nanoTime()). */
-    private long checkpointCheckedAt;
     /** Stream: where windows end (see WindowPlan); a restored stream first follows the points an earlier run delivered. */
     private WindowPlan windows;
-    /** Whether window ends this run saved may still need deleting once checkpointed. */
-    private boolean windowEndsSaved;
-    /**
-     * The last logged horizon (see {@link ReadHorizon}) this table delivered a window up to, until a checkpoint past it
-     * is committed; 0 when none. The task keeps the log rows after the checkpoint until then. Volatile: the clean-up
-     * may run on another lane's thread.
-     */
-    private volatile long loggedEndDelivered;
-    /** The committed checkpoint as last looked at (0 until then). */
-    private volatile long checkpointSeen;
+    /** What this table left on the source for a replay, forgotten once checkpointed. */
+    private final ReplayMarks replay;
 
     private TableStream(StreamContext ctx, TableId id) {
         this.ctx = ctx;
         this.id = id;
         this.windows = new WindowPlan(ctx.maxWindowNanos, new TreeSet<>());
+        this.replay = new ReplayMarks(ctx.state, captureKey());
     }
 
     /**
@@ -121,7 +108,7 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed, R
             LOG.info("Table {}: resuming {} at {}", id, snapshot ? "snapshot" : "stream", Timestamps.toText(ts));
             stream.lastKey = lastPk == null ? null : Offsets.parseKeyJson(lastPk.toString());
             // A saved snapshot time is needed only until a checkpoint past the snapshot is committed.
-            stream.snapshotStartSaved = true;
+            stream.replay.snapshotStartSaved();
             stream.followDeliveredWindows(conn, ts);
             return stream.startWith(conn, SchemaReader.readAt(conn, id, ts), snapshot ? Phase.SNAPSHOT : stream.afterSnapshot());
         }
@@ -146,14 +133,16 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed, R
      */
     private void followDeliveredWindows(Connection conn, long checkpoint) throws SQLException {
         NavigableSet<Long> delivered = ctx.state.windowEndsAfter(conn, captureKey(), checkpoint);
-        windowEndsSaved = !delivered.isEmpty();
+        if (!delivered.isEmpty()) {
+            replay.windowEndsSaved();
+        }
         NavigableSet<Long> logged = ctx.state.loggedEndsAfter(conn, captureKey(), checkpoint);
         if (!logged.isEmpty()) {
             // Saved as this table's own: a second crash before the replay is checkpointed needs them again, and the log
             // rows belong to lanes that may now hold other tables (and delete the rows by those tables' needs).
             ctx.state.saveWindowEnds(conn, captureKey(), logged);
             delivered.addAll(logged);
-            windowEndsSaved = true;
+            replay.windowEndsSaved();
         }
         windows = new WindowPlan(ctx.maxWindowNanos, delivered);
         if (!delivered.isEmpty()) {
@@ -378,7 +367,7 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed, R
         if (earlier.isEmpty()) {
             ctx.state.saveSnapshotStart(conn, capture, t0);
         }
-        snapshotStartSaved = true;
+        replay.snapshotStartSaved();
         SnapshotProgress.start(conn, ctx.state.database(), ctx.connectorName, id, rows);
         ctx.metrics.snapshotRowsEstimated.addAndGet(rows);
         LOG.info("Table {}: snapshot at {}{}", id, Timestamps.toText(t0),
@@ -411,45 +400,14 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed, R
                 + (truncate ? " (the target table is emptied first)" : ""));
     }
 
-    /**
-     * Forgets what only a replay needs once Connect has committed a checkpoint past it, a stream's or a drop's: the
-     * saved snapshot time, the saved ends of windows up to the checkpoint, and the need for logged ones (see
-     * {@link #loggedEndsNeededAfter}). A dropped table that kept that need held the clean-up of the window log
-     * until the task restarted.
-     */
+    /** Forgets what only a replay needs once Connect has committed a checkpoint past it (see {@link ReplayMarks}). */
     private void forgetOnceCheckpointed(Connection conn, long nowLocal) throws SQLException {
-        if ((!snapshotStartSaved && !windowEndsSaved && loggedEndDelivered == 0)
-                || nowLocal - checkpointCheckedAt < CHECKPOINT_CHECK_NANOS) {
-            return;
-        }
-        checkpointCheckedAt = nowLocal;
-        Map<String, Object> committed = ctx.offsets.offset(records.partition());
-        Object committedPhase = committed == null ? null : committed.get(SourceOffsets.PHASE);
-        if (!SourceOffsets.PHASE_STREAM.equals(committedPhase) && !SourceOffsets.PHASE_DROPPED.equals(committedPhase)) {
-            return;
-        }
-        long checkpoint = ((Number) committed.get(SourceOffsets.TS)).longValue();
-        checkpointSeen = checkpoint;
-        if (snapshotStartSaved) {
-            ctx.state.forgetSnapshotStart(conn, captureKey());
-            snapshotStartSaved = false;
-        }
-        if (windowEndsSaved) {
-            ctx.state.forgetWindowEndsUpTo(conn, captureKey(), checkpoint);
-            windowEndsSaved = checkpoint < ts;
-        }
-        if (checkpoint >= loggedEndDelivered) {
-            loggedEndDelivered = 0;
-        }
+        replay.forgetOnceCheckpointed(conn, nowLocal, ts, () -> ctx.offsets.offset(records.partition()));
     }
 
-    /**
-     * The logged horizons this table may need in a replay are those after the returned time (the committed
-     * checkpoint); {@link Long#MAX_VALUE} when it needs none. The task keeps every log row after the least of its tables'.
-     */
     @Override
     public long loggedEndsNeededAfter() {
-        return loggedEndDelivered == 0 ? Long.MAX_VALUE : checkpointSeen;
+        return replay.loggedEndsNeededAfter();
     }
 
     /** Whether the task's next fence should log this table's capture: a streaming table read as soon as it moves. */
@@ -545,9 +503,9 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed, R
             if (!changes.isEmpty() && !windows.saved(to)) {
                 long end = to;
                 // The fence that gave this horizon logged it for the table: the table now needs that log row.
-                if (!ctx.horizon.logged(captureKey(), end, () -> loggedEndDelivered = end)) {
+                if (!ctx.horizon.logged(captureKey(), end, () -> replay.loggedEndDelivered(end))) {
                     ctx.state.saveWindowEnd(conn, captureKey(), to); // before any of its records can reach Kafka
-                    windowEndsSaved = true;
+                    replay.windowEndsSaved();
                 }
             }
             if (LOG.isDebugEnabled()) {
