@@ -39,7 +39,7 @@ final class ReadCadence {
 
     /** Changes in the last {@link #ACTIVE_NANOS}, or woken: the task reads the table before the quiet ones. */
     boolean active(long nowLocal) {
-        return woken || nowLocal - lastChangeAt < ACTIVE_NANOS;
+        return woken || !idle(nowLocal);
     }
 
     /** Changes in the last {@link #RECENT_NANOS}: the probe looks at the table more often than at the others. */
