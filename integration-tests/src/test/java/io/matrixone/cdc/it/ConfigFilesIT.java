@@ -8,6 +8,7 @@ import io.matrixone.cdc.cli.ConnectRestClient;
 import io.matrixone.cdc.common.ClientTuning;
 import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.testing.ConnectClusterHarness;
+import io.matrixone.cdc.testing.MatrixOnePipelineExtension;
 import io.matrixone.cdc.testing.MatrixOneTestServers;
 import io.matrixone.cdc.testing.Sql;
 import java.io.IOException;
@@ -21,9 +22,9 @@ import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.kafka.connect.runtime.distributed.DistributedConfig;
 import org.apache.kafka.connect.runtime.standalone.StandaloneConfig;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The example files in config/ are the ones users copy: the connector files must pass the connectors'
@@ -31,16 +32,16 @@ import org.junit.jupiter.api.Test;
  * JSON must say what the .properties say, both must carry the client settings mo-cdc puts in its own tasks, and the
  * worker files must be accepted by Connect's worker configs.
  */
+@ExtendWith(MatrixOnePipelineExtension.class)
 class ConfigFilesIT {
 
     private static final Path CONFIG = Path.of("..", "config");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static ConnectClusterHarness connect;
     private static ConnectRestClient rest;
 
     @BeforeAll
-    static void start() throws SQLException {
+    static void start(ConnectClusterHarness harness) throws SQLException {
         // The source's and sink's validation connect to the servers the files name: the real ones, holding the
         // product scenario's table and PITR as scripts/demo.sh makes them (a fresh server has neither).
         try (Connection src = Connections.open(MatrixOneTestServers.source())) {
@@ -54,15 +55,7 @@ class ConfigFilesIT {
                             + "activity_type varchar(50), timestamp datetime, device varchar(20))");
         }
         MatrixOneTestServers.target();
-        connect = ConnectClusterHarness.start("config-files-it", false);
-        rest = new ConnectRestClient(connect.restUrl());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (connect != null) {
-            connect.close();
-        }
+        rest = new ConnectRestClient(harness.restUrl());
     }
 
     private static Map<String, String> properties(String file) throws IOException {

@@ -3,31 +3,20 @@ package io.matrixone.cdc.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.matrixone.cdc.testing.ConnectClusterHarness;
+import io.matrixone.cdc.testing.MatrixOnePipelineExtension;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A real Connect worker loads both connectors from the classpath and lists them over REST. */
+@ExtendWith(MatrixOnePipelineExtension.class)
 class ConnectorPluginsIT {
 
-    private static ConnectClusterHarness connect;
-
-    @BeforeAll
-    static void startConnect() {
-        connect = ConnectClusterHarness.start("plugins-it", false);
-    }
-
-    @AfterAll
-    static void stopConnect() {
-        connect.close();
-    }
-
     @Test
-    void restListsBothConnectors() throws Exception {
+    void restListsBothConnectors(ConnectClusterHarness connect) throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create(connect.restUrl() + "/connector-plugins")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());

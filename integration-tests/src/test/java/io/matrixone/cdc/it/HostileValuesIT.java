@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.matrixone.cdc.testing.CdcDatabases;
 import io.matrixone.cdc.testing.ConnectClusterHarness;
 import io.matrixone.cdc.testing.ConnectJson;
+import io.matrixone.cdc.testing.MatrixOnePipelineExtension;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,9 +20,9 @@ import java.util.Map;
 import java.util.Random;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.apache.kafka.test.TestUtils;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Values that break naive CDC pipelines, end to end: source MatrixOne -> source connector -> Kafka (JSON, as
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * DATE / DATETIME / TIMESTAMP / TIME at their limits; FLOAT and DOUBLE at their largest, smallest normal and
  * smallest subnormal values; BIGINT UNSIGNED max. The target is compared with the source column by column.
  */
+@ExtendWith(MatrixOnePipelineExtension.class)
 class HostileValuesIT {
 
     private static final String PREFIX = "hostile";
@@ -69,21 +71,14 @@ class HostileValuesIT {
     private static EmbeddedConnectCluster cluster;
 
     @BeforeAll
-    static void start() throws Exception {
-        dbs = CdcDatabases.create("hostile");
+    static void start(CdcDatabases databases, ConnectClusterHarness harness) {
+        dbs = databases;
         src = dbs.src;
         dst = dbs.dst;
         srcDb = dbs.srcDb;
         dstDb = dbs.dstDb;
-        connect = ConnectClusterHarness.start("hostile-it", false);
+        connect = harness;
         cluster = connect.cluster();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        try (CdcDatabases dropped = dbs; ConnectClusterHarness stopped = connect) {
-            // the cluster stops first, then the databases go
-        }
     }
 
     @Test

@@ -4,20 +4,20 @@ import static io.matrixone.cdc.testing.Sql.exec;
 import static io.matrixone.cdc.testing.Sql.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.matrixone.cdc.it.MoCdcRunner.Result;
-import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.common.MatrixOneUri;
+import io.matrixone.cdc.it.MoCdcRunner.Result;
+import io.matrixone.cdc.testing.CdcDatabases;
 import io.matrixone.cdc.testing.ConnectClusterHarness;
-import io.matrixone.cdc.testing.MatrixOneTestServers;
+import io.matrixone.cdc.testing.MatrixOnePipelineExtension;
 import io.matrixone.cdc.testing.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The product brief's scenario, step by step, through the real {@code mo-cdc} commands against two real
@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * change while paused, resume, then delete and drop. The table names are the brief's, in per-run
  * databases so runs never see each other.
  */
+@ExtendWith(MatrixOnePipelineExtension.class)
 class ScenarioIT {
 
     private static final String PASSWORD = "111";
@@ -38,29 +39,15 @@ class ScenarioIT {
     private static String analyticsDb;
 
     @BeforeAll
-    static void start() throws SQLException {
-        source = MatrixOneTestServers.source();
-        target = MatrixOneTestServers.target();
-        src = Connections.open(source);
-        dst = Connections.open(target);
-        prodDb = Sql.uniqueDatabase("production_db");
-        analyticsDb = Sql.uniqueDatabase("analytics_db");
-        // The brief creates an account-level PITR; an account holds only one, so the test uses a database PITR.
-        exec(src, "CREATE DATABASE " + prodDb, "create pitr " + prodDb + "_pitr for database " + prodDb + " range 2 'h'");
-        connect = ConnectClusterHarness.start("scenario-it", false);
-    }
-
-    @AfterAll
-    static void stop() throws SQLException {
-        if (connect != null) {
-            connect.close();
-        }
-        if (src != null) {
-            exec(src, "drop pitr if exists " + prodDb + "_pitr", "drop database if exists " + prodDb);
-            exec(dst, "drop database if exists " + analyticsDb);
-            src.close();
-            dst.close();
-        }
+    static void start(CdcDatabases dbs, ConnectClusterHarness harness) {
+        // The brief creates an account-level PITR; an account holds only one, so the test has a database PITR.
+        source = dbs.source;
+        target = dbs.target;
+        src = dbs.src;
+        dst = dbs.dst;
+        prodDb = dbs.srcDb;
+        analyticsDb = dbs.dstDb;
+        connect = harness;
     }
 
     @Test
@@ -69,7 +56,6 @@ class ScenarioIT {
                         + "activity_type VARCHAR(50), timestamp DATETIME, device VARCHAR(20))",
                 "INSERT INTO " + prodDb + ".user_activities VALUES (1, 1001, 'login', '2024-01-01 09:00:00', 'mobile'),"
                         + "(2, 1002, 'like', '2024-01-01 10:15:00', 'desktop'), (3, 1003, 'comment', '2024-01-02 14:30:00', 'mobile')");
-        exec(dst, "CREATE DATABASE " + analyticsDb);
 
         Result created = mocdc("task", "create", "--task-name", "activity_sync", "--source-uri", sourceUri(),
                 "--sink-type", "matrixone", "--sink-uri", targetUri(), "--level", "table",

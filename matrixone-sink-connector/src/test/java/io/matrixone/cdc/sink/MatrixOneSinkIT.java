@@ -5,12 +5,12 @@ import static io.matrixone.cdc.testing.Sql.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.matrixone.cdc.common.ChangeEvent;
-import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.common.MatrixOneUri;
 import io.matrixone.cdc.common.SemanticTypes;
+import io.matrixone.cdc.testing.CdcDatabases;
 import io.matrixone.cdc.testing.ConnectClusterHarness;
 import io.matrixone.cdc.testing.ConnectJson;
-import io.matrixone.cdc.testing.MatrixOneTestServers;
+import io.matrixone.cdc.testing.MatrixOnePipelineExtension;
 import io.matrixone.cdc.testing.Sql;
 import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
@@ -34,11 +34,12 @@ import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.apache.kafka.test.TestUtils;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The sink against a real target MatrixOne, run by a real Connect worker, fed through a real Kafka topic. */
+@ExtendWith(MatrixOnePipelineExtension.class)
 class MatrixOneSinkIT {
 
     private static MatrixOneUri target;
@@ -48,24 +49,12 @@ class MatrixOneSinkIT {
     private static String db;
 
     @BeforeAll
-    static void start() throws SQLException {
-        target = MatrixOneTestServers.target();
-        sql = Connections.open(target);
-        db = Sql.uniqueDatabase("sinkit");
-        exec(sql, "create database " + db);
-        connect = ConnectClusterHarness.start("sink-it", false);
-        cluster = connect.cluster();
-    }
-
-    @AfterAll
-    static void stop() throws SQLException {
-        if (connect != null) {
-            connect.close();
-        }
-        if (sql != null) {
-            exec(sql, "drop database if exists " + db);
-            sql.close();
-        }
+    static void start(CdcDatabases dbs, ConnectClusterHarness harness) {
+        target = dbs.target;
+        sql = dbs.dst;
+        db = dbs.dstDb;
+        connect = harness;
+        cluster = harness.cluster();
     }
 
     // ---------------------------------------------------------------- flat rows and tombstones

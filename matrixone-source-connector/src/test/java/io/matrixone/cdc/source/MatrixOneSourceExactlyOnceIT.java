@@ -3,15 +3,14 @@ package io.matrixone.cdc.source;
 import static io.matrixone.cdc.testing.Sql.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.common.MatrixOneUri;
+import io.matrixone.cdc.testing.CdcDatabases;
 import io.matrixone.cdc.testing.ConnectClusterHarness;
 import io.matrixone.cdc.testing.ConnectJson;
-import io.matrixone.cdc.testing.MatrixOneTestServers;
-import io.matrixone.cdc.testing.Sql;
+import io.matrixone.cdc.testing.ExactlyOnceWorker;
+import io.matrixone.cdc.testing.MatrixOnePipelineExtension;
 import java.lang.management.ManagementFactory;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,14 +25,16 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * KIP-618 exactly-once: with transaction.boundary=connector each window is one Kafka transaction, and a
  * read_committed consumer sees every change exactly once across a stop and resume mid-stream.
  */
+@ExtendWith(MatrixOnePipelineExtension.class)
+@ExactlyOnceWorker
 class MatrixOneSourceExactlyOnceIT {
 
     private static MatrixOneUri source;
@@ -43,24 +44,12 @@ class MatrixOneSourceExactlyOnceIT {
     private static String db;
 
     @BeforeAll
-    static void start() throws Exception {
-        source = MatrixOneTestServers.source();
-        sql = Connections.open(source);
-        db = Sql.uniqueDatabase("srceos");
-        exec(sql, "create database " + db, "create pitr " + db + "_pitr for database " + db + " range 1 'h'");
-        connect = ConnectClusterHarness.start("source-eos-it", true);
-        cluster = connect.cluster();
-    }
-
-    @AfterAll
-    static void stop() throws SQLException {
-        if (connect != null) {
-            connect.close();
-        }
-        if (sql != null) {
-            exec(sql, "drop pitr if exists " + db + "_pitr", "drop database if exists " + db);
-            sql.close();
-        }
+    static void start(CdcDatabases dbs, ConnectClusterHarness harness) {
+        source = dbs.source;
+        sql = dbs.src;
+        db = dbs.srcDb;
+        connect = harness;
+        cluster = harness.cluster();
     }
 
     @Test

@@ -8,13 +8,13 @@ import io.matrixone.cdc.common.ChangeEvent;
 import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.common.MatrixOneUri;
 import io.matrixone.cdc.common.SnapshotProgress;
+import io.matrixone.cdc.testing.CdcDatabases;
 import io.matrixone.cdc.testing.ConnectClusterHarness;
 import io.matrixone.cdc.testing.ConnectJson;
-import io.matrixone.cdc.testing.MatrixOneTestServers;
+import io.matrixone.cdc.testing.MatrixOnePipelineExtension;
 import io.matrixone.cdc.testing.Sql;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,11 +26,12 @@ import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.apache.kafka.test.TestUtils;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The source against a real MatrixOne, run by a real Connect worker, read back from real Kafka topics. */
+@ExtendWith(MatrixOnePipelineExtension.class)
 class MatrixOneSourceIT {
 
     private static MatrixOneUri source;
@@ -40,24 +41,12 @@ class MatrixOneSourceIT {
     private static String db;
 
     @BeforeAll
-    static void start() throws Exception {
-        source = MatrixOneTestServers.source();
-        sql = Connections.open(source);
-        db = Sql.uniqueDatabase("srcit");
-        exec(sql, "create database " + db, "create pitr " + db + "_pitr for database " + db + " range 2 'h'");
-        connect = ConnectClusterHarness.start("source-it", false);
-        cluster = connect.cluster();
-    }
-
-    @AfterAll
-    static void stop() throws SQLException {
-        if (connect != null) {
-            connect.close();
-        }
-        if (sql != null) {
-            exec(sql, "drop pitr if exists " + db + "_pitr", "drop database if exists " + db);
-            sql.close();
-        }
+    static void start(CdcDatabases dbs, ConnectClusterHarness harness) {
+        source = dbs.source;
+        sql = dbs.src;
+        db = dbs.srcDb;
+        connect = harness;
+        cluster = harness.cluster();
     }
 
     @Test

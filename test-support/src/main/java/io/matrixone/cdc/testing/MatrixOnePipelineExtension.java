@@ -11,9 +11,12 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * The per-test setup the integration tests share, as JUnit parameters: a test method that takes a
  * {@link CdcDatabases} gets fresh source and target databases (a PITR on the source one) on the two real
  * MatrixOne servers, dropped after the test; one that takes a {@link ConnectClusterHarness} gets the test
- * class's real Kafka + Connect worker, started on first use and stopped after the class. A class annotated
- * {@link MariaDbTarget} gets its target database on the real MariaDB server. Test methods and {@code @BeforeEach}
- * methods of one test get the same instances.
+ * class's real Kafka + Connect worker, started on first use and stopped after the class. A {@code @BeforeAll} method
+ * that takes a {@link CdcDatabases} gets databases for the whole class instead: dropped after the class, and the
+ * ones every test method of the class then gets. A class annotated {@link MariaDbTarget} gets its target database on
+ * the real MariaDB server; one annotated {@link ExactlyOnceWorker} gets a worker with exactly-once source support.
+ * Test methods and {@code @BeforeEach} methods of one test get the same instances. What a class's store holds is
+ * closed in the reverse order it was made, so a worker started after the databases stops before they are dropped.
  *
  * <pre>{@code
  * @ExtendWith(MatrixOnePipelineExtension.class)
@@ -38,10 +41,13 @@ public final class MatrixOnePipelineExtension implements ParameterResolver {
         Class<?> type = parameter.getParameter().getType();
         String name = context.getRequiredTestClass().getSimpleName().toLowerCase(Locale.ROOT).replaceAll("it$", "");
         if (type == ConnectClusterHarness.class) {
-            ExtensionContext classContext = context.getParent().filter(p -> p.getTestMethod().isEmpty()).orElse(context);
+            // A test method's context has its class's as parent; a @BeforeAll method's context is the class's.
+            ExtensionContext classContext = context.getTestMethod().isPresent() ? context.getParent().orElseThrow() : context;
+            boolean exactlyOnce = context.getRequiredTestClass().isAnnotationPresent(ExactlyOnceWorker.class);
             return classContext.getStore(NAMESPACE).getOrComputeIfAbsent(ConnectClusterHarness.class,
-                    k -> new Closing<>(ConnectClusterHarness.start(name, false)), Closing.class).resource;
+                    k -> new Closing<>(ConnectClusterHarness.start(name, exactlyOnce)), Closing.class).resource;
         }
+        // In a @BeforeAll method this is the class's store; a test's store also finds what its class's holds.
         return context.getStore(NAMESPACE).getOrComputeIfAbsent(CdcDatabases.class, k -> {
             try {
                 boolean mariaDb = context.getRequiredTestClass().isAnnotationPresent(MariaDbTarget.class);

@@ -6,11 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.common.MatrixOneUri;
+import io.matrixone.cdc.testing.CdcDatabases;
 import io.matrixone.cdc.testing.ConnectClusterHarness;
-import io.matrixone.cdc.testing.MatrixOneTestServers;
-import io.matrixone.cdc.testing.Sql;
+import io.matrixone.cdc.testing.MatrixOnePipelineExtension;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
@@ -24,6 +23,7 @@ import org.apache.kafka.test.TestUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The Avro path end to end: source MatrixOne -> source connector -> Apicurio's Connect AvroConverter (schemas in a
@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * MatrixOne. The target must equal the source, column types included, after the snapshot and after streamed
  * inserts, updates and deletes; the registry must hold the key and value schemas the records point at.
  */
+@ExtendWith(MatrixOnePipelineExtension.class)
 class AvroApicurioIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -57,38 +58,23 @@ class AvroApicurioIT {
     private static EmbeddedConnectCluster cluster;
 
     @BeforeAll
-    static void start() throws Exception {
-        source = MatrixOneTestServers.source();
-        target = MatrixOneTestServers.target();
-        src = Connections.open(source);
-        dst = Connections.open(target);
-        srcDb = Sql.uniqueDatabase("avroit");
-        dstDb = Sql.uniqueDatabase("avroit_copy");
-        exec(src, "create database " + srcDb, "create pitr " + srcDb + "_pitr for database " + srcDb + " range 1 'h'");
-        exec(dst, "create database " + dstDb);
-        registry = ApicurioRegistry.start();
-        connect = ConnectClusterHarness.start("avro-it", false);
+    static void start(CdcDatabases dbs, ConnectClusterHarness harness) throws Exception {
+        source = dbs.source;
+        target = dbs.target;
+        src = dbs.src;
+        dst = dbs.dst;
+        srcDb = dbs.srcDb;
+        dstDb = dbs.dstDb;
+        connect = harness;
         cluster = connect.cluster();
+        registry = ApicurioRegistry.start();
     }
 
+    /** The registry goes first; the extension then stops the worker and drops the databases. */
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (connect != null) {
-                connect.close();
-            }
-        } finally {
-            if (registry != null) {
-                registry.close();
-            }
-            if (src != null) {
-                exec(src, "drop pitr if exists " + srcDb + "_pitr", "drop database if exists " + srcDb);
-                src.close();
-            }
-            if (dst != null) {
-                exec(dst, "drop database if exists " + dstDb);
-                dst.close();
-            }
+        if (registry != null) {
+            registry.close();
         }
     }
 

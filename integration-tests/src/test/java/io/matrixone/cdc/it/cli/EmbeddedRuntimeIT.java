@@ -6,12 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.matrixone.cdc.common.MatrixOneUri;
 import io.matrixone.cdc.it.MoCdcRunner;
 import io.matrixone.cdc.it.MoCdcRunner.Result;
-import io.matrixone.cdc.common.Connections;
-import io.matrixone.cdc.common.MatrixOneUri;
-import io.matrixone.cdc.testing.MatrixOneTestServers;
-import io.matrixone.cdc.testing.Sql;
+import io.matrixone.cdc.testing.CdcDatabases;
+import io.matrixone.cdc.testing.MatrixOnePipelineExtension;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -28,6 +27,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The product's default path: no --connect-url, so 'task create' starts the embedded single-node Kafka +
@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Test;
  * The runtime runs on free ports chosen by the test (--rest-port, --kafka-port, --controller-port), so it does not
  * depend on 8083/9092/9093 being free; a port held by another process stops 'task create' with one line naming it.
  */
+@ExtendWith(MatrixOnePipelineExtension.class)
 class EmbeddedRuntimeIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,7 +54,7 @@ class EmbeddedRuntimeIT {
     private static int controllerPort;
 
     @BeforeAll
-    static void setUp() throws Exception {
+    static void setUp(CdcDatabases dbs) throws Exception {
         try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0); ServerSocket c = new ServerSocket(0)) {
             restPort = a.getLocalPort();
             kafkaPort = b.getLocalPort();
@@ -65,30 +66,20 @@ class EmbeddedRuntimeIT {
         assertThat(sourcePlugin).as("connector plugin dirs are built by 'mvn package'").isDirectory();
         assertThat(sinkPlugin).isDirectory();
         System.setProperty("mo.cdc.plugin.path", sourcePlugin + "," + sinkPlugin);
-        source = MatrixOneTestServers.source();
-        target = MatrixOneTestServers.target();
-        src = Connections.open(source);
-        dst = Connections.open(target);
-        db = Sql.uniqueDatabase("emb_src");
-        targetDb = Sql.uniqueDatabase("emb_dst");
-        exec(src, "CREATE DATABASE " + db, "CREATE PITR " + db + "_pitr FOR DATABASE " + db + " RANGE 2 'h'",
-                "CREATE TABLE " + db + ".t (id INT PRIMARY KEY, v VARCHAR(20))", "INSERT INTO " + db + ".t VALUES (1, 'a'), (2, 'b')");
-        exec(dst, "CREATE DATABASE " + targetDb);
+        source = dbs.source;
+        target = dbs.target;
+        src = dbs.src;
+        dst = dbs.dst;
+        db = dbs.srcDb;
+        targetDb = dbs.dstDb;
+        exec(src, "CREATE TABLE " + db + ".t (id INT PRIMARY KEY, v VARCHAR(20))", "INSERT INTO " + db + ".t VALUES (1, 'a'), (2, 'b')");
         dataDir = Files.createTempDirectory("mo-cdc-embedded-it");
     }
 
     @AfterAll
-    static void tearDown() throws SQLException {
+    static void tearDown() {
         if (dataDir != null) {
             run("runtime", "stop", "--data-dir", dataDir.toString());
-        }
-        if (src != null) {
-            exec(src, "DROP PITR IF EXISTS " + db + "_pitr", "DROP DATABASE IF EXISTS " + db);
-            src.close();
-        }
-        if (dst != null) {
-            exec(dst, "DROP DATABASE IF EXISTS " + targetDb);
-            dst.close();
         }
     }
 

@@ -6,26 +6,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.matrixone.cdc.common.MatrixOneUri;
 import io.matrixone.cdc.it.MoCdcRunner;
 import io.matrixone.cdc.it.MoCdcRunner.Result;
-import io.matrixone.cdc.common.Connections;
-import io.matrixone.cdc.common.MatrixOneUri;
+import io.matrixone.cdc.testing.CdcDatabases;
 import io.matrixone.cdc.testing.ConnectClusterHarness;
-import io.matrixone.cdc.testing.MatrixOneTestServers;
-import io.matrixone.cdc.testing.Sql;
+import io.matrixone.cdc.testing.MatrixOnePipelineExtension;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A task whose sink cannot write (the target table exists with a column type the rows do not fit) shows
  * as failed with the reason on one line and no password; once the cause is fixed, 'task restart' brings
  * it back and the rows arrive from where the sink stopped.
  */
+@ExtendWith(MatrixOnePipelineExtension.class)
 class TaskFailureIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,31 +40,17 @@ class TaskFailureIT {
     private static String targetDb;
 
     @BeforeAll
-    static void start() throws SQLException {
-        source = MatrixOneTestServers.source();
-        target = MatrixOneTestServers.target();
-        src = Connections.open(source);
-        dst = Connections.open(target);
-        db = Sql.uniqueDatabase("fail_src");
-        targetDb = Sql.uniqueDatabase("fail_dst");
-        exec(src, "CREATE DATABASE " + db, "CREATE PITR " + db + "_pitr FOR DATABASE " + db + " RANGE 2 'h'",
-                "CREATE TABLE " + db + ".t (id INT PRIMARY KEY, v VARCHAR(20))", "INSERT INTO " + db + ".t VALUES (1, 'one'), (2, 'two')");
+    static void start(CdcDatabases dbs, ConnectClusterHarness harness) throws SQLException {
+        source = dbs.source;
+        target = dbs.target;
+        src = dbs.src;
+        dst = dbs.dst;
+        db = dbs.srcDb;
+        targetDb = dbs.dstDb;
+        exec(src, "CREATE TABLE " + db + ".t (id INT PRIMARY KEY, v VARCHAR(20))", "INSERT INTO " + db + ".t VALUES (1, 'one'), (2, 'two')");
         // The trap: v is a number on the target, the rows carry words.
-        exec(dst, "CREATE DATABASE " + targetDb, "CREATE TABLE " + targetDb + ".t (id INT PRIMARY KEY, v INT)");
-        connect = ConnectClusterHarness.start("task-failure-it", false);
-    }
-
-    @AfterAll
-    static void stop() throws SQLException {
-        if (connect != null) {
-            connect.close();
-        }
-        if (src != null) {
-            exec(src, "DROP PITR IF EXISTS " + db + "_pitr", "DROP DATABASE IF EXISTS " + db);
-            exec(dst, "DROP DATABASE IF EXISTS " + targetDb);
-            src.close();
-            dst.close();
-        }
+        exec(dst, "CREATE TABLE " + targetDb + ".t (id INT PRIMARY KEY, v INT)");
+        connect = harness;
     }
 
     @Test

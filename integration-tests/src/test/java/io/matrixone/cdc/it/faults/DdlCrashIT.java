@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.matrixone.cdc.cli.MoCdc;
 import io.matrixone.cdc.cli.runtime.EmbeddedRuntime;
-import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.common.MatrixOneUri;
 import io.matrixone.cdc.common.TableId;
-import io.matrixone.cdc.testing.MatrixOneTestServers;
+import io.matrixone.cdc.testing.CdcDatabases;
+import io.matrixone.cdc.testing.MatrixOnePipelineExtension;
 import io.matrixone.cdc.testing.RowWriter;
 import io.matrixone.cdc.testing.Sql;
 import io.matrixone.cdc.testing.TableComparison;
@@ -19,6 +19,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The Connect worker is killed (SIGKILL) moments after each of an ALTER TABLE, a TRUNCATE, a CREATE TABLE and a
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * <p>Runs mo-cdc's embedded runtime (a real KRaft broker and Connect worker in their own process) in a temporary
  * data directory; it needs 127.0.0.1:8083 and :9092 free.
  */
+@ExtendWith(MatrixOnePipelineExtension.class)
 class DdlCrashIT {
 
     private static final String COLUMNS = "(id int primary key, n int, note varchar(40))";
@@ -38,41 +40,35 @@ class DdlCrashIT {
     private static Connection src;
     private static Connection dst;
     private static String db;
+    private static String copyDb;
     private static Path dataDir;
 
     @BeforeAll
-    static void start() throws Exception {
-        source = MatrixOneTestServers.source();
-        target = MatrixOneTestServers.target();
-        src = Connections.open(source);
-        dst = Connections.open(target);
-        db = Sql.uniqueDatabase("ddlcrash");
+    static void start(CdcDatabases dbs) throws Exception {
+        source = dbs.source;
+        target = dbs.target;
+        src = dbs.src;
+        dst = dbs.dst;
+        db = dbs.srcDb;
+        copyDb = dbs.dstDb;
         dataDir = FaultPipeline.embeddedRuntimeDir("mo-cdc-ddlcrash");
-        exec(src, "create database " + db, "create pitr " + db + "_pitr for database " + db + " range 1 'h'");
         for (String table : new String[] {"a", "b"}) {
             exec(src, "create table " + db + "." + table + " " + COLUMNS, "insert into " + db + "." + table
                     + " select result, 0, concat('row ', result) from generate_series(1, 3000) g");
         }
-        exec(dst, "create database " + db + "_copy");
     }
 
     @AfterAll
-    static void stop() throws SQLException {
+    static void stop() {
         if (dataDir != null) {
             new EmbeddedRuntime(dataDir).stop();
-        }
-        if (src != null) {
-            exec(src, "drop pitr if exists " + db + "_pitr", "drop database if exists " + db);
-            exec(dst, "drop database if exists " + db + "_copy");
-            src.close();
-            dst.close();
         }
     }
 
     @Test
     void workersKilledRightAfterDdlLoseNothing() throws Exception {
         assertThat(cli("task", "create", "--task-name", "ddlcrash", "--source-uri", source.unmasked(),
-                "--sink-uri", target.unmasked(), "--level", "database", "--tables", db + ".*:" + db + "_copy",
+                "--sink-uri", target.unmasked(), "--level", "database", "--tables", db + ".*:" + copyDb,
                 "--data-dir", dataDir.toString())).isZero();
         EmbeddedRuntime runtime = new EmbeddedRuntime(dataDir);
         String lastOfB;
@@ -95,9 +91,9 @@ class DdlCrashIT {
             Thread.sleep(3000);
         }
         for (String table : new String[] {"a", "c"}) {
-            TableComparison.awaitEqual(source, new TableId(db, table), target, new TableId(db + "_copy", table), Duration.ofSeconds(180));
+            TableComparison.awaitEqual(source, new TableId(db, table), target, new TableId(copyDb, table), Duration.ofSeconds(180));
         }
-        assertThat(TableComparison.fingerprint(target, new TableId(db + "_copy", "b")))
+        assertThat(TableComparison.fingerprint(target, new TableId(copyDb, "b")))
                 .as("the dropped table's target keeps its last rows (table.drop.behavior=keep)").isEqualTo(lastOfB);
         assertThat(cli("task", "drop", "--task-name", "ddlcrash", "--data-dir", dataDir.toString())).isZero();
     }
@@ -119,7 +115,7 @@ class DdlCrashIT {
         int marker = -(++markers);
         exec(src, "insert into " + db + ".a (id, n) values (" + marker + ", 0)");
         long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-        while (!"1".equals(scalarOrNull("select count(*) from " + db + "_copy.a where id = " + marker))) {
+        while (!"1".equals(scalarOrNull("select count(*) from " + copyDb + ".a where id = " + marker))) {
             assertThat(System.nanoTime()).as("changes reach the target after restart %d", markers).isLessThan(deadline);
             Thread.sleep(500);
         }

@@ -5,19 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.matrixone.cdc.cli.MoCdc;
 import io.matrixone.cdc.cli.runtime.EmbeddedRuntime;
-import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.common.MatrixOneUri;
 import io.matrixone.cdc.it.MoCdcRunner;
-import io.matrixone.cdc.testing.MatrixOneTestServers;
-import io.matrixone.cdc.testing.Sql;
+import io.matrixone.cdc.testing.CdcDatabases;
+import io.matrixone.cdc.testing.MatrixOnePipelineExtension;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The Connect worker is killed (SIGKILL, no clean shutdown) five times, during the snapshot and during
@@ -31,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * <p>Runs mo-cdc's embedded runtime (a real KRaft broker and Connect worker in their own process) in a
  * temporary data directory; it needs 127.0.0.1:8083 and :9092 free.
  */
+@ExtendWith(MatrixOnePipelineExtension.class)
 class WorkerCrashIT {
 
     private static final int KILLS = 5;
@@ -38,41 +38,33 @@ class WorkerCrashIT {
     private static MatrixOneUri source;
     private static MatrixOneUri target;
     private static Connection src;
-    private static Connection dst;
     private static String db;
+    private static String copyDb;
     private static Path dataDir;
 
     @BeforeAll
-    static void start() throws Exception {
-        source = MatrixOneTestServers.source();
-        target = MatrixOneTestServers.target();
-        src = Connections.open(source);
-        dst = Connections.open(target);
-        db = Sql.uniqueDatabase("crash");
+    static void start(CdcDatabases dbs) throws Exception {
+        source = dbs.source;
+        target = dbs.target;
+        src = dbs.src;
+        db = dbs.srcDb;
+        copyDb = dbs.dstDb;
         dataDir = FaultPipeline.embeddedRuntimeDir("mo-cdc-crash");
-        exec(src, "create database " + db, "create pitr " + db + "_pitr for database " + db + " range 1 'h'",
-                "create table " + db + ".events (id int primary key, n int, note varchar(40))",
+        exec(src, "create table " + db + ".events (id int primary key, n int, note varchar(40))",
                 "insert into " + db + ".events select result, 0, concat('row ', result) from generate_series(1, 20000) g");
     }
 
     @AfterAll
-    static void stop() throws SQLException {
+    static void stop() {
         if (dataDir != null) {
             new EmbeddedRuntime(dataDir).stop();
-        }
-        if (src != null) {
-            exec(src, "drop pitr if exists " + db + "_pitr", "drop database if exists " + db);
-            exec(dst, "drop database if exists " + db + "_copy");
-            src.close();
-            dst.close();
         }
     }
 
     @Test
     void killedWorkersLoseNothing() throws Exception {
-        exec(dst, "create database " + db + "_copy");
         int created = cli("task", "create", "--task-name", "crash", "--source-uri", source.unmasked(),
-                "--sink-uri", target.unmasked(), "--tables", db + ".events:" + db + "_copy.events",
+                "--sink-uri", target.unmasked(), "--tables", db + ".events:" + copyDb + ".events",
                 "--data-dir", dataDir.toString());
         assertThat(created).isZero();
         FaultPipeline.Writer writer = new FaultPipeline.Writer(source, db + ".events", 20_001);
@@ -100,7 +92,7 @@ class WorkerCrashIT {
         MoCdcRunner.Result verified = MoCdcRunner.run("task", "verify", "--task-name", "crash", "--data-dir", dataDir.toString());
         System.err.print(verified.err());
         assertThat(verified.exit()).as(verified.err() + verified.out()).isZero();
-        FaultPipeline.awaitSameRows(source, db + ".events", target, db + "_copy.events", Duration.ofSeconds(180));
+        FaultPipeline.awaitSameRows(source, db + ".events", target, copyDb + ".events", Duration.ofSeconds(180));
         assertThat(cli("task", "drop", "--task-name", "crash", "--data-dir", dataDir.toString())).isZero();
     }
 
