@@ -8,14 +8,12 @@ import io.matrixone.cdc.common.TableStates;
 import io.matrixone.cdc.source.MatrixOneSourceConfig.SnapshotMode;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
-import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
@@ -310,16 +308,8 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed, R
         }
         int size = ctx.snapshotFetchSize;
         List<SnapshotReader.Row> rows = SnapshotReader.chunk(conn, schema, ts, lastKey, size);
-        List<SourceRecord> out = new ArrayList<>(rows.size() + 1);
         boolean last = rows.size() < size;
-        for (int i = 0; i < rows.size(); i++) {
-            SnapshotReader.Row row = rows.get(i);
-            boolean lastOfSnapshot = last && i == rows.size() - 1;
-            Map<String, Object> offset = lastOfSnapshot ? Offsets.stream(ts)
-                    : Offsets.snapshot(ts, Offsets.keyJson(new ArrayList<>(row.key())));
-            out.add(records.change(ChangeEvent.OP_READ, null, records.row(row.values()), ts,
-                    lastOfSnapshot ? "last" : "true", offset));
-        }
+        List<SourceRecord> out = ReadRecords.snapshotChunk(records, rows, ts, last);
         ctx.metrics.snapshotRows.addAndGet(rows.size());
         SnapshotProgress.advance(conn, ctx.state.database(), ctx.connectorName, schema.id(), rows.size());
         if (!rows.isEmpty()) {
@@ -521,7 +511,7 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed, R
             if (!changes.isEmpty()) {
                 lastEmitAt = nowLocal;
                 cadence.changed(nowLocal, ctx.busyIntervalNanos);
-                return windowRecords(changes, from, to);
+                return ReadRecords.window(records, changes, from, to, ctx.metrics);
             }
         }
         if (ctx.heartbeatNanos > 0 && nowLocal - lastEmitAt >= ctx.heartbeatNanos) {
@@ -600,39 +590,6 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed, R
 
     private static List<String> names(List<Column> columns) {
         return columns.stream().map(c -> c.name().toLowerCase(java.util.Locale.ROOT)).toList();
-    }
-
-    /** One window's records: all but the last carry the window's start as offset, the last its end. */
-    private List<SourceRecord> windowRecords(List<ChangeReader.Change> changes, long from, long to) {
-        List<SourceRecord> out = new ArrayList<>();
-        for (int i = 0; i < changes.size(); i++) {
-            ChangeReader.Change change = changes.get(i);
-            Map<String, Object> offset = Offsets.stream(i == changes.size() - 1 ? to : from);
-            Struct row = records.row(change.values());
-            switch (change.flag()) {
-                case INSERT -> {
-                    out.add(records.change(ChangeEvent.OP_CREATE, null, row, to, null, offset));
-                    ctx.metrics.inserts.incrementAndGet();
-                }
-                case UPDATE -> {
-                    out.add(records.change(ChangeEvent.OP_UPDATE, null, row, to, null, offset));
-                    ctx.metrics.updates.incrementAndGet();
-                }
-                case DELETE -> {
-                    // The tombstone carries the end offset when it is last, so it is committed with the window.
-                    SourceRecord delete = records.change(ChangeEvent.OP_DELETE, row, null, to, null, Offsets.stream(from));
-                    if (delete.value() == null) {
-                        // envelope=flat: the delete is already a tombstone; a second one would only duplicate it.
-                        out.add(records.tombstone(delete, offset));
-                    } else {
-                        out.add(delete);
-                        out.add(records.tombstone(delete, offset));
-                    }
-                    ctx.metrics.deletes.incrementAndGet();
-                }
-            }
-        }
-        return out;
     }
 
     private List<SourceRecord> checkpointOutsidePitr(Connection conn, PitrWindow.Coverage coverage) throws SQLException {
