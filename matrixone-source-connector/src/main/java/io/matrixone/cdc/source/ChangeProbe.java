@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * stays with the table's stream and its fenced horizon, so a probe that misses a change (or answers late) costs
  * latency, never a change. It runs only for tasks whose quiet tables are read less often than poll.interval.ms, at
  * most {@code idle.probes.per.second} (the connector's budget, shared by its tasks) probes per second, in the order
- * {@link ProbeOrder} gives (tables that changed recently more often).
+ * {@link ProbeOrder} gives (tables that changed recently more often), and one round faster after a find
+ * ({@link ProbePace}).
  */
 final class ChangeProbe implements AutoCloseable {
 
@@ -45,7 +46,7 @@ final class ChangeProbe implements AutoCloseable {
 
     private final MatrixOneUri server;
     private final List<? extends Probed> streams;
-    private final long pauseNanos;
+    private final ProbePace pace;
     private final SourceTaskMetrics metrics;
     private final Thread thread;
     private volatile boolean running = true;
@@ -55,7 +56,7 @@ final class ChangeProbe implements AutoCloseable {
                         String name) {
         this.server = server;
         this.streams = List.copyOf(streams);
-        this.pauseNanos = (long) (TimeUnit.SECONDS.toNanos(1) / probesPerSecond);
+        this.pace = new ProbePace(probesPerSecond, this.streams.size());
         this.metrics = metrics;
         this.thread = new Thread(this::run, name);
         this.thread.setDaemon(true);
@@ -82,12 +83,13 @@ final class ChangeProbe implements AutoCloseable {
             long began = System.nanoTime();
             ProbeOrder.Pick pick = order.next(began);
             if (pick == null) {
-                pause(pauseNanos); // no quiet table at all: do not spin
+                pause(pace.nextPauseNanos()); // no quiet table at all: do not spin
                 continue;
             }
             try {
                 if (ChangeReader.changedSince(connection(), pick.stream().table(), pick.from())) {
                     pick.stream().wake();
+                    pace.found(System.nanoTime());
                     if (LOG.isDebugEnabled()) {
                         LOG.debug("Table {}: changed, woken (probe {} ms, {} probes so far)", pick.stream().table(),
                                 (System.nanoTime() - began) / 1_000_000, metrics.probes.get());
@@ -101,9 +103,10 @@ final class ChangeProbe implements AutoCloseable {
                 }
                 LOG.debug("Table {}: probe refused ({}), the table is read now", pick.stream().table(), e.getMessage());
                 pick.stream().wake(); // dropped, altered, truncated: the table's read finds out what
+                pace.found(System.nanoTime());
             }
             metrics.probes.incrementAndGet();
-            pause(pauseNanos - (System.nanoTime() - began));
+            pause(pace.nextPauseNanos() - (System.nanoTime() - began));
         }
         closeQuietly();
     }

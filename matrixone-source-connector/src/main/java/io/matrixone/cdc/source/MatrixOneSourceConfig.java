@@ -8,6 +8,7 @@ import io.matrixone.cdc.common.SourceStateTables;
 import io.matrixone.cdc.common.TableMappings;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -133,7 +134,10 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
                         + "idle read. Every other probe goes to the quiet tables that "
                         + "had changes in the last 10 minutes (the likeliest to change again), the others to all quiet tables "
                         + "in turn. A probe (DATA BRANCH DIFF ... OUTPUT LIMIT 1) costs the source about as much as an idle "
-                        + "read but never holds up the task's busy tables. 0 turns probing off.",
+                        + "read but never holds up the task's busy tables. Tables tend to wake up together, so a probe that "
+                        + "finds a change starts one round of the task's quiet tables at " + ProbePace.BURST_FACTOR + " times "
+                        + "this rate, at most once every " + TimeUnit.NANOSECONDS.toSeconds(ProbePace.BURST_COOLDOWN_NANOS)
+                        + " s. 0 turns probing off.",
                 READING, ++order, Width.SHORT, "Idle table probes per second");
         def.define(READ_CONNECTIONS, Type.INT, 2, ConfigDef.Range.between(1, 64), Importance.LOW,
                 "Connections each task reads its tables on, side by side, each with a thread of its own that "
