@@ -5,8 +5,14 @@ import io.matrixone.cdc.common.MatrixOneUri;
 import io.matrixone.cdc.common.TableId;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * stays with the table's stream and its fenced horizon, so a probe that misses a change (or answers late) costs
  * latency, never a change. It runs only for tasks whose quiet tables are read less often than poll.interval.ms, at
  * most {@code idle.probes.per.second} (the connector's budget, shared by its tasks) probes per second, in the order
- * {@link ProbeOrder} gives (tables that changed recently more often), and one round faster after a find
- * ({@link ProbePace}).
+ * {@link ProbeOrder} gives (tables that changed recently more often), and one round faster after a find, a few
+ * probes side by side on connections of their own ({@link ProbePace}).
  */
 final class ChangeProbe implements AutoCloseable {
 
@@ -50,7 +56,12 @@ final class ChangeProbe implements AutoCloseable {
     private final SourceTaskMetrics metrics;
     private final Thread thread;
     private volatile boolean running = true;
-    private Connection conn;
+    /** One per probe that may run side by side ({@link ProbePace#sideBySide}); the probe's own thread uses the first. */
+    private final Connection[] conns = new Connection[ProbePace.BURST_CONNECTIONS];
+    /** The threads of the probes run beside the probe's own in a faster round; started on the first such round. */
+    private ExecutorService helpers;
+
+    private enum Outcome { UNCHANGED, CHANGED, REFUSED, UNREACHABLE }
 
     private ChangeProbe(MatrixOneUri server, List<? extends Probed> streams, double probesPerSecond, SourceTaskMetrics metrics,
                         String name) {
@@ -79,43 +90,113 @@ final class ChangeProbe implements AutoCloseable {
 
     private void run() {
         ProbeOrder order = new ProbeOrder(streams);
-        while (running) {
-            long began = System.nanoTime();
-            ProbeOrder.Pick pick = order.next(began);
-            if (pick == null) {
-                pause(pace.nextPauseNanos()); // no quiet table at all: do not spin
-                continue;
-            }
-            try {
-                if (ChangeReader.changedSince(connection(), pick.stream().table(), pick.from())) {
-                    pick.stream().wake();
-                    pace.found(System.nanoTime());
-                    if (LOG.isDebugEnabled()) {
-                        LOG.debug("Table {}: changed, woken (probe {} ms, {} probes so far)", pick.stream().table(),
-                                (System.nanoTime() - began) / 1_000_000, metrics.probes.get());
-                    }
+        try {
+            while (running) {
+                long began = System.nanoTime();
+                List<ProbeOrder.Pick> picks = picks(order, began, pace.sideBySide());
+                if (picks.isEmpty()) {
+                    pause(pace.nextPauseNanos()); // no quiet table at all: do not spin
+                    continue;
                 }
-            } catch (SQLException e) {
-                if (ReadLane.unreachableOrBusy(e)) { // as a read lane judges its own connection
+                List<Outcome> outcomes = probe(picks);
+                if (outcomes.contains(Outcome.UNREACHABLE)) {
                     closeQuietly();
                     pause(TimeUnit.MILLISECONDS.toNanos(RECONNECT_BACKOFF_MS));
                     continue;
                 }
-                LOG.debug("Table {}: probe refused ({}), the table is read now", pick.stream().table(), e.getMessage());
-                pick.stream().wake(); // dropped, altered, truncated: the table's read finds out what
-                pace.found(System.nanoTime());
+                long pauseNanos = 0;
+                for (Outcome outcome : outcomes) {
+                    metrics.probes.incrementAndGet();
+                    if (outcome != Outcome.UNCHANGED) {
+                        pace.found(System.nanoTime());
+                    }
+                    pauseNanos += pace.nextPauseNanos();
+                }
+                pause(pauseNanos - (System.nanoTime() - began));
             }
-            metrics.probes.incrementAndGet();
-            pause(pace.nextPauseNanos() - (System.nanoTime() - began));
+        } finally {
+            if (helpers != null) {
+                helpers.shutdownNow();
+            }
+            closeQuietly();
         }
-        closeQuietly();
     }
 
-    private Connection connection() throws SQLException {
-        if (conn == null || conn.isClosed()) {
-            conn = Connections.open(server);
+    /** Up to {@code count} different tables to probe next, in {@link ProbeOrder}'s order. */
+    private static List<ProbeOrder.Pick> picks(ProbeOrder order, long nowNanos, int count) {
+        List<ProbeOrder.Pick> picks = new ArrayList<>(count);
+        while (picks.size() < count) {
+            ProbeOrder.Pick pick = order.next(nowNanos);
+            if (pick == null || picks.stream().anyMatch(p -> p.stream() == pick.stream())) {
+                break; // no quiet table, or fewer of them than asked: the order came round again
+            }
+            picks.add(pick);
         }
-        return conn;
+        return picks;
+    }
+
+    /** Probes the tables side by side, the first on this thread, each on a connection of its own. */
+    private List<Outcome> probe(List<ProbeOrder.Pick> picks) {
+        List<Future<Outcome>> beside = new ArrayList<>();
+        for (int i = 1; i < picks.size(); i++) {
+            int slot = i;
+            ProbeOrder.Pick pick = picks.get(i);
+            beside.add(helpers().submit(() -> probe(slot, pick)));
+        }
+        List<Outcome> outcomes = new ArrayList<>(List.of(probe(0, picks.get(0))));
+        for (Future<Outcome> outcome : beside) {
+            try {
+                outcomes.add(outcome.get());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running = false;
+                outcomes.add(Outcome.UNCHANGED);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause()); // probe(slot, pick) throws nothing
+            }
+        }
+        return outcomes;
+    }
+
+    private Outcome probe(int slot, ProbeOrder.Pick pick) {
+        long began = System.nanoTime();
+        try {
+            if (!ChangeReader.changedSince(connection(slot), pick.stream().table(), pick.from())) {
+                return Outcome.UNCHANGED;
+            }
+            pick.stream().wake();
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("Table {}: changed, woken (probe {} ms, {} probes so far)", pick.stream().table(),
+                        (System.nanoTime() - began) / 1_000_000, metrics.probes.get());
+            }
+            return Outcome.CHANGED;
+        } catch (SQLException e) {
+            if (ReadLane.unreachableOrBusy(e)) { // as a read lane judges its own connection
+                return Outcome.UNREACHABLE;
+            }
+            LOG.debug("Table {}: probe refused ({}), the table is read now", pick.stream().table(), e.getMessage());
+            pick.stream().wake(); // dropped, altered, truncated: the table's read finds out what
+            return Outcome.REFUSED;
+        }
+    }
+
+    private Connection connection(int slot) throws SQLException {
+        if (conns[slot] == null || conns[slot].isClosed()) {
+            conns[slot] = Connections.open(server);
+        }
+        return conns[slot];
+    }
+
+    private ExecutorService helpers() {
+        if (helpers == null) {
+            AtomicInteger count = new AtomicInteger();
+            helpers = Executors.newFixedThreadPool(ProbePace.BURST_CONNECTIONS - 1, r -> {
+                Thread helper = new Thread(r, thread.getName() + "-" + count.incrementAndGet());
+                helper.setDaemon(true);
+                return helper;
+            });
+        }
+        return helpers;
     }
 
     private void pause(long nanos) {
@@ -130,8 +211,10 @@ final class ChangeProbe implements AutoCloseable {
     }
 
     private void closeQuietly() {
-        Connections.closeQuietly(conn);
-        conn = null;
+        for (int i = 0; i < conns.length; i++) {
+            Connections.closeQuietly(conns[i]);
+            conns[i] = null;
+        }
     }
 
     @Override

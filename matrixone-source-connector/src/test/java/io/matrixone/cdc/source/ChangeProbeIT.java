@@ -14,6 +14,8 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** {@link ChangeProbe} against the real source server: what its probe statement sees, and its thread waking tables. */
@@ -104,6 +106,54 @@ class ChangeProbeIT {
                 exec(conn, "drop pitr if exists " + db + "_p", "drop database if exists " + db);
             }
         }
+    }
+
+    @Test
+    void afterAFindTheRoundProbesSideBySideWakesEveryChangedTableAndNoOtherAndStopsItsThreads() throws Exception {
+        String db = Sql.uniqueDatabase("probe");
+        TableId fence = TableId.parse(db + ".fence");
+        try (Connection conn = Connections.open(MatrixOneTestServers.source())) {
+            exec(conn, "create database " + db, "create pitr " + db + "_p for database " + db + " range 1 'h'");
+            ServerFence.createTable(conn, fence);
+            List<TableId> tables = IntStream.range(0, 9).mapToObj(i -> TableId.parse(db + ".t" + i)).toList();
+            for (TableId table : tables) {
+                exec(conn, "create table " + table.quoted() + " (id int primary key)");
+            }
+            String name = "probe-it-side-by-side-" + db;
+            try (SourceTaskMetrics metrics = new SourceTaskMetrics(name, "0")) {
+                long checkpoint = ServerFence.fence(conn, fence, "t");
+                List<TableId> changed = tables.subList(0, 6);
+                for (TableId table : changed) {
+                    exec(conn, "insert into " + table.quoted() + " values (1)");
+                }
+                List<Stub> streams = tables.stream().map(t -> new Stub(t, checkpoint)).toList();
+                long second = TimeUnit.SECONDS.toNanos(1);
+                boolean helperSeen = false;
+                try (ChangeProbe probe = ChangeProbe.startIfUseful(MatrixOneTestServers.source(), streams, 5, 8 * second, second,
+                        metrics, name)) {
+                    assertThat(probe).isNotNull();
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                    while (streams.subList(0, 6).stream().anyMatch(s -> s.wakes().get() == 0) || metrics.probes.get() < 18) {
+                        assertThat(System.nanoTime()).as("the changed tables were not all woken in 60 s").isLessThan(deadline);
+                        helperSeen |= threadsNamed(name + "-").findAny().isPresent();
+                        Thread.sleep(20);
+                    }
+                }
+                assertThat(helperSeen).as("after its first find the probe ran probes on threads beside its own").isTrue();
+                assertThat(streams.subList(6, 9)).as("tables without changes are never woken").allMatch(s -> s.wakes().get() == 0);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (threadsNamed(name).findAny().isPresent()) {
+                    assertThat(System.nanoTime()).as("the probe's threads outlived it").isLessThan(deadline);
+                    Thread.sleep(50);
+                }
+            } finally {
+                exec(conn, "drop pitr if exists " + db + "_p", "drop database if exists " + db);
+            }
+        }
+    }
+
+    private static Stream<Thread> threadsNamed(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().startsWith(prefix));
     }
 
     /** A table's stream as the probe sees it: a fixed checkpoint (-1: not quiet), and the wake-ups it got. */

@@ -21,7 +21,9 @@ class ProbePaceTest {
 
     @Test
     void withoutAFindTheProbeKeepsToItsBudget() {
-        assertThat(pauses(new ProbePace(50, 3), 10)).containsOnly(PAUSE);
+        ProbePace pace = new ProbePace(50, 3);
+        assertThat(pauses(pace, 10)).containsOnly(PAUSE);
+        assertThat(pace.sideBySide()).isEqualTo(1);
     }
 
     @Test
@@ -29,7 +31,9 @@ class ProbePaceTest {
         ProbePace pace = new ProbePace(50, 3);
         pace.nextPauseNanos();
         pace.found(1_000);
+        assertThat(pace.sideBySide()).as("a faster round probes side by side").isEqualTo(ProbePace.BURST_CONNECTIONS);
         assertThat(pauses(pace, 5)).containsExactly(FAST, FAST, FAST, PAUSE, PAUSE);
+        assertThat(pace.sideBySide()).as("then one at a time again").isEqualTo(1);
     }
 
     @Test
