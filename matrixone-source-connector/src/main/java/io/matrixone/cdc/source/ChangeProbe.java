@@ -35,6 +35,7 @@ final class ChangeProbe implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChangeProbe.class);
     private static final long RECONNECT_BACKOFF_MS = 2_000;
+    private static final long HELPERS_STOP_MS = 2_000;
 
     /** What the probe needs of a table's stream. */
     interface Probed {
@@ -115,9 +116,7 @@ final class ChangeProbe implements AutoCloseable {
                 pause(pauseNanos - (System.nanoTime() - began));
             }
         } finally {
-            if (helpers != null) {
-                helpers.shutdownNow();
-            }
+            stopHelpers();
             closeQuietly();
         }
     }
@@ -185,6 +184,20 @@ final class ChangeProbe implements AutoCloseable {
             conns[slot] = Connections.open(server);
         }
         return conns[slot];
+    }
+
+    /** Stops the helper threads, and waits a little for a probe in flight: its connection is closed after it. */
+    private void stopHelpers() {
+        if (helpers == null) {
+            return;
+        }
+        helpers.shutdownNow();
+        Thread.interrupted(); // close() interrupted this thread: still wait for the helpers below
+        try {
+            helpers.awaitTermination(HELPERS_STOP_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private ExecutorService helpers() {
