@@ -136,7 +136,8 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
                         + "in turn. A probe (DATA BRANCH DIFF ... OUTPUT LIMIT 1) costs the source about as much as an idle "
                         + "read but never holds up the task's busy tables. Tables tend to wake up together, so a probe that "
                         + "finds a change starts one round of the task's quiet tables at " + ProbePace.BURST_FACTOR + " times "
-                        + "this rate, at most once every " + TimeUnit.NANOSECONDS.toSeconds(ProbePace.BURST_COOLDOWN_NANOS)
+                        + "this rate (" + ProbePace.BURST_CONNECTIONS + " probes side by side, on connections of their own), "
+                        + "at most once every " + TimeUnit.NANOSECONDS.toSeconds(ProbePace.BURST_COOLDOWN_NANOS)
                         + " s. 0 turns probing off.",
                 READING, ++order, Width.SHORT, "Idle table probes per second");
         def.define(READ_CONNECTIONS, Type.INT, 2, ConfigDef.Range.between(1, 64), Importance.LOW,
