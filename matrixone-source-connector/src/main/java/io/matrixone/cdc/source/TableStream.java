@@ -527,57 +527,28 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed, R
      * {@code changeAt}: the only commit stamped then is the DDL's own.
      */
     private List<SourceRecord> tableChanged(Connection conn, long changeAt) throws SQLException {
-        TableHistory.Identity after = TableHistory.at(conn, id, changeAt);
-        Optional<TableSchema> then = after == null ? Optional.empty() : SchemaReader.readAt(conn, id, changeAt);
-        if (then.isEmpty()) {
+        TableChange.Outcome outcome = TableChange.at(conn, id, records.table(), identity, changeAt);
+        if (outcome instanceof TableChange.Dropped) {
             return dropped(conn, changeAt);
         }
-        String at = Timestamps.toText(changeAt);
-        TableSchema schema = then.get();
-        TableSchema before = records.table();
-        boolean sameKey = names(schema.primaryKey()).equals(names(before.primaryKey()));
-        if (SnapshotReader.isEmpty(conn, schema, changeAt)) {
-            // TRUNCATE (or a change that left the table empty): the target empties too; streaming goes on.
-            return continueAt(conn, schema, after, changeAt, "truncated at " + at,
-                    records -> List.of(records.tableEvent(ChangeEvent.TABLE_TRUNCATED, changeAt, Offsets.stream(changeAt))));
-        }
-        if (after.sameTable(identity) && sameKey && names(schema.columns()).equals(names(before.columns()))) {
-            // In place, same columns (an index, a comment, a wider type): the rows are as they were.
-            return continueAt(conn, schema, after, changeAt, "altered in place at " + at, records -> List.of());
-        }
-        if (!sameKey) {
-            resnapshot(conn, changeAt, true, "altered at " + at + "; its primary key changed");
+        if (outcome instanceof TableChange.Resnapshot again) {
+            resnapshot(conn, changeAt, again.truncateFirst(), again.why());
             return List.of();
         }
-        // The snapshot at the change overwrites the target's rows in place: right only if the table holds the rows it
-        // held just before. Once (TableLifecycleIT, a writer busy during ADD COLUMN) a row the last window delivered
-        // was gone from the snapshot at the change, and the target kept it: then the target is emptied first.
-        long rowsBefore = SnapshotReader.count(conn, before, changeAt - 1);
-        long rowsAfter = SnapshotReader.count(conn, schema, changeAt);
-        boolean sameRows = rowsBefore == rowsAfter;
-        resnapshot(conn, changeAt, !sameRows, "altered at " + at + "; MatrixOne cannot diff across the change, the rows "
-                + "are read again with the new columns" + (sameRows ? "" : " (" + rowsBefore + " rows just before the "
-                + "change, " + rowsAfter + " at it)"));
-        return List.of();
-    }
-
-    /** Streams on from {@code changeAt} with the schema in force from then on, starting with {@code first}'s records. */
-    private List<SourceRecord> continueAt(Connection conn, TableSchema schema, TableHistory.Identity after, long changeAt,
-                                          String what, java.util.function.Function<RecordFactory, List<SourceRecord>> first)
-            throws SQLException {
-        if (stoppedIfUncapturable(conn, schema)) {
+        TableChange.Continue go = (TableChange.Continue) outcome;
+        if (stoppedIfUncapturable(conn, go.schema())) {
             return List.of();
         }
-        ctx.tableState(conn, id, TableStates.CAPTURING, what); // before the stream moves past the change
-        records = factory(schema);
+        ctx.tableState(conn, id, TableStates.CAPTURING, go.what()); // before the stream moves past the change
+        records = factory(go.schema());
         ts = changeAt;
-        identity = after;
-        List<SourceRecord> out = first.apply(records);
-        if (!out.isEmpty()) {
-            lastEmitAt = System.nanoTime();
-            ctx.metrics.truncates.incrementAndGet();
+        identity = go.identity();
+        if (!go.truncated()) {
+            return List.of();
         }
-        return out;
+        lastEmitAt = System.nanoTime();
+        ctx.metrics.truncates.incrementAndGet();
+        return List.of(records.tableEvent(ChangeEvent.TABLE_TRUNCATED, changeAt, Offsets.stream(changeAt)));
     }
 
     private List<SourceRecord> dropped(Connection conn, long droppedAt) throws SQLException {
@@ -586,10 +557,6 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed, R
         ts = droppedAt;
         ctx.metrics.droppedTables.incrementAndGet();
         return List.of(records.tableEvent(ChangeEvent.TABLE_DROPPED, droppedAt, Offsets.dropped(droppedAt)));
-    }
-
-    private static List<String> names(List<Column> columns) {
-        return columns.stream().map(c -> c.name().toLowerCase(java.util.Locale.ROOT)).toList();
     }
 
     private List<SourceRecord> checkpointOutsidePitr(Connection conn, PitrWindow.Coverage coverage) throws SQLException {
