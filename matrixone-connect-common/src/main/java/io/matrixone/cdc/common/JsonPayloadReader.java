@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
@@ -85,7 +86,7 @@ final class JsonPayloadReader {
                         return p.getDecimalValue();
                     }
                     if (token == JsonToken.VALUE_STRING) {
-                        return Decimal.toLogical(schema, p.getBinaryValue());
+                        return Decimal.toLogical(schema, bytesOf(p));
                     }
                     throw NOT_HERE;
                 }
@@ -126,7 +127,7 @@ final class JsonPayloadReader {
                 if (token != JsonToken.VALUE_STRING) {
                     throw NOT_HERE;
                 }
-                yield p.getBinaryValue();
+                yield bytesOf(p);
             }
             case ARRAY -> {
                 if (token != JsonToken.START_ARRAY) {
@@ -168,6 +169,19 @@ final class JsonPayloadReader {
             throw NOT_HERE;
         }
         return p.getIntValue();
+    }
+
+    /**
+     * A base64 string's bytes. Jackson's own decoding gives each parser (one per record) a new 500-byte buffer for the
+     * few bytes of a decimal: 3% of the worker's allocation in a copy's profile (twenty-eighth session). Text the JDK's
+     * decoder rejects is left to JsonConverter's reading.
+     */
+    private static byte[] bytesOf(JsonParser p) throws IOException, NotHere {
+        try {
+            return Base64.getDecoder().decode(p.getText());
+        } catch (IllegalArgumentException e) {
+            throw NOT_HERE;
+        }
     }
 
     private static long longOf(JsonParser p, JsonToken token) throws IOException, NotHere {

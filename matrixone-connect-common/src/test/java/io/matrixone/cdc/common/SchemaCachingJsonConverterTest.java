@@ -104,6 +104,20 @@ class SchemaCachingJsonConverterTest {
     }
 
     @Test
+    void bytesInBase64ReadAsJsonConverterReadsThemEvenWhereTheJdkDecoderRefusesTheText() {
+        SchemaCachingJsonConverter fast = configured(new SchemaCachingJsonConverter());
+        JsonConverter plain = configured(new JsonConverter());
+        String schema = "{\"type\":\"bytes\",\"optional\":true}";
+        // "AAH/" is 0x00 0x01 0xff; Jackson's decoder (JsonConverter's) also takes a space between the quads, the JDK's does not.
+        for (String text : new String[] {"AAH/", "AAH/IiJ9", "AAH/ IiJ9", ""}) {
+            byte[] json = ("{\"schema\":" + schema + ",\"payload\":\"" + text + "\"}").getBytes(StandardCharsets.UTF_8);
+            SchemaAndValue expected = plain.toConnectData("t", json);
+            assertThat(fast.toConnectData("t", json).value()).as(text).isEqualTo(expected.value());
+            assertThat(fast.toConnectData("t", json).value()).as(text + ", its schema cached").isEqualTo(expected.value());
+        }
+    }
+
+    @Test
     void findsTheEndOfAnObjectPastBracesInStrings() {
         byte[] json = "{\"schema\":{\"a\":\"}\\\"{\",\"b\":[{}]},\"payload\":1}".getBytes(StandardCharsets.UTF_8);
         int end = SchemaCachingJsonConverter.endOfJsonObject(json, 10);
