@@ -33,6 +33,11 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
     public static final String SNAPSHOT_FETCH_SIZE = "snapshot.fetch.size";
     public static final String POLL_INTERVAL_MS = "poll.interval.ms";
     public static final String BUSY_POLL_INTERVAL_MS = "busy.poll.interval.ms";
+    /**
+     * busy.poll.interval.ms's default and least value: a busy poll loop must not turn into a stream of writes on the
+     * source (the task fences at most twice per busy interval, see {@link ReadHorizon}).
+     */
+    static final long BUSY_POLL_INTERVAL_MIN_MS = 100;
     public static final String IDLE_READS_PER_SECOND = "idle.reads.per.second";
     public static final String IDLE_PROBES_PER_SECOND = "idle.probes.per.second";
     public static final String READ_CONNECTIONS = "read.connections";
@@ -102,10 +107,11 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
                         + "that just had changes is read every " + BUSY_POLL_INTERVAL_MS + ", then less often the longer "
                         + "it stays idle (a sixteenth of its idle time), up to this interval.",
                 READING, ++order, Width.SHORT, "Poll interval (ms)");
-        def.define(BUSY_POLL_INTERVAL_MS, Type.LONG, ReadHorizon.MIN_FENCE_INTERVAL_MS,
-                ConfigDef.Range.atLeast(ReadHorizon.MIN_FENCE_INTERVAL_MS), Importance.MEDIUM,
+        def.define(BUSY_POLL_INTERVAL_MS, Type.LONG, BUSY_POLL_INTERVAL_MIN_MS,
+                ConfigDef.Range.atLeast(BUSY_POLL_INTERVAL_MIN_MS), Importance.MEDIUM,
                 "How often a table that just had changes is read, and so about how long its change windows are (at "
-                        + "least " + ReadHorizon.MIN_FENCE_INTERVAL_MS + " ms, the pace of the task's fences). An idle "
+                        + "least " + BUSY_POLL_INTERVAL_MIN_MS + " ms; the task fences at most twice per interval, and "
+                        + "such a table reads up to a horizon fenced at most half of it before its read). An idle "
                         + "table is never read more often: a shorter " + POLL_INTERVAL_MS + " counts as this long. Each "
                         + "read is one DATA BRANCH DIFF on the source, whose cost is mostly fixed: on a 1,000,000-row "
                         + "table at 2,000 changes/s, about 26 ms of the source's CPU for a 100-ms window and 29 ms for a "

@@ -53,11 +53,11 @@ final class StreamContext {
         this.state = new SourceState(config.stateDatabase());
         String taskKey = connectorName + "/" + taskId; // the task's fence and window log rows
         this.catalog = new SharedCatalog();
+        this.busyIntervalNanos = TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.BUSY_POLL_INTERVAL_MS));
         this.horizon = new ReadHorizon(state, taskKey,
-                TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.WINDOW_LAG_MS)), catalog);
+                TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.WINDOW_LAG_MS)), busyIntervalNanos, catalog);
         this.metrics = metrics;
         this.offsets = offsets;
-        this.busyIntervalNanos = TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.BUSY_POLL_INTERVAL_MS));
         // An idle table is never read more often than one with changes.
         this.pollIntervalNanos = Math.max(busyIntervalNanos,
                 TimeUnit.MILLISECONDS.toNanos(config.getLong(MatrixOneSourceConfig.POLL_INTERVAL_MS)));

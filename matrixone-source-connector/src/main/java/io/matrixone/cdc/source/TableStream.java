@@ -426,9 +426,9 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed, R
         }
         Long wokenAt = cadence.takeWake();
         forgetOnceCheckpointed(conn, nowLocal);
-        // An active table reads up to a horizon fenced at most 100 ms ago. Up to the one its round began with, the
-        // tables read last in a round of several busy ones (each diff 50-150 ms on a loaded source) left the changes of
-        // the whole round so far for the next round: the source's share of their lag grew by the round's length.
+        // An active table reads up to a horizon fenced at most half a busy interval ago (ReadHorizon). Up to the one
+        // its round began with, the tables read last in a round of several busy ones (each diff 50-150 ms on a loaded
+        // source) left the changes of the whole round so far for the next round: their lag grew by the round's length.
         long newest = wokenAt != null ? ctx.horizon.newestSince(conn, wokenAt)
                 : active(nowLocal) ? ctx.horizon.newest(conn, Long.MAX_VALUE) : ctx.horizon.newest(conn, ts + 1);
         long serverNow = ctx.horizon.serverNow(conn);

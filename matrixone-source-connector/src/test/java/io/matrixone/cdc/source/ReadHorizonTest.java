@@ -15,7 +15,7 @@ class ReadHorizonTest {
 
     @Test
     void whetherAWindowEndWasLoggedIsAnsweredWhileAnotherLaneFences() throws Exception {
-        ReadHorizon horizon = new ReadHorizon(new SourceState("mo_cdc_state"), "task", 0, new SharedCatalog());
+        ReadHorizon horizon = new ReadHorizon(new SourceState("mo_cdc_state"), "task", 0, 100_000_000L, new SharedCatalog());
         AtomicBoolean delivered = new AtomicBoolean();
         CompletableFuture<Boolean> answer;
         synchronized (horizon) { // what a fence in progress holds (ReadHorizon.fence)
@@ -28,7 +28,7 @@ class ReadHorizonTest {
 
     @Test
     void theLogCleanUpThatIsNotDueReturnsWhileAnotherLaneFences() throws Exception {
-        ReadHorizon horizon = new ReadHorizon(new SourceState("mo_cdc_state"), "task", 0, new SharedCatalog());
+        ReadHorizon horizon = new ReadHorizon(new SourceState("mo_cdc_state"), "task", 0, 100_000_000L, new SharedCatalog());
         CompletableFuture<Void> cleanUp;
         synchronized (horizon) {
             cleanUp = CompletableFuture.runAsync(() -> {
