@@ -21,17 +21,7 @@ class TableStreamBusyHorizonIT {
         try (TwoTableTask task = TwoTableTask.create("bh", "first", "second", Map.of())) {
             TableStream first = task.stream(task.first);
             TableStream second = task.stream(task.second);
-            assertThat(ids(pollUntilRecords(first, task.conn))).containsExactly(1); // the snapshots
-            assertThat(ids(pollUntilRecords(second, task.conn))).containsExactly(1);
-
-            // Both tables have changes: they are busy, read again every 100 ms or so.
-            exec(task.conn, "insert into " + task.first + " values (2, 2)", "insert into " + task.second + " values (2, 2)");
-            assertThat(ids(pollUntilRecords(first, task.conn))).containsExactly(2);
-            assertThat(ids(pollUntilRecords(second, task.conn))).containsExactly(2);
-            assertThat(first.active(System.nanoTime())).isTrue();
-            assertThat(second.active(System.nanoTime())).isTrue();
-
-            Thread.sleep(300); // both due again, the last fence older than 100 ms
+            makeBothBusy(task, first, second);
             assertThat(first.poll(task.conn)).isEmpty(); // fences: the round's horizon
             exec(task.conn, "insert into " + task.second + " values (3, 3)"); // committed after that fence
             Thread.sleep(150); // the second table's read comes more than 100 ms after the fence, as in a loaded round
@@ -45,13 +35,7 @@ class TableStreamBusyHorizonIT {
         try (TwoTableTask task = TwoTableTask.create("bf", "first", "second", Map.of())) {
             TableStream first = task.stream(task.first);
             TableStream second = task.stream(task.second);
-            assertThat(ids(pollUntilRecords(first, task.conn))).containsExactly(1); // the snapshots
-            assertThat(ids(pollUntilRecords(second, task.conn))).containsExactly(1);
-            exec(task.conn, "insert into " + task.first + " values (2, 2)", "insert into " + task.second + " values (2, 2)");
-            assertThat(ids(pollUntilRecords(first, task.conn))).containsExactly(2);
-            assertThat(ids(pollUntilRecords(second, task.conn))).containsExactly(2);
-
-            Thread.sleep(300); // both due again, the last fence older than the busy interval
+            makeBothBusy(task, first, second);
             assertThat(first.poll(task.conn)).isEmpty(); // fences: the round's horizon
             long fencedBefore = System.nanoTime();
             exec(task.conn, "insert into " + task.second + " values (3, 3)"); // committed after that fence
@@ -61,5 +45,18 @@ class TableStreamBusyHorizonIT {
             assertThat(ids(second.poll(task.conn))).as("the second table's read delivers the change at once")
                     .containsExactly(3);
         }
+    }
+
+    /** Snapshots both tables, then gives each a change: both busy, due again, the last fence older than 100 ms. */
+    private static void makeBothBusy(TwoTableTask task, TableStream first, TableStream second) throws Exception {
+        assertThat(ids(pollUntilRecords(first, task.conn))).containsExactly(1); // the snapshots
+        assertThat(ids(pollUntilRecords(second, task.conn))).containsExactly(1);
+        // Both tables have changes: they are busy, read again every 100 ms or so.
+        exec(task.conn, "insert into " + task.first + " values (2, 2)", "insert into " + task.second + " values (2, 2)");
+        assertThat(ids(pollUntilRecords(first, task.conn))).containsExactly(2);
+        assertThat(ids(pollUntilRecords(second, task.conn))).containsExactly(2);
+        assertThat(first.active(System.nanoTime())).isTrue();
+        assertThat(second.active(System.nanoTime())).isTrue();
+        Thread.sleep(300);
     }
 }
