@@ -66,8 +66,9 @@ final class ReadHorizon {
      * fences at most twice per busy interval, and a busy table reads up to a horizon at most that old. With the whole
      * interval, the busy tables of a task whose reads follow each other (bench-tables: ten of them, read every
      * ~110 ms) read up to horizons 55 ms behind the server's clock at their reads (p50), against 6 ms for a table busy
-     * alone, which fences at each read anyway; with half, 29 ms, and their commit -> Kafka p50 100-107 ms against
-     * 139. A fence is a small write and a catalog read (about 5 ms of the source's CPU).
+     * alone, which fences at each read anyway; with half, 29 ms, and their commit -> Kafka p50 99-112 ms against
+     * 128-139 (docs/benchmarks-history.md, twenty-ninth session). A fence is a small write and a catalog read (about
+     * 5 ms of the source's CPU).
      */
     private final long freshNanos;
     private final SharedCatalog catalog;
