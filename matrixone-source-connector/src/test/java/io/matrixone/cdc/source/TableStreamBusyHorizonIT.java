@@ -18,30 +18,31 @@ class TableStreamBusyHorizonIT {
 
     @Test
     void aBusyTableReadAfterAnotherReadsPastTheOthersHorizon() throws Exception {
-        try (TwoTableTask task = TwoTableTask.create("bh", "first", "second", Map.of())) {
-            TableStream first = task.stream(task.first);
-            TableStream second = task.stream(task.second);
-            makeBothBusy(task, first, second);
-            assertThat(first.poll(task.conn)).isEmpty(); // fences: the round's horizon
-            exec(task.conn, "insert into " + task.second + " values (3, 3)"); // committed after that fence
-            Thread.sleep(150); // the second table's read comes more than 100 ms after the fence, as in a loaded round
-            assertThat(ids(second.poll(task.conn))).as("the second table's read delivers the change at once")
-                    .containsExactly(3);
-        }
+        // The second table's read comes more than 100 ms after the fence, as in a loaded round.
+        secondTableReadsPastAChangeAfterTheFirstTablesFence("bh", 150);
     }
 
     @Test
     void aBusyTableReadHalfABusyIntervalAfterAnotherFenceReadsPastIt() throws Exception {
-        try (TwoTableTask task = TwoTableTask.create("bf", "first", "second", Map.of())) {
+        // 55 ms after the fence: past half the busy interval (100 ms), often within the whole of it (where the horizon
+        // used to serve every busy read).
+        secondTableReadsPastAChangeAfterTheFirstTablesFence("bf", 55);
+    }
+
+    /**
+     * Two busy tables; the first one's read fences, a change to the second is committed after that fence, and the
+     * second table is read {@code millisAfterFence} after the first read returned: that read delivers the change.
+     */
+    private static void secondTableReadsPastAChangeAfterTheFirstTablesFence(String name, long millisAfterFence)
+            throws Exception {
+        try (TwoTableTask task = TwoTableTask.create(name, "first", "second", Map.of())) {
             TableStream first = task.stream(task.first);
             TableStream second = task.stream(task.second);
             makeBothBusy(task, first, second);
             assertThat(first.poll(task.conn)).isEmpty(); // fences: the round's horizon
             long fencedBefore = System.nanoTime();
             exec(task.conn, "insert into " + task.second + " values (3, 3)"); // committed after that fence
-            // The second table's read comes 55 ms after the fence or later: past half the busy interval (100 ms), often
-            // within the whole of it (where the horizon used to serve every busy read).
-            Thread.sleep(Math.max(0, 55 - (System.nanoTime() - fencedBefore) / 1_000_000));
+            Thread.sleep(Math.max(0, millisAfterFence - (System.nanoTime() - fencedBefore) / 1_000_000));
             assertThat(ids(second.poll(task.conn))).as("the second table's read delivers the change at once")
                     .containsExactly(3);
         }
