@@ -32,7 +32,7 @@ import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
  * <li>the source server's CPU time (its mo-service process, /proc) over an idle interval with no CDC, with
  *     mo-cdc capturing and with the built-in CDC capturing: the extra cost of idle tables;
  * <li>the busy tables' lag, writer's commit -> row visible on the target, p50/p99; for mo-cdc also its source's
- *     share, commit -> record in Kafka;
+ *     share, commit -> record in Kafka; then, after a pause of {@link #PAUSE_MS}, the lag of their next changes;
  * <li>for mo-cdc, the lag of one busy table alone (another table of the same task, right after), at goal 2's 2,000
  *     changes/s (issue 11: the one-table figure goal 4 holds the busy tables' lag to) and at the busy tables' own rate,
  *     from the same run.
@@ -53,6 +53,11 @@ public final class ManyTablesBenchmark {
      * after, found the code compiled. A worker in production compiled it long ago.
      */
     private static final long JIT_WARM_UP_MS = 20_000;
+    /**
+     * How long the busy tables pause after their interval before they are written again for {@link #WAKE_UP_MS}: a
+     * writer's next batch after a short break, when a table is still active but read less often (mo-cdc: every ~1 s).
+     */
+    private static final long PAUSE_MS = 15_000;
     /** Goal 2's one table: 2,000 changes/s (bench-pipeline.sh), the one-table figure goal 4 compares with. */
     private static final double GOAL_2_RATE = 2000;
 
@@ -170,7 +175,9 @@ public final class ManyTablesBenchmark {
                     busy.stream().map(t -> prefix + "." + t).toList(), inKafka)) {
                 Lag shared = busyLag(writer, tracker, busy, inKafka, rate, JIT_WARM_UP_MS);
                 System.out.printf("mo-cdc, %d task(s): busy tables' lag %s (%s)%n", tasks, shared.summary(), Bench.load());
-                StringBuilder against = new StringBuilder(shared.summary());
+                String afterPause = afterPauseLag(writer, tracker, busy);
+                System.out.printf("mo-cdc, %d task(s): busy tables' lag %s (%s)%n", tasks, afterPause, Bench.load());
+                StringBuilder against = new StringBuilder(shared.summary()).append("\n      ").append(afterPause);
                 int next = busy.size();
                 for (double aloneRate : List.of(GOAL_2_RATE, rate)) {
                     Lag alone = oneTableLag(tables.get(next++), aloneRate, cluster.kafka().bootstrapServers(), prefix);
@@ -201,6 +208,9 @@ public final class ManyTablesBenchmark {
             System.out.printf("built-in CDC capturing: source server CPU %.1f s per %d s idle (%s)%n", idle, seconds, Bench.load());
             String lag = busyLag(writer, tracker, copies, null, rate, JIT_WARM_UP_MS).summary();
             System.out.printf("built-in CDC: busy tables' lag %s (%s)%n", lag, Bench.load());
+            String afterPause = afterPauseLag(writer, tracker, copies);
+            System.out.printf("built-in CDC: busy tables' lag %s (%s)%n", afterPause, Bench.load());
+            lag += "\n      " + afterPause;
             return new Result(idle, lag);
         }
     }
@@ -235,6 +245,22 @@ public final class ManyTablesBenchmark {
                     inKafka == null ? "" : String.format("%n      of which commit -> record in Kafka, from %d s on: %s",
                             measuredFrom, Bench.lagSummary(inKafka.lagsCommittedBetween(measuredMs, toMs)))),
                     Bench.percentile(measured, 50), measuredFrom);
+        }
+    }
+
+    /** The busy tables quiet for {@link #PAUSE_MS}, then written again for {@link #WAKE_UP_MS}: the lag of that time. */
+    private String afterPauseLag(PacedWriter writer, LagTracker tracker, List<String> copies) throws Exception {
+        Thread.sleep(PAUSE_MS);
+        try (TargetPoller poller = new TargetPoller(target, copies, ROWS_EACH, TARGET_POLL_MS, tracker)) {
+            long fromMs = System.currentTimeMillis();
+            writer.rate(rate);
+            Thread.sleep(WAKE_UP_MS);
+            long toMs = System.currentTimeMillis();
+            writer.rate(0);
+            boolean all = tracker.awaitAllSeen(300_000);
+            return String.format("after a %d-s pause, first %d s: %s%s", PAUSE_MS / 1000, WAKE_UP_MS / 1000,
+                    Bench.lagSummary(tracker.lagsCommittedBetween(fromMs, toMs)),
+                    all ? "" : ", " + tracker.pending() + " txns NOT SEEN after 5 min");
         }
     }
 
