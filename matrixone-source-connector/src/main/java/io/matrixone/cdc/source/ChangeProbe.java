@@ -41,7 +41,7 @@ final class ChangeProbe implements AutoCloseable {
     interface Probed {
         TableId table();
 
-        /** The checkpoint to probe from, or -1 when the table does not stream or is read often anyway (nothing to probe). */
+        /** The checkpoint to probe from, or -1 when the table is not quiet and streaming (nothing to probe). */
         long probeFrom(long nowNanos);
 
         /** Whether the table had changes not long ago (it is probed more often, see {@link ProbeOrder}). */

@@ -137,8 +137,7 @@ public final class MatrixOneSourceConfig extends AbstractConfig {
                         + IDLE_READS_PER_SECOND + " covers), at most this many probes per second, per connector (shared by "
                         + "its tasks; never more than one per table and poll.interval.ms), of idle tables for changes, on "
                         + "a connection of each task's own: a table that changed is read at once instead of at its next "
-                        + "idle read. A table quiet for " + TimeUnit.NANOSECONDS.toSeconds(ReadCadence.PROBED_AFTER_NANOS)
-                        + " s counts as quiet here, though still read more often than idle ones. Every other probe goes to the quiet tables that "
+                        + "idle read. Every other probe goes to the quiet tables that "
                         + "had changes in the last 10 minutes (the likeliest to change again), the others to all quiet tables "
                         + "in turn. A probe (DATA BRANCH DIFF ... OUTPUT LIMIT 1) costs the source about as much as an idle "
                         + "read but never holds up the task's busy tables. Tables tend to wake up together, so a probe that "

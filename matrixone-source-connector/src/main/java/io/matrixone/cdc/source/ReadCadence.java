@@ -23,14 +23,6 @@ final class ReadCadence {
     static final long ACTIVE_NANOS = TimeUnit.SECONDS.toNanos(30);
     /** A quiet table with changes this recently is probed more often (see {@link ProbeOrder}). */
     static final long RECENT_NANOS = TimeUnit.MINUTES.toNanos(10);
-    /**
-     * A table quiet this long is read only every ~300 ms or less often ({@link #QUIET_READ_DIVISOR}), though still active
-     * until {@link #ACTIVE_NANOS}: from then on the {@link ChangeProbe} looks at it too. Its reads thin out to one every
-     * ~2 s before it turns idle, and the first change of a table quiet for 10-30 s waited for the next (bench-tables:
-     * p99 1.9-2.0 s in the first 10 s after idling, against 0.3-0.5 s for the built-in CDC); the probe, which gives such
-     * tables every other probe, sees it sooner.
-     */
-    static final long PROBED_AFTER_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     /** When the table may next be read. */
     private volatile long nextReadAt;
@@ -53,11 +45,6 @@ final class ReadCadence {
     /** Changes in the last {@link #RECENT_NANOS}: the probe looks at the table more often than at the others. */
     boolean changedRecently(long nowLocal) {
         return nowLocal - lastChangeAt < RECENT_NANOS;
-    }
-
-    /** Quiet for {@link #PROBED_AFTER_NANOS} and not woken already: a probe may see its next change before its next read. */
-    boolean probed(long nowLocal) {
-        return !woken && nowLocal - lastChangeAt >= PROBED_AFTER_NANOS;
     }
 
     /** How long until the table's next read: 0 when due now (or woken). */

@@ -222,13 +222,10 @@ final class TableStream implements StreamScheduler.Stream, ChangeProbe.Probed, R
         return id;
     }
 
-    /**
-     * A streaming table's checkpoint once it has been quiet for a few seconds ({@link ReadCadence#PROBED_AFTER_NANOS}),
-     * active or not; -1 for a table its task reads often anyway (changed moments ago, woken) or does not stream.
-     */
+    /** A quiet streaming table's checkpoint; -1 for a table its task reads anyway (active, woken) or does not stream. */
     @Override
     public long probeFrom(long nowLocal) {
-        return phase == Phase.STREAM && cadence.probed(nowLocal) && ts > 0 ? ts : -1;
+        return phase == Phase.STREAM && !active(nowLocal) && ts > 0 ? ts : -1;
     }
 
     /** Changes in the last {@link ReadCadence#RECENT_NANOS}: the probe looks at this table more often than at the others. */

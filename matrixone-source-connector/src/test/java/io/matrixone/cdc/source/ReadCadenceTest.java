@@ -48,22 +48,6 @@ class ReadCadenceTest {
     }
 
     @Test
-    void aTableQuietForAFewSecondsIsProbedThoughStillActiveUntilWoken() {
-        ReadCadence cadence = new ReadCadence(0);
-        assertThat(cadence.probed(0)).as("never changed").isTrue();
-        long changedAt = 1_000 * MS;
-        cadence.changed(changedAt, BUSY);
-        assertThat(cadence.probed(changedAt + ReadCadence.PROBED_AFTER_NANOS - 1)).as("read every busy interval anyway").isFalse();
-        long quiet = changedAt + ReadCadence.PROBED_AFTER_NANOS;
-        assertThat(cadence.active(quiet)).isTrue();
-        assertThat(cadence.probed(quiet)).isTrue();
-        cadence.wake(quiet);
-        assertThat(cadence.probed(quiet)).as("woken: read at the next poll anyway").isFalse();
-        cadence.takeWake();
-        assertThat(cadence.probed(quiet)).isTrue();
-    }
-
-    @Test
     void aWokenTableIsDueAndActiveAtOnceAndItsWakeUpIsUsedOnce() {
         ReadCadence cadence = new ReadCadence(0);
         cadence.readAgainIn(0, IDLE);
