@@ -175,7 +175,7 @@ public final class ManyTablesBenchmark {
                     busy.stream().map(t -> prefix + "." + t).toList(), inKafka)) {
                 Lag shared = busyLag(writer, tracker, busy, inKafka, rate, JIT_WARM_UP_MS);
                 System.out.printf("mo-cdc, %d task(s): busy tables' lag %s (%s)%n", tasks, shared.summary(), Bench.load());
-                String afterPause = afterPauseLag(writer, tracker, busy);
+                String afterPause = afterPauseLag(writer, tracker, busy, inKafka);
                 System.out.printf("mo-cdc, %d task(s): busy tables' lag %s (%s)%n", tasks, afterPause, Bench.load());
                 StringBuilder against = new StringBuilder(shared.summary()).append("\n      ").append(afterPause);
                 int next = busy.size();
@@ -208,7 +208,7 @@ public final class ManyTablesBenchmark {
             System.out.printf("built-in CDC capturing: source server CPU %.1f s per %d s idle (%s)%n", idle, seconds, Bench.load());
             String lag = busyLag(writer, tracker, copies, null, rate, JIT_WARM_UP_MS).summary();
             System.out.printf("built-in CDC: busy tables' lag %s (%s)%n", lag, Bench.load());
-            String afterPause = afterPauseLag(writer, tracker, copies);
+            String afterPause = afterPauseLag(writer, tracker, copies, null);
             System.out.printf("built-in CDC: busy tables' lag %s (%s)%n", afterPause, Bench.load());
             lag += "\n      " + afterPause;
             return new Result(idle, lag);
@@ -248,8 +248,11 @@ public final class ManyTablesBenchmark {
         }
     }
 
-    /** The busy tables quiet for {@link #PAUSE_MS}, then written again for {@link #WAKE_UP_MS}: the lag of that time. */
-    private String afterPauseLag(PacedWriter writer, LagTracker tracker, List<String> copies) throws Exception {
+    /**
+     * The busy tables quiet for {@link #PAUSE_MS}, then written again for {@link #WAKE_UP_MS}: the lag of that time, and
+     * to Kafka when {@code inKafka} is given.
+     */
+    private String afterPauseLag(PacedWriter writer, LagTracker tracker, List<String> copies, LagTracker inKafka) throws Exception {
         Thread.sleep(PAUSE_MS);
         try (TargetPoller poller = new TargetPoller(target, copies, ROWS_EACH, TARGET_POLL_MS, tracker)) {
             long fromMs = System.currentTimeMillis();
@@ -258,9 +261,10 @@ public final class ManyTablesBenchmark {
             long toMs = System.currentTimeMillis();
             writer.rate(0);
             boolean all = tracker.awaitAllSeen(300_000);
-            return String.format("after a %d-s pause, first %d s: %s%s", PAUSE_MS / 1000, WAKE_UP_MS / 1000,
+            return String.format("after a %d-s pause, first %d s: %s%s%s", PAUSE_MS / 1000, WAKE_UP_MS / 1000,
                     Bench.lagSummary(tracker.lagsCommittedBetween(fromMs, toMs)),
-                    all ? "" : ", " + tracker.pending() + " txns NOT SEEN after 5 min");
+                    all ? "" : ", " + tracker.pending() + " txns NOT SEEN after 5 min",
+                    inKafka == null ? "" : " (commit -> record in Kafka: " + Bench.lagSummary(inKafka.lagsCommittedBetween(fromMs, toMs)) + ")");
         }
     }
 
