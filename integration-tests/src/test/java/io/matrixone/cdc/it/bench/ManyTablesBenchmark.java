@@ -146,6 +146,10 @@ public final class ManyTablesBenchmark {
     record Lag(String summary, long p50Measured, long measuredFromSeconds) {
     }
 
+    /** One interval of writing: its bounds (epoch ms), the rate achieved, and ", N txns NOT SEEN ..." or "". */
+    private record Interval(long fromMs, long toMs, double achieved, String unseen) {
+    }
+
     private Result moCdc(Connection dst, PacedWriter writer, LagTracker tracker, List<String> busy, int tasks) throws Exception {
         try (ConnectClusterHarness connect = ConnectClusterHarness.start("tables-bench-" + tasks, false)) {
             EmbeddedConnectCluster cluster = connect.cluster();
@@ -222,30 +226,23 @@ public final class ManyTablesBenchmark {
      */
     private Lag busyLag(PacedWriter writer, LagTracker tracker, List<String> copies, LagTracker inKafka,
                         double changesPerSecond, long warmUpMs) throws Exception {
-        try (TargetPoller poller = new TargetPoller(target, copies, ROWS_EACH, TARGET_POLL_MS, tracker)) {
-            long changes = writer.changes();
-            long fromMs = System.currentTimeMillis();
-            writer.rate(changesPerSecond);
-            Thread.sleep(seconds * 1000L + warmUpMs);
-            long toMs = System.currentTimeMillis();
-            writer.rate(0);
-            double achieved = (writer.changes() - changes) * 1000.0 / (toMs - fromMs);
-            boolean all = tracker.awaitAllSeen(300_000);
-            // The busy tables were idle through the CPU interval before: their first changes wait for the next idle
-            // read. Said apart from the lag once they are busy.
-            long wokenMs = Math.min(toMs, fromMs + WAKE_UP_MS);
-            long measuredMs = Math.min(toMs, wokenMs + warmUpMs);
-            List<Long> measured = tracker.lagsCommittedBetween(measuredMs, toMs);
-            long measuredFrom = (measuredMs - fromMs + 500) / 1000;
-            return new Lag(String.format("%s at %,.0f changes/s achieved%s%n      first %d s (tables busy again after idling): %s;"
-                            + " from %d s on: %s%s", Bench.lagSummary(tracker.lagsCommittedBetween(fromMs, toMs)), achieved,
-                    all ? "" : ", " + tracker.pending() + " txns NOT SEEN after 5 min", WAKE_UP_MS / 1000,
-                    Bench.lagSummary(tracker.lagsCommittedBetween(fromMs, wokenMs)), measuredFrom,
-                    Bench.lagSummary(measured),
-                    inKafka == null ? "" : String.format("%n      of which commit -> record in Kafka, from %d s on: %s",
-                            measuredFrom, Bench.lagSummary(inKafka.lagsCommittedBetween(measuredMs, toMs)))),
-                    Bench.percentile(measured, 50), measuredFrom);
-        }
+        Interval written = writeFor(writer, tracker, copies, changesPerSecond, seconds * 1000L + warmUpMs);
+        long fromMs = written.fromMs();
+        long toMs = written.toMs();
+        // The busy tables were idle through the CPU interval before: their first changes wait for the next idle
+        // read. Said apart from the lag once they are busy.
+        long wokenMs = Math.min(toMs, fromMs + WAKE_UP_MS);
+        long measuredMs = Math.min(toMs, wokenMs + warmUpMs);
+        List<Long> measured = tracker.lagsCommittedBetween(measuredMs, toMs);
+        long measuredFrom = (measuredMs - fromMs + 500) / 1000;
+        return new Lag(String.format("%s at %,.0f changes/s achieved%s%n      first %d s (tables busy again after idling): %s;"
+                        + " from %d s on: %s%s", Bench.lagSummary(tracker.lagsCommittedBetween(fromMs, toMs)), written.achieved(),
+                written.unseen(), WAKE_UP_MS / 1000,
+                Bench.lagSummary(tracker.lagsCommittedBetween(fromMs, wokenMs)), measuredFrom,
+                Bench.lagSummary(measured),
+                inKafka == null ? "" : String.format("%n      of which commit -> record in Kafka, from %d s on: %s",
+                        measuredFrom, Bench.lagSummary(inKafka.lagsCommittedBetween(measuredMs, toMs)))),
+                Bench.percentile(measured, 50), measuredFrom);
     }
 
     /**
@@ -254,17 +251,30 @@ public final class ManyTablesBenchmark {
      */
     private String afterPauseLag(PacedWriter writer, LagTracker tracker, List<String> copies, LagTracker inKafka) throws Exception {
         Thread.sleep(PAUSE_MS);
+        Interval written = writeFor(writer, tracker, copies, rate, WAKE_UP_MS);
+        return String.format("after a %d-s pause, first %d s: %s%s%s", PAUSE_MS / 1000, WAKE_UP_MS / 1000,
+                Bench.lagSummary(tracker.lagsCommittedBetween(written.fromMs(), written.toMs())), written.unseen(),
+                inKafka == null ? "" : " (commit -> record in Kafka: "
+                        + Bench.lagSummary(inKafka.lagsCommittedBetween(written.fromMs(), written.toMs())) + ")");
+    }
+
+    /**
+     * The writer at {@code changesPerSecond} for {@code ms} while {@code copies} are polled on the target, then a wait
+     * (at most 5 min) until every transaction written is seen there: the interval's bounds, the rate achieved, and
+     * what was never seen.
+     */
+    private Interval writeFor(PacedWriter writer, LagTracker tracker, List<String> copies, double changesPerSecond, long ms)
+            throws Exception {
         try (TargetPoller poller = new TargetPoller(target, copies, ROWS_EACH, TARGET_POLL_MS, tracker)) {
+            long changes = writer.changes();
             long fromMs = System.currentTimeMillis();
-            writer.rate(rate);
-            Thread.sleep(WAKE_UP_MS);
+            writer.rate(changesPerSecond);
+            Thread.sleep(ms);
             long toMs = System.currentTimeMillis();
             writer.rate(0);
+            double achieved = (writer.changes() - changes) * 1000.0 / (toMs - fromMs);
             boolean all = tracker.awaitAllSeen(300_000);
-            return String.format("after a %d-s pause, first %d s: %s%s%s", PAUSE_MS / 1000, WAKE_UP_MS / 1000,
-                    Bench.lagSummary(tracker.lagsCommittedBetween(fromMs, toMs)),
-                    all ? "" : ", " + tracker.pending() + " txns NOT SEEN after 5 min",
-                    inKafka == null ? "" : " (commit -> record in Kafka: " + Bench.lagSummary(inKafka.lagsCommittedBetween(fromMs, toMs)) + ")");
+            return new Interval(fromMs, toMs, achieved, all ? "" : ", " + tracker.pending() + " txns NOT SEEN after 5 min");
         }
     }
 
