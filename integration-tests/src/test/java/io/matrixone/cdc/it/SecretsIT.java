@@ -9,6 +9,7 @@ import io.matrixone.cdc.common.MatrixOneUri;
 import io.matrixone.cdc.it.MoCdcRunner.Result;
 import io.matrixone.cdc.testing.ConnectClusterHarness;
 import io.matrixone.cdc.testing.MatrixOneTestServers;
+import io.matrixone.cdc.testing.PitrDatabase;
 import io.matrixone.cdc.testing.Sql;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -101,8 +102,8 @@ class SecretsIT {
 
     private void exercise(MatrixOneUri source, MatrixOneUri target) throws Exception {
         try (Connection src = Connections.open(source); Connection dst = Connections.open(target)) {
-            exec(src, "create database d", "create pitr d_pitr for database d range 1 'h'",
-                    "create table d.t (id int primary key, v varchar(20))", "insert into d.t values (1, 'one'), (2, 'two')");
+            PitrDatabase.create(src, "d");
+            exec(src, "create table d.t (id int primary key, v varchar(20))", "insert into d.t values (1, 'one'), (2, 'two')");
             // The trap for the failing sink: v is a number on the target, the rows carry words.
             exec(dst, "create database d", "create table d.bad (id int primary key, v int)");
             try (ConnectClusterHarness connect = ConnectClusterHarness.start("secrets-it", false, 1,

@@ -8,6 +8,7 @@ import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.common.ServerFence;
 import io.matrixone.cdc.common.TableId;
 import io.matrixone.cdc.testing.MatrixOneTestServers;
+import io.matrixone.cdc.testing.PitrDatabase;
 import io.matrixone.cdc.testing.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -27,8 +28,9 @@ class ChangeProbeIT {
         TableId table = TableId.parse(db + ".t");
         TableId fence = TableId.parse(db + ".fence");
         try (Connection conn = Connections.open(MatrixOneTestServers.source())) {
-            exec(conn, "create database " + db, "create table " + table.quoted() + " (id int primary key, v int)",
-                    "insert into " + table.quoted() + " values (1, 1), (2, 2)", "create pitr " + db + "_p for database " + db + " range 1 'h'");
+            PitrDatabase.create(conn, db);
+            exec(conn, "create table " + table.quoted() + " (id int primary key, v int)",
+                    "insert into " + table.quoted() + " values (1, 1), (2, 2)");
             ServerFence.createTable(conn, fence);
             try {
                 long t0 = ServerFence.fence(conn, fence, "t");
@@ -65,7 +67,7 @@ class ChangeProbeIT {
                 assertThatThrownBy(() -> ChangeReader.changedSince(conn, table, t5)).as("a dropped table: its read finds out")
                         .isInstanceOf(SQLException.class);
             } finally {
-                exec(conn, "drop pitr if exists " + db + "_p", "drop database if exists " + db);
+                PitrDatabase.drop(conn, db);
             }
         }
     }
@@ -77,8 +79,8 @@ class ChangeProbeIT {
         TableId changed = TableId.parse(db + ".changed");
         TableId fence = TableId.parse(db + ".fence");
         try (Connection conn = Connections.open(MatrixOneTestServers.source())) {
-            exec(conn, "create database " + db, "create table " + quiet.quoted() + " (id int primary key)",
-                    "create table " + changed.quoted() + " (id int primary key)", "create pitr " + db + "_p for database " + db + " range 1 'h'");
+            PitrDatabase.create(conn, db);
+            exec(conn, "create table " + quiet.quoted() + " (id int primary key)", "create table " + changed.quoted() + " (id int primary key)");
             ServerFence.createTable(conn, fence);
             try (SourceTaskMetrics metrics = new SourceTaskMetrics("probe-it-" + db, "0")) {
                 long checkpoint = ServerFence.fence(conn, fence, "t");
@@ -103,7 +105,7 @@ class ChangeProbeIT {
                 assertThat(ChangeProbe.startIfUseful(MatrixOneTestServers.source(), List.of(quietStream), 50, second, second, metrics,
                         "probe-it")).isNull();
             } finally {
-                exec(conn, "drop pitr if exists " + db + "_p", "drop database if exists " + db);
+                PitrDatabase.drop(conn, db);
             }
         }
     }
@@ -113,7 +115,7 @@ class ChangeProbeIT {
         String db = Sql.uniqueDatabase("probe");
         TableId fence = TableId.parse(db + ".fence");
         try (Connection conn = Connections.open(MatrixOneTestServers.source())) {
-            exec(conn, "create database " + db, "create pitr " + db + "_p for database " + db + " range 1 'h'");
+            PitrDatabase.create(conn, db);
             ServerFence.createTable(conn, fence);
             List<TableId> tables = IntStream.range(0, 9).mapToObj(i -> TableId.parse(db + ".t" + i)).toList();
             for (TableId table : tables) {
@@ -147,7 +149,7 @@ class ChangeProbeIT {
                     Thread.sleep(50);
                 }
             } finally {
-                exec(conn, "drop pitr if exists " + db + "_p", "drop database if exists " + db);
+                PitrDatabase.drop(conn, db);
             }
         }
     }

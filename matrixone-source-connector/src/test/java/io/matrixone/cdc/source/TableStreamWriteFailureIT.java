@@ -9,6 +9,7 @@ import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.common.MatrixOneUri;
 import io.matrixone.cdc.common.TableId;
 import io.matrixone.cdc.testing.MatrixOneTestServers;
+import io.matrixone.cdc.testing.PitrDatabase;
 import io.matrixone.cdc.testing.Sql;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -36,8 +37,8 @@ class TableStreamWriteFailureIT {
         TableId table = new TableId(db, "t");
         try (Connection conn = Connections.open(source);
                 SourceTaskMetrics metrics = new SourceTaskMetrics("writefail-" + db, "0")) {
-            exec(conn, "create database " + db, "create pitr " + db + "_pitr for database " + db + " range 1 'h'",
-                    "create table " + table + " (id int primary key, v int)", "insert into " + table + " values (1, 1), (2, 2)");
+            PitrDatabase.create(conn, db);
+            exec(conn, "create table " + table + " (id int primary key, v int)", "insert into " + table + " values (1, 1), (2, 2)");
             Thread.sleep(1500);
             MatrixOneSourceConfig config = new MatrixOneSourceConfig(Map.of("connection.uri", source.unmasked(),
                     "topic.prefix", "wf", "tables", table.toString()));
@@ -64,7 +65,7 @@ class TableStreamWriteFailureIT {
             assertThat(failed).as("the stream read a window with changes and tried to save its end").isTrue();
 
             assertThat(ids(pollUntilRecords(stream, conn))).containsExactlyInAnyOrder(1, 3);
-            exec(conn, "drop pitr if exists " + db + "_pitr", "drop database if exists " + db);
+            PitrDatabase.drop(conn, db);
         }
     }
 

@@ -6,6 +6,7 @@ import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.common.MatrixOneUri;
 import io.matrixone.cdc.common.TableId;
 import io.matrixone.cdc.testing.MatrixOneTestServers;
+import io.matrixone.cdc.testing.PitrDatabase;
 import io.matrixone.cdc.testing.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -35,8 +36,8 @@ final class TwoTableTask implements AutoCloseable {
         second = new TableId(db, secondName);
         conn = Connections.open(source);
         metrics = new SourceTaskMetrics(name + "-" + db, "0");
-        exec(conn, "create database " + db, "create pitr " + db + "_pitr for database " + db + " range 1 'h'",
-                "create table " + first + " (id int primary key, v int)", "insert into " + first + " values (1, 1)",
+        PitrDatabase.create(conn, db);
+        exec(conn, "create table " + first + " (id int primary key, v int)", "insert into " + first + " values (1, 1)",
                 "create table " + second + " (id int primary key, v int)", "insert into " + second + " values (1, 1)");
         Thread.sleep(1500);
         Map<String, String> config = new HashMap<>(Map.of("connection.uri", source.unmasked(), "topic.prefix", name,
@@ -67,7 +68,7 @@ final class TwoTableTask implements AutoCloseable {
     @Override
     public void close() throws SQLException {
         try {
-            exec(conn, "drop pitr if exists " + db + "_pitr", "drop database if exists " + db);
+            PitrDatabase.drop(conn, db);
         } finally {
             metrics.close();
             conn.close();

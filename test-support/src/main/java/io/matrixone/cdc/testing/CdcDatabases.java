@@ -40,7 +40,7 @@ public final class CdcDatabases implements AutoCloseable {
         Connection dst = Connections.open(target);
         String srcDb = Sql.uniqueDatabase(prefix);
         String dstDb = Sql.uniqueDatabase(prefix + "_copy");
-        Sql.exec(src, "create database " + srcDb, "create pitr " + srcDb + "_pitr for database " + srcDb + " range 1 'h'");
+        PitrDatabase.create(src, srcDb);
         Sql.exec(dst, "create database " + dstDb);
         return new CdcDatabases(source, target, src, dst, srcDb, dstDb);
     }
@@ -48,7 +48,7 @@ public final class CdcDatabases implements AutoCloseable {
     @Override
     public void close() throws SQLException {
         try (src; dst) {
-            Sql.exec(src, "drop pitr if exists " + srcDb + "_pitr", "drop database if exists " + srcDb);
+            PitrDatabase.drop(src, srcDb);
             Sql.exec(dst, "drop database if exists " + dstDb);
         }
     }

@@ -5,6 +5,7 @@ import io.matrixone.cdc.common.AppliedPositions;
 import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.common.MatrixOneUri;
 import io.matrixone.cdc.testing.ConnectClusterHarness;
+import io.matrixone.cdc.testing.PitrDatabase;
 import io.matrixone.cdc.testing.Sql;
 import io.matrixone.cdc.testing.bench.Bench;
 import io.matrixone.cdc.testing.bench.BenchConnectors;
@@ -231,7 +232,7 @@ public final class LoadBenchmark {
 
         Pipeline() throws Exception {
             try (Connection src = Connections.open(source); Connection dst = Connections.open(target)) {
-                Sql.exec(src, "create database " + db, "create pitr " + db + "_pitr for database " + db + " range 2 'h'");
+                PitrDatabase.create(src, db);
                 for (String table : tables) {
                     BenchTable.create(src, table, rowsEach);
                 }
@@ -336,7 +337,7 @@ public final class LoadBenchmark {
     /** Drops what the run created on both servers (connectors are gone with their cluster). */
     private void dropAll() throws SQLException {
         try (Connection src = Connections.open(source); Connection dst = Connections.open(target)) {
-            Sql.exec(src, "drop pitr if exists " + db + "_pitr", "drop database if exists " + db);
+            PitrDatabase.drop(src, db);
             Sql.exec(dst, "drop database if exists " + db, "drop database if exists " + db + "_bi");
         }
     }

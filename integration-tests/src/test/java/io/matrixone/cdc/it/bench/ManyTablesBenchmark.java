@@ -5,6 +5,7 @@ import static io.matrixone.cdc.testing.Sql.exec;
 import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.common.MatrixOneUri;
 import io.matrixone.cdc.testing.ConnectClusterHarness;
+import io.matrixone.cdc.testing.PitrDatabase;
 import io.matrixone.cdc.testing.Sql;
 import io.matrixone.cdc.testing.bench.Bench;
 import io.matrixone.cdc.testing.bench.BenchConnectors;
@@ -106,7 +107,7 @@ public final class ManyTablesBenchmark {
                 + " of %d s; source server CPU from /proc (%s)%n", tableCount, ROWS_EACH, busyCount, rate, seconds, Bench.load());
         List<String> busy = tables.subList(0, busyCount);
         try (Connection src = Connections.open(source); Connection dst = Connections.open(target)) {
-            exec(src, "create database " + db, "create pitr " + db + "_pitr for database " + db + " range 2 'h'");
+            PitrDatabase.create(src, db);
             exec(dst, "create database " + db, "create database " + db + "_bi");
             for (String table : tables) {
                 BenchTable.create(src, table, ROWS_EACH);
@@ -132,7 +133,7 @@ public final class ManyTablesBenchmark {
             }
         } finally {
             try (Connection src = Connections.open(source); Connection dst = Connections.open(target)) {
-                exec(src, "drop pitr if exists " + db + "_pitr", "drop database if exists " + db);
+                PitrDatabase.drop(src, db);
                 exec(dst, "drop database if exists " + db, "drop database if exists " + db + "_bi");
             }
         }

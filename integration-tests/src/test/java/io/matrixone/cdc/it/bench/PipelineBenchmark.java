@@ -6,6 +6,7 @@ import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.common.MatrixOneUri;
 import io.matrixone.cdc.cli.ConnectRestClient;
 import io.matrixone.cdc.testing.ConnectClusterHarness;
+import io.matrixone.cdc.testing.PitrDatabase;
 import io.matrixone.cdc.testing.Sql;
 import io.matrixone.cdc.testing.bench.Bench;
 import io.matrixone.cdc.testing.bench.BenchConnectors;
@@ -97,7 +98,7 @@ public final class PipelineBenchmark {
             processes = new ProcessCpu().with(SOURCE_SERVER, ProcessCpu.serverPid("source.pid.file", "source"))
                     .with("target server", ProcessCpu.serverPid("target.pid.file", "target"))
                     .with("worker", worker.pid()).with("broker+bench", ProcessHandle.current().pid());
-            exec(src, "create database " + db, "create pitr " + db + "_pitr for database " + db + " range 2 'h'");
+            PitrDatabase.create(src, db);
             exec(dst, "create database " + db, "create database " + db + "_bi", "create database " + db + "_warm");
             long loadStart = System.nanoTime();
             BenchTable.create(src, table, rows);
@@ -157,7 +158,7 @@ public final class PipelineBenchmark {
         } finally {
             kafka.stop();
             try (Connection src = Connections.open(source); Connection dst = Connections.open(target)) {
-                exec(src, "drop pitr if exists " + db + "_pitr", "drop database if exists " + db);
+                PitrDatabase.drop(src, db);
                 exec(dst, "drop database if exists " + db, "drop database if exists " + db + "_bi",
                         "drop database if exists " + db + "_warm");
             }

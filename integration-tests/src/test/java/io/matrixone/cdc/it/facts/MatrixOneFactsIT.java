@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.common.MatrixOneUri;
 import io.matrixone.cdc.testing.MatrixOneTestServers;
+import io.matrixone.cdc.testing.PitrDatabase;
 import io.matrixone.cdc.testing.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -42,13 +43,13 @@ class MatrixOneFactsIT {
         source = MatrixOneTestServers.source();
         sql = Connections.open(source);
         db = Sql.uniqueDatabase("facts");
-        exec(sql, "create database " + db, "create pitr " + db + "_pitr for database " + db + " range 2 'h'");
+        PitrDatabase.create(sql, db);
     }
 
     @AfterAll
     static void dropDatabase() throws SQLException {
         if (sql != null) {
-            exec(sql, "drop pitr if exists " + db + "_pitr", "drop database if exists " + db);
+            PitrDatabase.drop(sql, db);
             sql.close();
         }
     }

@@ -9,6 +9,7 @@ import io.matrixone.cdc.common.MatrixOneUri;
 import io.matrixone.cdc.common.SchemaCachingJsonConverter;
 import io.matrixone.cdc.common.TableFingerprint;
 import io.matrixone.cdc.common.TableId;
+import io.matrixone.cdc.testing.PitrDatabase;
 import io.matrixone.cdc.testing.PrivateServer;
 import io.matrixone.cdc.testing.Sql;
 import io.matrixone.cdc.testing.TableComparison;
@@ -46,8 +47,8 @@ final class FaultPipeline {
 
     /** Creates the table with {@code rows} rows and a PITR for its database (the source reads PITR history). */
     static void createSourceTable(Connection c, String db, int rows) throws SQLException {
-        Sql.exec(c, "create database " + db, "create pitr " + db + "_pitr for database " + db + " range 1 'h'",
-                "create table " + db + ".events (id int primary key, n int, note varchar(40))",
+        PitrDatabase.create(c, db);
+        Sql.exec(c, "create table " + db + ".events (id int primary key, n int, note varchar(40))",
                 "insert into " + db + ".events select result, 0, concat('row ', result) from generate_series(1, " + rows + ") g");
     }
 

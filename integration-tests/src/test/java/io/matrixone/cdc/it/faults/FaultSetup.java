@@ -4,6 +4,7 @@ import io.matrixone.cdc.common.Connections;
 import io.matrixone.cdc.common.MatrixOneUri;
 import io.matrixone.cdc.testing.ConnectClusterHarness;
 import io.matrixone.cdc.testing.MatrixOneTestServers;
+import io.matrixone.cdc.testing.PitrDatabase;
 import io.matrixone.cdc.testing.PrivateServer;
 import io.matrixone.cdc.testing.Sql;
 import java.sql.Connection;
@@ -74,7 +75,7 @@ final class FaultSetup implements AutoCloseable {
             if (connect != null) {
                 connect.close();
             }
-            FaultPipeline.cleanUp(source, "drop pitr if exists " + db + "_pitr", "drop database if exists " + db);
+            FaultPipeline.cleanUp(source, PitrDatabase.dropStatements(db));
             for (String database : targetDatabases) {
                 FaultPipeline.cleanUp(target, "drop database if exists " + database);
             }

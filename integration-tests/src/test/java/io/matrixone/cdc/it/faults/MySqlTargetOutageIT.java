@@ -8,6 +8,7 @@ import io.matrixone.cdc.it.faults.FaultPipeline.StateWatch;
 import io.matrixone.cdc.it.faults.FaultPipeline.Writer;
 import io.matrixone.cdc.testing.ConnectClusterHarness;
 import io.matrixone.cdc.testing.MatrixOneTestServers;
+import io.matrixone.cdc.testing.PitrDatabase;
 import io.matrixone.cdc.testing.PrivateServer;
 import io.matrixone.cdc.testing.Sql;
 import java.sql.Connection;
@@ -57,7 +58,7 @@ class MySqlTargetOutageIT {
                 connect.close();
             }
             if (source != null) {
-                FaultPipeline.cleanUp(source, "drop pitr if exists " + db + "_pitr", "drop database if exists " + db);
+                FaultPipeline.cleanUp(source, PitrDatabase.dropStatements(db));
             }
             if (target != null) {
                 FaultPipeline.cleanUp(target.uri(), "drop database if exists " + db + "_copy");

@@ -8,6 +8,7 @@ import io.matrixone.cdc.common.SourceOffsets;
 import io.matrixone.cdc.it.MoCdcRunner;
 import io.matrixone.cdc.it.faults.FaultPipeline.StateWatch;
 import io.matrixone.cdc.it.faults.FaultPipeline.Writer;
+import io.matrixone.cdc.testing.PitrDatabase;
 import io.matrixone.cdc.testing.PrivateServer;
 import io.matrixone.cdc.testing.Sql;
 import java.sql.Connection;
@@ -78,7 +79,7 @@ class SourceRestartIT {
                 upAgainAt = serverNanos(source.uri());
                 try (Connection src = Connections.open(source.uri())) {
                     assertThat(Sql.rows(src, "show pitr").stream().map(r -> r.get(0)).toList())
-                            .as("the PITR survives the restart").contains(db + "_pitr");
+                            .as("the PITR survives the restart").contains(PitrDatabase.pitr(db));
                 }
                 int writesAtRestart = writer.writes();
                 Thread.sleep(5000); // the writer goes on after the restart
