@@ -259,31 +259,6 @@ class MatrixOneFactsIT {
         assertThat(answer).as("the diff answered: with the changes, MatrixOne has fixed it").isEmpty();
     }
 
-    /**
-     * A MatrixOne defect that rules out comparing a table's two versions in one statement: every reference to the same
-     * table in a statement is read at the time of the first one, whatever {MO_TS} the others name (a join and a union
-     * alike). Found while looking for a way to read the changes of a table with an ENUM column (whose DIFF returns
-     * nothing, see above) by a join of the table at a window's two ends: the join compared the table with itself.
-     * When this test starts failing, MatrixOne reads each reference at its own time.
-     */
-    @Test
-    void aStatementReadsEveryReferenceToOneTableAtTheFirstReferencesTime() throws Exception {
-        String t = db + ".twotimes";
-        exec(sql, "create table " + t + " (id int primary key)", "insert into " + t + " values (1)");
-        long t1 = serverNowNanos();
-        Thread.sleep(100);
-        exec(sql, "insert into " + t + " values (2)");
-        long t2 = serverNowNanos();
-        assertThat(rows(sql, "select id from " + t + " {MO_TS = " + t1 + "}")).containsExactly(List.of("1"));
-
-        // Right would be (1, 1) and (2, null): row 2 did not exist at t1.
-        assertThat(sorted(rows(sql, "select n.id, o.id from " + t + " {MO_TS = " + t2 + "} as n left join " + t
-                + " {MO_TS = " + t1 + "} as o on n.id = o.id"))).containsExactly(List.of("1", "1"), List.of("2", "2"));
-        // Right would be t1's one row, then t2's two.
-        assertThat(rows(sql, "select 'a', id from " + t + " {MO_TS = " + t1 + "} union all select 'b', id from " + t
-                + " {MO_TS = " + t2 + "}")).containsExactlyInAnyOrder(List.of("a", "1"), List.of("b", "1"));
-    }
-
     /** Time travel to before a table existed is an error (before its database existed: "Unknown database"). */
     @Test
     void readBeforeTheTableExistedFails() throws Exception {
