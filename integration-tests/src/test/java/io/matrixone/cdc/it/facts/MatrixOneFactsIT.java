@@ -172,7 +172,7 @@ class MatrixOneFactsIT {
                 "update " + t + " set v='F' where id=6", "delete from " + t + " where id=6"); // changed, then gone
         long t2 = serverNowNanos();
 
-        String diff = "data branch diff " + t + "{MO_TS = " + t2 + "} against " + t + "{MO_TS = " + t1 + "}";
+        String diff = diff(t, t1, t2);
         assertThat(Sql.columns(sql, diff)).containsExactly("diff d against d", "flag", "id", "v");
         assertThat(sorted(rows(sql, diff))).containsExactly(
                 List.of("d", "UPDATE", "1", "A"),   // UPDATE carries the new values
@@ -192,7 +192,7 @@ class MatrixOneFactsIT {
                 "insert into " + t + " values (2,'x',3)");
         long t2 = serverNowNanos();
 
-        assertThat(sorted(rows(sql, "data branch diff " + t + "{MO_TS = " + t2 + "} against " + t + "{MO_TS = " + t1 + "}")))
+        assertThat(sorted(rows(sql, diff(t, t1, t2))))
                 .containsExactly(List.of("ck", "DELETE", "1", "x", "1"), List.of("ck", "UPDATE", "1", "y", "9"),
                         List.of("ck", "INSERT", "2", "x", "3"));
     }
@@ -206,7 +206,7 @@ class MatrixOneFactsIT {
         exec(sql, "delete from " + t + " where a=2", "update " + t + " set b=5 where a=1");
         long t2 = serverNowNanos();
 
-        assertThat(sorted(rows(sql, "data branch diff " + t + "{MO_TS = " + t2 + "} against " + t + "{MO_TS = " + t1 + "}")))
+        assertThat(sorted(rows(sql, diff(t, t1, t2))))
                 .containsExactly(List.of("nopk", "UPDATE", "1", "5"), List.of("nopk", "UPDATE", "1", "5"),
                         List.of("nopk", "DELETE", "2", "2"));
     }
@@ -226,7 +226,7 @@ class MatrixOneFactsIT {
         long t2 = serverNowNanos();
 
         assertThat(rows(sql, "select id from " + t + " {MO_TS = " + t2 + "}")).containsExactly(List.of("1"));
-        assertThat(rows(sql, "data branch diff " + t + "{MO_TS = " + t2 + "} against " + t + "{MO_TS = " + t1 + "}")).isEmpty();
+        assertThat(rows(sql, diff(t, t1, t2))).isEmpty();
     }
 
     /**
@@ -251,7 +251,7 @@ class MatrixOneFactsIT {
         assertThat(fiveSeconds.jdbcUrl()).contains("socketTimeout=5000");
         List<List<String>> answer;
         try (Connection c = Connections.open(fiveSeconds)) {
-            answer = rows(c, "data branch diff " + t + "{MO_TS = " + t2 + "} against " + t + "{MO_TS = " + t1 + "}");
+            answer = rows(c, diff(t, t1, t2));
         } catch (SQLException noAnswer) {
             assertThat(noAnswer.getSQLState()).as("no answer within 5 s: " + noAnswer.getMessage()).isEqualTo("08S01");
             return;
